@@ -1,0 +1,55 @@
+# The two commands of the quick start are `make run` and `make test`; each creates
+# .venv and installs what it needs from pyproject.toml, pinned by constraints.txt.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+OPIEKUN := $(BIN)/opiekun
+STAMP := $(VENV)/.installed
+
+export DEBUG ?= true
+
+.PHONY: run test lint typecheck migrations-check pytest bench install clean lock
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "opiekun needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=23"
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(OPIEKUN) migrate --noinput
+	$(OPIEKUN) preset load all
+	$(OPIEKUN) demo
+	$(OPIEKUN) serve
+
+test: $(STAMP) lint typecheck migrations-check pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+migrations-check: $(STAMP)
+	$(OPIEKUN) makemigrations --check --dry-run
+
+pytest: $(STAMP)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	$(BIN)/python bench/run.py
+
+# Re-pin every dependency after changing pyproject.toml: make lock
+lock:
+	rm -rf .lockvenv && $(PYTHON) -m venv .lockvenv
+	.lockvenv/bin/python -m pip install --quiet -e '.[dev,bench]'
+	.lockvenv/bin/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
+	rm -rf .lockvenv
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,108 @@
+from django.contrib import admin
+
+from opiekun.catalog.models import (
+    AddOn,
+    BillingRule,
+    CalendarDate,
+    CalendarInterval,
+    MaintenanceTask,
+    Plan,
+    PlanChannel,
+    Product,
+    ReactionTarget,
+    ScopeItem,
+    Vendor,
+    WorkingCalendar,
+)
+
+
+@admin.register(Vendor)
+class VendorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "email", "phone"]
+    search_fields = ["code", "name", "legal_name"]
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "vendor"]
+    list_filter = ["vendor"]
+    search_fields = ["code", "name"]
+
+
+class CalendarIntervalInline(admin.TabularInline):
+    model = CalendarInterval
+    extra = 0
+
+
+class CalendarDateInline(admin.TabularInline):
+    model = CalendarDate
+    extra = 0
+
+
+@admin.register(WorkingCalendar)
+class WorkingCalendarAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "time_zone", "holiday_country", "observes_holidays"]
+    list_filter = ["time_zone", "holiday_country", "observes_holidays"]
+    search_fields = ["code", "name"]
+    inlines = [CalendarIntervalInline, CalendarDateInline]
+
+
+class PlanChannelInline(admin.TabularInline):
+    model = PlanChannel
+    extra = 0
+    autocomplete_fields = ["calendar"]
+
+
+class ReactionTargetInline(admin.TabularInline):
+    model = ReactionTarget
+    extra = 0
+    autocomplete_fields = ["calendar"]
+
+
+class BillingRuleInline(admin.TabularInline):
+    model = BillingRule
+    extra = 0
+
+
+class ScopeItemInline(admin.TabularInline):
+    model = ScopeItem
+    extra = 0
+
+
+class MaintenanceTaskInline(admin.TabularInline):
+    model = MaintenanceTask
+    extra = 0
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "name",
+        "vendor",
+        "price_model",
+        "price_net",
+        "minimum_months",
+        "calendar",
+        "queue_priority",
+    ]
+    list_filter = ["vendor", "price_model", "allotment_period", "is_public"]
+    search_fields = ["code", "name", "description"]
+    autocomplete_fields = ["calendar"]
+    filter_horizontal = ["products"]
+    inlines = [
+        PlanChannelInline,
+        ReactionTargetInline,
+        BillingRuleInline,
+        ScopeItemInline,
+        MaintenanceTaskInline,
+    ]
+    list_select_related = ["vendor", "calendar"]
+
+
+@admin.register(AddOn)
+class AddOnAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "vendor", "price_model", "price_net", "calendar"]
+    list_filter = ["vendor"]
+    search_fields = ["code", "name"]
+    filter_horizontal = ["plans"]

@@ -1,0 +1,525 @@
+from __future__ import annotations
+
+import zoneinfo
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from opiekun.catalog.choices import (
+    Acknowledgement,
+    Activation,
+    AllotmentPeriod,
+    Channel,
+    PriceModel,
+    Recurrence,
+    Rounding,
+    ScopeKind,
+    Severity,
+    WorkKind,
+)
+from opiekun.core.fields import MoneyField
+from opiekun.core.models import Timestamped
+
+
+def validate_time_zone(value: str) -> None:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValidationError(
+            _("%(value)s is not an IANA time zone"), params={"value": value}, code="tz"
+        ) from None
+
+
+class Vendor(Timestamped):
+    """A software vendor whose support is run here; its name goes on statements and
+    registers. The five seed vendors are loaded as presets."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    tax_id = models.CharField(_("tax id (NIP)"), max_length=20, blank=True)
+    email = models.EmailField(_("support e-mail"), blank=True)
+    phone = models.CharField(_("general line (E.164)"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(Timestamped):
+    """A program the vendor supports (KJM: SOOT, F-K, Kadry-Płace; MER: MERITUM)."""
+
+    vendor = models.ForeignKey(
+        Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="products"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["vendor__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "code"], name="product_code_per_vendor")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkingCalendar(Timestamped):
+    """Working time: weekly intervals, public holidays of a country, extra closed and
+    open dates, in one IANA time zone. Deadlines are counted in it (R-SLA-1, R-SLA-3)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Warsaw", validators=[validate_time_zone]
+    )
+    holiday_country = models.CharField(
+        _("holiday country"),
+        max_length=2,
+        default="PL",
+        blank=True,
+        help_text=_("ISO 3166 code of the public holidays observed; empty for none."),
+    )
+    holiday_subdivision = models.CharField(_("holiday subdivision"), max_length=10, blank=True)
+    observes_holidays = models.BooleanField(
+        _("closed on public holidays"),
+        default=True,
+        help_text=_("Off for a calendar that covers holidays (e.g. a 7:00-22:00 daily clock)."),
+    )
+
+    class Meta:
+        verbose_name = _("working calendar")
+        verbose_name_plural = _("working calendars")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CalendarInterval(models.Model):
+    """One weekly working interval. An end at or before the start runs past midnight
+    into the next day (22:00-06:00); 00:00-00:00 is the whole day."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    calendar = models.ForeignKey(
+        WorkingCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.CASCADE,
+        related_name="intervals",
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+
+    class Meta:
+        verbose_name = _("calendar interval")
+        verbose_name_plural = _("calendar intervals")
+        ordering = ["calendar", "weekday", "start"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weekday__lte=6), name="interval_weekday_range"),
+            models.UniqueConstraint(
+                fields=["calendar", "weekday", "start"], name="interval_unique_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+class CalendarDate(models.Model):
+    """A date that departs from the week: closed (a company day off) or open with its
+    own hours (a working Saturday)."""
+
+    calendar = models.ForeignKey(
+        WorkingCalendar,
+        verbose_name=_("calendar"),
+        on_delete=models.CASCADE,
+        related_name="dates",
+    )
+    date = models.DateField(_("date"))
+    is_open = models.BooleanField(_("open"), default=False)
+    start = models.TimeField(_("start"), null=True, blank=True)
+    end = models.TimeField(_("end"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar date")
+        verbose_name_plural = _("calendar dates")
+        ordering = ["calendar", "date"]
+        constraints = [
+            models.UniqueConstraint(fields=["calendar", "date"], name="calendar_date_unique"),
+            models.CheckConstraint(
+                condition=Q(is_open=False, start__isnull=True, end__isnull=True)
+                | Q(is_open=True, start__isnull=False, end__isnull=False),
+                name="calendar_date_open_has_hours",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        if self.is_open and self.start and self.end:
+            return f"{self.date} {self.start:%H:%M}-{self.end:%H:%M}"
+        return f"{self.date} {_('closed')}"
+
+
+class Plan(Timestamped):
+    """A support plan with every term of R-PLN-1. All figures are data: the seed
+    vendors' plans are presets, a PREMIUM customer gets a plan of its own."""
+
+    vendor = models.ForeignKey(
+        Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="plans"
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    products = models.ManyToManyField(
+        Product, verbose_name=_("products"), blank=True, related_name="plans"
+    )
+    is_public = models.BooleanField(_("on the public price list"), default=True)
+
+    # Price (net; VAT is added on statements).
+    price_model = models.CharField(_("price model"), max_length=20, choices=PriceModel.choices)
+    price_net = MoneyField(
+        _("net price"),
+        null=True,
+        blank=True,
+        help_text=_("Per month, per package or per seat and year; empty when quoted."),
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="PLN")
+    minimum_months = models.PositiveSmallIntegerField(_("minimum duration (months)"), default=0)
+    term_months = models.PositiveSmallIntegerField(
+        _("fixed term (calendar months)"),
+        null=True,
+        blank=True,
+        help_text=_("MER licence variant: 3 months counted from the month of purchase."),
+    )
+    activation = models.CharField(
+        _("activation"), max_length=20, choices=Activation.choices, default=Activation.IMMEDIATE
+    )
+    customer_notice_days = models.PositiveSmallIntegerField(_("customer notice (days)"), default=0)
+    vendor_notice_days = models.PositiveSmallIntegerField(_("vendor notice (days)"), default=0)
+    eligibility_months = models.PositiveSmallIntegerField(
+        _("eligibility after purchase or update (months)"),
+        null=True,
+        blank=True,
+        help_text=_("Free support only while the version is current (PWSK: 12)."),
+    )
+
+    # Service hours.
+    calendar = models.ForeignKey(
+        WorkingCalendar,
+        verbose_name=_("service hours"),
+        on_delete=models.PROTECT,
+        related_name="plans",
+    )
+    out_of_hours_emergency_only = models.BooleanField(
+        _("out of hours: emergencies only"), default=False
+    )
+
+    # Hours.
+    unlimited_support = models.BooleanField(_("unlimited support hours"), default=False)
+    allotment_period = models.CharField(
+        _("included hours granted"),
+        max_length=20,
+        choices=AllotmentPeriod.choices,
+        default=AllotmentPeriod.NONE,
+    )
+    included_minutes = models.PositiveIntegerField(_("included minutes"), default=0)
+    package_validity_months = models.PositiveSmallIntegerField(
+        _("package validity (months)"), null=True, blank=True
+    )
+    requires_valid_package = models.BooleanField(
+        _("work waits for a valid package"), default=False, help_text="R-HRS-3"
+    )
+    guaranteed_monthly_minutes = models.PositiveIntegerField(
+        _("guaranteed-support limit per month (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("After it is used, tickets get no guaranteed reaction (R-SLA-5)."),
+    )
+    hourly_rate_net = MoneyField(_("hourly rate beyond the package (net)"), null=True, blank=True)
+
+    # Billing of work time.
+    documentation_minutes = models.PositiveSmallIntegerField(
+        _("documentation minutes per intervention"), default=0
+    )
+    intervention_rounding_minutes = models.PositiveSmallIntegerField(
+        _("round each intervention to (minutes)"), default=0, help_text=_("0: no rounding.")
+    )
+    rounding = models.CharField(
+        _("rounding"), max_length=10, choices=Rounding.choices, default=Rounding.UP
+    )
+    out_of_hours_multiplier = models.DecimalField(
+        _("out-of-hours emergency multiplier"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1.00"),
+        validators=[MinValueValidator(Decimal("1"))],
+    )
+
+    # Service.
+    queue_priority = models.PositiveSmallIntegerField(
+        _("queue priority"),
+        default=0,
+        validators=[MaxValueValidator(1000)],
+        help_text=_("Higher goes first: contract customers before the others (R-Q-1)."),
+    )
+    includes_annual_updates = models.BooleanField(_("annual updates included"), default=False)
+    includes_account_manager = models.BooleanField(_("account manager included"), default=False)
+    single_point_of_contact = models.BooleanField(
+        _("single point of contact"), default=False, help_text="R-PPL-2"
+    )
+    requires_form = models.BooleanField(
+        _("questions on form HOT-01"), default=False, help_text="R-CH-5"
+    )
+    acknowledgement = models.CharField(
+        _("receipt confirmation"),
+        max_length=20,
+        choices=Acknowledgement.choices,
+        default=Acknowledgement.NONE,
+    )
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["vendor__name", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_net__isnull=True) | Q(price_net__gte=0),
+                name="plan_price_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(hourly_rate_net__isnull=True) | Q(hourly_rate_net__gte=0),
+                name="plan_rate_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(out_of_hours_multiplier__gte=1), name="plan_multiplier_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=~Q(allotment_period=AllotmentPeriod.VALIDITY)
+                | Q(package_validity_months__isnull=False),
+                name="plan_package_has_validity",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.name}"
+
+
+class PlanChannel(models.Model):
+    """A channel the plan opens, and when (R-CH-1): KJM care's mobile and general line
+    7-16 on weekdays, e-mail always. ``guaranteed`` says whether tickets coming this way
+    get the reaction guarantee (R-SLA-5: SHIP only for e-mail)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="channels"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    calendar = models.ForeignKey(
+        WorkingCalendar,
+        verbose_name=_("open hours"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: open around the clock."),
+    )
+    guaranteed = models.BooleanField(_("reaction guaranteed"), default=True)
+    restriction = models.CharField(
+        _("restriction"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. 'bug reports only' for SHIP COMMUNITY e-mail."),
+    )
+
+    class Meta:
+        verbose_name = _("plan channel")
+        verbose_name_plural = _("plan channels")
+        ordering = ["plan", "channel"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "channel"], name="plan_channel_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} {self.channel}"
+
+
+class ReactionTarget(models.Model):
+    """A reaction deadline in working minutes of a calendar (R-SLA-1). Blank severity or
+    channel means any; the most specific target wins. KJM care's critical outage: 120
+    minutes on a 7:00-22:00 daily calendar (R-SLA-4)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="targets"
+    )
+    severity = models.CharField(_("severity"), max_length=10, choices=Severity.choices, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, blank=True)
+    minutes = models.PositiveIntegerField(_("working minutes"))
+    calendar = models.ForeignKey(
+        WorkingCalendar,
+        verbose_name=_("counted in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Empty: the plan's service hours."),
+    )
+
+    class Meta:
+        verbose_name = _("reaction target")
+        verbose_name_plural = _("reaction targets")
+        ordering = ["plan", "severity", "channel"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "severity", "channel"], name="reaction_target_unique"
+            ),
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="reaction_target_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} {self.severity or '*'}/{self.channel or '*'} {self.minutes} min"
+
+
+class BillingRule(models.Model):
+    """How one kind of work is billed under a plan (R-HRS-2): the unit started time is
+    rounded up to, and whether it draws on the hour package (SHIP e-mail does not)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="billing_rules"
+    )
+    work_kind = models.CharField(_("work kind"), max_length=20, choices=WorkKind.choices)
+    increment_minutes = models.PositiveSmallIntegerField(
+        _("billed per started (minutes)"), default=0, help_text=_("0: the plan's rounding.")
+    )
+    draws_on_package = models.BooleanField(_("draws on the hour package"), default=True)
+
+    class Meta:
+        verbose_name = _("billing rule")
+        verbose_name_plural = _("billing rules")
+        ordering = ["plan", "work_kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "work_kind"], name="billing_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code} {self.work_kind} /{self.increment_minutes}"
+
+
+class ScopeItem(models.Model):
+    """One line of what a plan covers, excludes (billable extra work) or refers
+    elsewhere (R-SCP-1, R-SCP-2, R-SCP-3)."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="scope_items"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ScopeKind.choices)
+    text = models.CharField(_("text"), max_length=300)
+    refer_to = models.CharField(
+        _("refer to"), max_length=200, blank=True, help_text=_("E.g. the hardware department.")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("scope item")
+        verbose_name_plural = _("scope items")
+        ordering = ["plan", "kind", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "kind", "text"], name="scope_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class MaintenanceTask(models.Model):
+    """Recurring work a plan promises (R-SCP-4): PWSK's integrity check and
+    defragmentation, MER's database review. Tickets are created on schedule."""
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="maintenance_tasks"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    recurrence = models.CharField(
+        _("recurrence"), max_length=10, choices=Recurrence.choices, default=Recurrence.MONTHLY
+    )
+
+    class Meta:
+        verbose_name = _("maintenance task")
+        verbose_name_plural = _("maintenance tasks")
+        ordering = ["plan", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="maintenance_task_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AddOn(Timestamped):
+    """An extension sold on top of a plan (R-PLN-4): longer hours, night or non-stop
+    service (their own calendar), care over extra software."""
+
+    vendor = models.ForeignKey(
+        Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="add_ons"
+    )
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    plans = models.ManyToManyField(
+        Plan, verbose_name=_("available with"), related_name="add_ons", blank=True
+    )
+    price_model = models.CharField(
+        _("price model"), max_length=20, choices=PriceModel.choices, default=PriceModel.INDIVIDUAL
+    )
+    price_net = MoneyField(_("net price"), null=True, blank=True)
+    calendar = models.ForeignKey(
+        WorkingCalendar,
+        verbose_name=_("extended service hours"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("Replaces the plan's service hours while the add-on is active."),
+    )
+    product = models.ForeignKey(
+        Product,
+        verbose_name=_("extra software covered"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("add-on")
+        verbose_name_plural = _("add-ons")
+        ordering = ["vendor__name", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(price_net__isnull=True) | Q(price_net__gte=0),
+                name="addon_price_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.http import HttpRequest
+
+from opiekun.contracts.models import Contract, ContractAddOn, HourBank, LedgerEntry
+from opiekun.core.admin import ReadOnlyAdmin
+
+
+class ContractAddOnInline(admin.TabularInline):
+    model = ContractAddOn
+    extra = 0
+
+
+@admin.register(Contract)
+class ContractAdmin(admin.ModelAdmin):
+    list_display = ["number", "organisation", "plan", "status", "starts_on", "ends_on", "seats"]
+    list_filter = ["status", "plan__vendor", "plan"]
+    search_fields = ["number", "organisation__name", "plan__code"]
+    autocomplete_fields = ["organisation"]
+    date_hierarchy = "starts_on"
+    inlines = [ContractAddOnInline]
+    list_select_related = ["organisation", "plan"]
+
+
+class LedgerEntryInline(admin.TabularInline):
+    model = LedgerEntry
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ("at", "kind", "minutes", "actor", "reason", "work_log")
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(HourBank)
+class HourBankAdmin(admin.ModelAdmin):
+    list_display = ["contract", "kind", "valid_from", "expires_at", "closed_at"]
+    list_filter = ["kind", "contract__plan"]
+    search_fields = ["contract__number", "contract__organisation__name"]
+    inlines = [LedgerEntryInline]
+    list_select_related = ["contract"]
+    # Minutes change only through ledger entries written by actions (R-HRS-5).
+    readonly_fields = ["contract", "kind", "valid_from"]
+
+
+@admin.register(LedgerEntry)
+class LedgerEntryAdmin(ReadOnlyAdmin):
+    list_display = ["at", "bank", "kind", "minutes", "actor", "reason"]
+    list_filter = ["kind", "at"]
+    search_fields = ["reason", "bank__contract__number", "bank__contract__organisation__name"]
+    date_hierarchy = "at"
+    list_select_related = ["bank__contract", "actor"]

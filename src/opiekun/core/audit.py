@@ -1,0 +1,38 @@
+"""Writing audit events. Called by actions, inside their transaction, so an event
+exists exactly when the change it describes was committed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import models
+
+from opiekun.core.models import AuditEvent
+
+
+def record(
+    kind: str,
+    subject: models.Model,
+    *,
+    actor: AbstractBaseUser | None = None,
+    organisation: Any = None,
+    **data: Any,
+) -> AuditEvent:
+    """Appends one audit event about ``subject``. ``data`` must be JSON-serialisable;
+    dates and decimals are stored as strings by the caller."""
+    return AuditEvent.objects.create(
+        kind=kind,
+        subject_type=subject._meta.label_lower,
+        subject_id=str(subject.pk),
+        actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+        organisation=organisation,
+        data=data,
+    )
+
+
+def events_for(subject: models.Model) -> models.QuerySet[AuditEvent]:
+    """The audit trail of one object, newest first."""
+    return AuditEvent.objects.filter(
+        subject_type=subject._meta.label_lower, subject_id=str(subject.pk)
+    )

@@ -1,0 +1,282 @@
+"""Demo data for a newcomer: staff, customers on the seed plans, a few tickets.
+
+Everything is keyed on natural keys (username, short name, contract number, ticket
+subject), so a second run finds it all and changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from opiekun.catalog.models import Plan
+from opiekun.contracts import actions as contract_actions
+from opiekun.contracts.models import Contract
+from opiekun.core.sync import Tally
+from opiekun.customers import actions as customer_actions
+from opiekun.customers.models import Contact, Organisation
+from opiekun.staff import actions as staff_actions
+from opiekun.staff.models import StaffMember
+from opiekun.tickets import actions as ticket_actions
+from opiekun.tickets.models import Ticket
+
+WARSAW = ZoneInfo("Europe/Warsaw")
+
+
+@dataclass(frozen=True)
+class Login:
+    username: str
+    password: str
+    who: str
+
+
+STAFF = [
+    # username, full name, roles, mobile, password
+    ("kierownik", "Krystyna Kierownik", ("manager", "agent"), "", "demo-kierownik"),
+    ("opiekun", "Olaf Opiekun", ("account_manager", "agent"), "+48600100200", "demo-opiekun"),
+    ("agent", "Anna Agentka", ("agent",), "", "demo-agent"),
+    ("dyzurny", "Dariusz Dyżurny", ("agent", "on_call"), "+48600100300", "demo-dyzurny"),
+]
+
+CUSTOMERS = [
+    # short name, name, kind, plan, contract number, start, seats, price, contact, e-mail,
+    # phone, portal login, single point of contact
+    (
+        "nowak",
+        "Hurtownia Nowak sp. z o.o.",
+        "company",
+        "KJM-CARE",
+        "KJM/OA/2026/001",
+        dt.date(2026, 1, 1),
+        1,
+        Decimal("650.00"),
+        "Jan Nowak",
+        "jan.nowak@nowak.example",
+        "+48601111111",
+        "nowak",
+        False,
+    ),
+    (
+        "lis",
+        "Biuro Rachunkowe Lis",
+        "company",
+        "KJM-PACKAGE",
+        "KJM/PK/2026/014",
+        dt.date(2026, 10, 5),
+        1,
+        None,
+        "Ewa Lis",
+        "ewa@lis.example",
+        "+48602222222",
+        "lis",
+        False,
+    ),
+    (
+        "mewa",
+        "Sklep Wysyłkowy Mewa",
+        "company",
+        "SHIP-START",
+        "SHIP/2026/0042",
+        dt.date(2026, 6, 1),
+        1,
+        None,
+        "Marek Mewa",
+        "marek@mewa.example",
+        "+48603333333",
+        "mewa",
+        True,
+    ),
+    (
+        "ug-debnica",
+        "Urząd Gminy Dębnica",
+        "public_office",
+        "EKS-HOTLINE",
+        "34DI/PN/2018",
+        dt.date(2026, 1, 1),
+        1,
+        None,
+        "Halina Urzędnik",
+        "h.urzednik@debnica.example",
+        "+48594001122",
+        "debnica",
+        False,
+    ),
+    (
+        "bor",
+        "Magazyny Bór",
+        "company",
+        "PWSK-SUPERVISION",
+        "PWSK/N/2026/007",
+        dt.date(2026, 3, 1),
+        3,
+        None,
+        "Piotr Bór",
+        "piotr@bor.example",
+        "+48604444444",
+        "bor",
+        False,
+    ),
+    (
+        "sosna",
+        "Fabryka Okien Sosna",
+        "company",
+        "MER-SOS",
+        "SOS/2026/019",
+        dt.date(2026, 2, 1),
+        1,
+        Decimal("1200.00"),
+        "Zofia Sosna",
+        "zofia@sosna.example",
+        "+48605555555",
+        "sosna",
+        False,
+    ),
+]
+
+TICKETS = [
+    # organisation, contact's portal login, channel, severity, subject, received (Warsaw)
+    (
+        "nowak",
+        "nowak",
+        "mobile",
+        "normal",
+        "Rozdzielenie lat w F-K",
+        dt.datetime(2026, 11, 16, 9, 15, tzinfo=WARSAW),
+    ),
+    (
+        "nowak",
+        "nowak",
+        "email",
+        "critical",
+        "Kadry-Płace nie uruchamia się na żadnym stanowisku",
+        dt.datetime(2026, 11, 20, 20, 40, tzinfo=WARSAW),
+    ),
+    (
+        "lis",
+        "lis",
+        "email",
+        "normal",
+        "Korekta raportu VAT po błędzie operatora",
+        dt.datetime(2026, 11, 18, 17, 5, tzinfo=WARSAW),
+    ),
+    (
+        "mewa",
+        "mewa",
+        "email",
+        "normal",
+        "Etykiety kuriera drukują się obrócone",
+        dt.datetime(2026, 11, 20, 15, 30, tzinfo=WARSAW),
+    ),
+    (
+        "ug-debnica",
+        "debnica",
+        "fax",
+        "normal",
+        "Gdzie znaleźć rejestr decyzji?",
+        dt.datetime(2026, 11, 19, 16, 20, tzinfo=WARSAW),
+    ),
+    (
+        "bor",
+        "bor",
+        "phone",
+        "high",
+        "Kolektor danych nie łączy się z programem",
+        dt.datetime(2026, 11, 17, 10, 0, tzinfo=WARSAW),
+    ),
+]
+
+
+def staff_logins() -> list[Login]:
+    return [Login(u, pw, f"{name} ({', '.join(roles)})") for u, name, roles, _, pw in STAFF]
+
+
+def customer_logins() -> list[Login]:
+    return [Login(c[11], f"demo-{c[11]}", f"{c[8]}, {c[1]}") for c in CUSTOMERS]
+
+
+def load_demo() -> Tally:
+    """Creates what is missing of the demo, in one transaction."""
+    tally = Tally()
+    User = get_user_model()
+    with transaction.atomic():
+        staff: dict[str, StaffMember] = {}
+        for username, name, roles, mobile, password in STAFF:
+            member = StaffMember.objects.filter(user__username=username).first()
+            if member is None:
+                member = staff_actions.create_staff_member(
+                    username,
+                    full_name=name,
+                    email=f"{username}@opiekun.example",
+                    password=password,
+                    roles=roles,
+                    mobile_phone=mobile,
+                )
+                tally["created"] += 1
+            staff[username] = member
+
+        orgs: dict[str, Organisation] = {}
+        contacts: dict[str, Contact] = {}
+        for (
+            short,
+            name,
+            kind,
+            plan_code,
+            number,
+            starts_on,
+            seats,
+            price,
+            person,
+            email,
+            phone,
+            login,
+            spoc,
+        ) in CUSTOMERS:
+            org = Organisation.objects.filter(short_name=short).first()
+            if org is None:
+                org = customer_actions.create_organisation(
+                    name, short, kind=kind, account_manager=staff["opiekun"]
+                )
+                tally["created"] += 1
+            orgs[short] = org
+            contact = Contact.objects.filter(user__username=login).first()
+            if contact is None and not User.objects.filter(username=login).exists():
+                contact = customer_actions.add_contact(
+                    org,
+                    person,
+                    emails=[email],
+                    phones=[phone],
+                    single_point_of_contact=spoc,
+                    portal_username=login,
+                    portal_password=f"demo-{login}",
+                )
+                tally["created"] += 1
+            if contact is not None:
+                contacts[login] = contact
+            if not Contract.objects.filter(number=number).exists():
+                contract_actions.record_active_contract(
+                    org,
+                    Plan.objects.get(code=plan_code),
+                    number=number,
+                    starts_on=starts_on,
+                    seats=seats,
+                    price_net=price,
+                )
+                tally["created"] += 1
+
+        for short, login, channel, severity, subject, received in TICKETS:
+            if Ticket.objects.filter(organisation=orgs[short], subject=subject).exists():
+                continue
+            ticket_actions.open_ticket(
+                orgs[short],
+                channel=channel,
+                severity=severity,
+                subject=subject,
+                contact=contacts.get(login),
+                received_at=received,
+            )
+            tally["created"] += 1
+    return tally

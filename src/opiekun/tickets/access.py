@@ -1,0 +1,34 @@
+"""Permission-checked fetches of tickets. Anything a user may not see is a 404, so an
+outsider cannot even learn that a ticket exists."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from opiekun.core.access import is_staff_member, organisation_id_of
+from opiekun.tickets.models import Ticket
+
+
+def visible_tickets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
+    """Staff see every ticket; a contact sees its organisation's; anyone else none."""
+    if is_staff_member(user):
+        return Ticket.objects.all()
+    org_id = organisation_id_of(user)
+    if org_id is None:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(organisation_id=org_id)
+
+
+def ticket_for(
+    user: AbstractBaseUser | AnonymousUser, ticket_id: int, *, lock: bool = False
+) -> Ticket:
+    queryset = visible_tickets(user)
+    if lock:
+        queryset = queryset.select_for_update()
+    ticket = queryset.filter(pk=ticket_id).first()
+    if ticket is None:
+        raise Http404("No such ticket")
+    return ticket

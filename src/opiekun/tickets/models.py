@@ -1,0 +1,464 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from opiekun.catalog.choices import Channel, Severity, WorkKind
+from opiekun.core.models import Timestamped
+
+
+class ReferenceCounter(models.Model):
+    """The last number issued per prefix and year, locked while a ticket takes the next
+    one, so reference signs are gap-free and unique across processes."""
+
+    prefix = models.CharField(_("prefix"), max_length=20)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("reference counter")
+        verbose_name_plural = _("reference counters")
+        constraints = [
+            models.UniqueConstraint(fields=["prefix", "year"], name="reference_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}/{self.year}: {self.last}"
+
+
+class Ticket(Timestamped):
+    """A question or problem of a customer, with the deadlines its contract gives it.
+
+    Deadlines are indexed columns (reaction_due_at, ack_due_at, next_check_at) so the
+    queue and the sweeps are index scans. Form HOT-01 fields (R-CH-5) are kept as typed."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("new")
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        IN_PROGRESS = "in_progress", _("in progress")
+        WAITING_CUSTOMER = "waiting_customer", _("waiting for the customer")
+        AWAITING_PACKAGE = "awaiting_package", _("awaiting a package")
+        RESOLVED = "resolved", _("resolved")
+        CLOSED = "closed", _("closed")
+        REOPENED = "reopened", _("reopened")
+
+    OPEN_STATUSES = (
+        Status.NEW,
+        Status.ACKNOWLEDGED,
+        Status.IN_PROGRESS,
+        Status.WAITING_CUSTOMER,
+        Status.AWAITING_PACKAGE,
+        Status.REOPENED,
+    )
+
+    class Scope(models.TextChoices):
+        UNCLASSIFIED = "unclassified", _("not classified yet")
+        IN_SCOPE = "in_scope", _("in scope")
+        BILLABLE = "billable", _("billable extra work")
+        REFERRED = "referred", _("referred elsewhere")
+
+    class ReturnChannel(models.TextChoices):
+        PHONE = "phone", _("phone")
+        FAX = "fax", _("fax")
+        EMAIL = "email", _("e-mail")
+        PORTAL = "portal", _("portal")
+
+    reference = models.CharField(_("reference sign"), max_length=40, unique=True)
+    organisation = models.ForeignKey(
+        "customers.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    product = models.ForeignKey(
+        "catalog.Product",
+        verbose_name=_("product"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tickets",
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel_note = models.CharField(
+        _("channel note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Why the plan does not open this channel at this hour (R-CH-1)."),
+    )
+    severity = models.CharField(
+        _("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NEW, db_index=True
+    )
+    scope = models.CharField(
+        _("scope"), max_length=20, choices=Scope.choices, default=Scope.UNCLASSIFIED
+    )
+    scope_note = models.CharField(_("scope note"), max_length=300, blank=True)
+    subject = models.CharField(_("subject"), max_length=300)
+    description = models.TextField(_("question"), blank=True)
+
+    # Form HOT-01 (R-CH-5).
+    form_date = models.DateField(_("form date"), null=True, blank=True)
+    form_sign = models.CharField(_("customer's reference sign"), max_length=100, blank=True)
+    requester_name = models.CharField(_("user's full name"), max_length=200, blank=True)
+    office_name = models.CharField(_("office name"), max_length=200, blank=True)
+    return_channel = models.CharField(
+        _("answer by"), max_length=10, choices=ReturnChannel.choices, blank=True
+    )
+    return_address = models.CharField(_("return phone, fax or e-mail"), max_length=200, blank=True)
+
+    # People.
+    assignee = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
+    )
+    account_manager = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("account manager"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="managed_tickets",
+    )
+
+    # Clocks (R-SLA-*). Counted in the calendar the plan names for this ticket.
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    clock_starts_at = models.DateTimeField(_("clock starts at"), null=True, blank=True)
+    reaction_due_at = models.DateTimeField(_("reaction due at"), null=True, blank=True)
+    ack_due_at = models.DateTimeField(_("acknowledgement due at"), null=True, blank=True)
+    answer_promised_at = models.DateTimeField(
+        _("answer promised for"), null=True, blank=True, help_text="R-SLA-6"
+    )
+    next_check_at = models.DateTimeField(
+        _("next sweep check at"),
+        null=True,
+        blank=True,
+        help_text=_("When the SLA sweep must look at this ticket next."),
+    )
+    guaranteed = models.BooleanField(_("reaction guaranteed"), default=False)
+    guarantee_note = models.CharField(
+        _("why not guaranteed"), max_length=300, blank=True, help_text="R-SLA-5"
+    )
+    queue_priority = models.PositiveSmallIntegerField(
+        _("queue priority"), default=0, help_text=_("Copied from the plan at intake (R-Q-1).")
+    )
+    # Never null, so both databases sort it the same way through one index (SQLite puts
+    # NULLs first, PostgreSQL last): a ticket without a guaranteed reaction sorts by its
+    # arrival instead of starving behind every deadline.
+    queue_due_at = models.DateTimeField(
+        _("queue sort moment"),
+        default=timezone.now,
+        help_text=_("The reaction deadline, or the arrival when nothing is guaranteed (R-Q-2)."),
+    )
+    pinned = models.BooleanField(
+        _("pinned on top"), default=False, help_text=_("Critical outages go first.")
+    )
+    paused_minutes = models.PositiveIntegerField(_("paused working minutes"), default=0)
+    paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+    reacted_at = models.DateTimeField(_("reacted at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    reaction_breached = models.BooleanField(_("reaction breached"), default=False)
+    ack_breached = models.BooleanField(_("acknowledgement breached"), default=False)
+    warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("ticket")
+        verbose_name_plural = _("tickets")
+        ordering = ["-received_at"]
+        indexes = [
+            # The queue (R-Q-1, R-Q-2): pinned, then contract priority, then deadline,
+            # then arrival; open tickets only.
+            models.Index(
+                F("pinned").desc(),
+                F("queue_priority").desc(),
+                F("queue_due_at").asc(),
+                F("received_at").asc(),
+                name="ticket_queue",
+                condition=Q(
+                    status__in=[
+                        "new",
+                        "acknowledged",
+                        "in_progress",
+                        "waiting_customer",
+                        "awaiting_package",
+                        "reopened",
+                    ]
+                ),
+            ),
+            models.Index(fields=["reaction_due_at"], name="ticket_reaction_due"),
+            models.Index(fields=["ack_due_at"], name="ticket_ack_due"),
+            models.Index(fields=["next_check_at"], name="ticket_next_check"),
+            models.Index(fields=["organisation", "received_at"], name="ticket_org_received"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(clock_starts_at__isnull=True)
+                | Q(clock_starts_at__gte=F("received_at")),
+                name="ticket_clock_after_receipt",
+            ),
+            models.CheckConstraint(
+                condition=Q(reaction_due_at__isnull=True)
+                | Q(clock_starts_at__isnull=False, reaction_due_at__gte=F("clock_starts_at")),
+                name="ticket_due_after_clock_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.subject}"
+
+
+class Message(Timestamped):
+    """One entry of a ticket's thread: the customer's question, our answer by a channel
+    (R-CH-2), or an internal note. Bodies are sanitised before they are stored."""
+
+    class Direction(models.TextChoices):
+        INBOUND = "in", _("from the customer")
+        OUTBOUND = "out", _("to the customer")
+        NOTE = "note", _("internal note")
+
+    class Delivery(models.TextChoices):
+        NOT_APPLICABLE = "n/a", _("not sent")
+        PENDING = "pending", _("pending")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="messages"
+    )
+    direction = models.CharField(_("direction"), max_length=4, choices=Direction.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel_reason = models.CharField(
+        _("why another channel"),
+        max_length=300,
+        blank=True,
+        help_text=_("Required when an answer leaves by another channel than it came (R-CH-2)."),
+    )
+    author_staff = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("staff author"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author_contact = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("contact author"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sender = models.CharField(_("sender address"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    body_text = models.TextField(_("text"), blank=True)
+    body_html = models.TextField(_("sanitised HTML"), blank=True)
+    documentation_ref = models.CharField(
+        _("documentation reference"), max_length=300, blank=True, help_text="R-CH-3"
+    )
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, null=True, blank=True, unique=True
+    )
+    in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
+    delivery = models.CharField(
+        _("delivery"), max_length=8, choices=Delivery.choices, default=Delivery.NOT_APPLICABLE
+    )
+    delivery_error = models.CharField(_("delivery error"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["ticket", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(direction="in") | Q(author_staff__isnull=True),
+                name="message_inbound_not_by_staff",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} {self.direction} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    # The stored name is the content hash: no user-chosen path ever reaches the disk.
+    return f"attachments/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class Attachment(Timestamped):
+    """A file that came with a message or a fax scan. Served only through a
+    permission-checked view, always as a download."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    message = models.ForeignKey(
+        Message,
+        verbose_name=_("message"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
+    filename = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    is_inline = models.BooleanField(_("inline image"), default=False)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["ticket", "created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class WorkLog(Timestamped):
+    """A piece of work on a ticket: the raw minutes spent and the billable minutes the
+    plan's rules make of them (R-HRS-1, R-HRS-2), with the explanation."""
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="work_logs"
+    )
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="work_logs",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=WorkKind.choices)
+    started_at = models.DateTimeField(_("started at"))
+    raw_minutes = models.PositiveIntegerField(_("raw minutes"))
+    billable_minutes = models.PositiveIntegerField(_("billable minutes"))
+    emergency = models.BooleanField(_("emergency"), default=False)
+    out_of_hours = models.BooleanField(_("out of hours"), default=False)
+    multiplier = models.DecimalField(
+        _("multiplier"), max_digits=4, decimal_places=2, default=Decimal("1.00")
+    )
+    overage_minutes = models.PositiveIntegerField(
+        _("minutes beyond the banks"), default=0, help_text=_("Billed at the hourly rate.")
+    )
+    explanation = models.JSONField(_("explanation"), default=list, blank=True)
+    note = models.TextField(_("what was done"), blank=True)
+
+    class Meta:
+        verbose_name = _("work log")
+        verbose_name_plural = _("work logs")
+        ordering = ["ticket", "started_at"]
+        indexes = [models.Index(fields=["started_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(overage_minutes__lte=F("billable_minutes")),
+                name="worklog_overage_within_billable",
+            ),
+            models.CheckConstraint(condition=Q(multiplier__gte=1), name="worklog_multiplier"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} {self.kind} {self.raw_minutes}/{self.billable_minutes}"
+
+
+class Appointment(Timestamped):
+    """A remote session booked for a slot both sides agreed (R-SLA-7); the reaction
+    guarantee does not mean an immediate session."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("proposed")
+        CONFIRMED = "confirmed", _("confirmed")
+        DONE = "done", _("done")
+        CANCELLED = "cancelled", _("cancelled")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="appointments"
+    )
+    staff = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("staff member"),
+        on_delete=models.PROTECT,
+        related_name="appointments",
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+        ordering = ["starts_at"]
+        indexes = [models.Index(fields=["staff", "starts_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class MaintenanceRun(models.Model):
+    """The ticket made for one recurring maintenance task of one contract in one period
+    (R-SCP-4). Unique per period, so two workers never create it twice."""
+
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        related_name="maintenance_runs",
+    )
+    task = models.ForeignKey(
+        "catalog.MaintenanceTask",
+        verbose_name=_("task"),
+        on_delete=models.PROTECT,
+        related_name="runs",
+    )
+    period_start = models.DateField(_("period start"))
+    ticket = models.OneToOneField(
+        Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="maintenance_run"
+    )
+
+    class Meta:
+        verbose_name = _("maintenance run")
+        verbose_name_plural = _("maintenance runs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "task", "period_start"], name="maintenance_run_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.period_start}"
