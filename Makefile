@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export DEBUG ?= true
 
-.PHONY: run test lint typecheck migrations-check pytest bench install clean lock
+.PHONY: run test lint typecheck migrations-check pytest install clean lock
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "opiekun needs Python 3.11 or newer")'
@@ -28,8 +28,8 @@ run: $(STAMP)
 test: $(STAMP) lint typecheck migrations-check pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -39,10 +39,6 @@ migrations-check: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
-
-bench: $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
-	$(BIN)/python bench/run.py
 
 # Re-pin every dependency after changing pyproject.toml: make lock
 lock:

@@ -106,3 +106,53 @@ class AddOnAdmin(admin.ModelAdmin):
     list_filter = ["vendor"]
     search_fields = ["code", "name"]
     filter_horizontal = ["plans"]
+
+
+@admin.register(CalendarInterval)
+class CalendarIntervalAdmin(admin.ModelAdmin):
+    list_display = ["calendar", "weekday", "start", "end"]
+    list_filter = ["calendar", "weekday"]
+    search_fields = ["calendar__code", "calendar__name"]
+
+
+@admin.register(CalendarDate)
+class CalendarDateAdmin(admin.ModelAdmin):
+    list_display = ["calendar", "date", "is_open", "start", "end", "note"]
+    list_filter = ["calendar", "is_open"]
+    search_fields = ["calendar__code", "note"]
+    date_hierarchy = "date"
+
+
+@admin.register(PlanChannel)
+class PlanChannelAdmin(admin.ModelAdmin):
+    list_display = ["plan", "channel", "calendar", "guaranteed", "restriction"]
+    list_filter = ["channel", "guaranteed", "plan__vendor"]
+    search_fields = ["plan__code", "restriction"]
+
+
+@admin.register(ReactionTarget)
+class ReactionTargetAdmin(admin.ModelAdmin):
+    list_display = ["plan", "severity", "channel", "minutes", "calendar"]
+    list_filter = ["severity", "channel", "plan__vendor"]
+    search_fields = ["plan__code"]
+
+
+@admin.register(BillingRule)
+class BillingRuleAdmin(admin.ModelAdmin):
+    list_display = ["plan", "work_kind", "increment_minutes", "draws_on_package"]
+    list_filter = ["work_kind", "draws_on_package", "plan__vendor"]
+    search_fields = ["plan__code"]
+
+
+@admin.register(ScopeItem)
+class ScopeItemAdmin(admin.ModelAdmin):
+    list_display = ["plan", "kind", "text", "refer_to"]
+    list_filter = ["kind", "plan__vendor", "plan"]
+    search_fields = ["text", "refer_to", "plan__code"]
+
+
+@admin.register(MaintenanceTask)
+class MaintenanceTaskAdmin(admin.ModelAdmin):
+    list_display = ["plan", "code", "name", "recurrence"]
+    list_filter = ["recurrence", "plan__vendor"]
+    search_fields = ["code", "name", "plan__code"]

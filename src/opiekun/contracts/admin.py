@@ -49,3 +49,10 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
     search_fields = ["reason", "bank__contract__number", "bank__contract__organisation__name"]
     date_hierarchy = "at"
     list_select_related = ["bank__contract", "actor"]
+
+
+@admin.register(ContractAddOn)
+class ContractAddOnAdmin(admin.ModelAdmin):
+    list_display = ["contract", "add_on", "starts_on", "ends_on", "price_net"]
+    list_filter = ["add_on"]
+    search_fields = ["contract__number", "contract__organisation__name", "add_on__code"]

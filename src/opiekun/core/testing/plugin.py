@@ -1,0 +1,91 @@
+"""pytest plugin of the project: server markers and the shared fixtures.
+
+Tests that need a server are marked (needs_postgres, needs_redis). Outside CI they skip
+with a reason when the server is absent; with CI=true an absent server fails the run,
+and tests needing PostgreSQL are left to the PostgreSQL pass of .ci/run."""
+
+from __future__ import annotations
+
+import os
+import socket
+from typing import TYPE_CHECKING
+
+import pytest
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from opiekun.core.testing.personas import Personas
+
+# Loaded with -p before Django reads its settings: tests need no DEBUG, only a key.
+os.environ.setdefault("SECRET_KEY", "opiekun-test-secret-key-that-is-long-enough")
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _on_postgres() -> bool:
+    return settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def _reachable(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if _on_postgres():
+        return
+    keep: list[pytest.Item] = []
+    dropped: list[pytest.Item] = []
+    for item in items:
+        (dropped if item.get_closest_marker("needs_postgres") else keep).append(item)
+    if IN_CI and dropped:
+        # The SQLite pass of CI leaves these to the PostgreSQL pass, where they must run.
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+        return
+    for item in dropped:
+        item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://"))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("needs_redis") and not _reachable("127.0.0.1", 6379):
+        if IN_CI:
+            pytest.fail("CI=true but Redis is not reachable on 127.0.0.1:6379")
+        pytest.skip("needs Redis on 127.0.0.1:6379")
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # Tests run without DEBUG but also without collectstatic: no manifest to look up.
+    settings.STORAGES = {  # type: ignore[attr-defined]
+        **settings.STORAGES,  # type: ignore[attr-defined]
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def presets(db: None) -> None:
+    """The five seed vendors' plans, loaded through the real action."""
+    from opiekun.catalog.actions import load_presets
+    from opiekun.catalog.presets import PRESETS
+
+    load_presets(list(PRESETS))
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    from opiekun.core.testing.personas import make_personas
+
+    return make_personas()
+
+
+@pytest.fixture
+def contracted_personas(presets: None) -> Personas:
+    """Personas whose organisations hold contracts: A on KJM-CARE, B on SHIP-START."""
+    from opiekun.core.testing.personas import make_personas
+
+    return make_personas("KJM-CARE", "SHIP-START")

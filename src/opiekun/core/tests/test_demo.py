@@ -1,0 +1,49 @@
+"""The demo a newcomer gets from `make run`."""
+
+import pytest
+from django.contrib.auth import authenticate
+
+from opiekun.contracts.models import Contract
+from opiekun.core import demo
+from opiekun.customers.models import ContactPhone, Organisation
+from opiekun.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def test_it_creates_the_demo_once(presets: None) -> None:
+    first = demo.load_demo()
+    assert first["created"] > 0
+    counts = (Organisation.objects.count(), Contract.objects.count(), Ticket.objects.count())
+    assert demo.load_demo()["created"] == 0
+    assert (
+        Organisation.objects.count(),
+        Contract.objects.count(),
+        Ticket.objects.count(),
+    ) == counts
+
+
+def test_every_printed_login_works(presets: None) -> None:
+    demo.load_demo()
+    for login in demo.staff_logins() + demo.customer_logins():
+        assert authenticate(username=login.username, password=login.password) is not None, login
+
+
+def test_each_organisation_has_an_account_manager_a_contract_and_a_known_phone(
+    presets: None,
+) -> None:
+    demo.load_demo()
+    for org in Organisation.objects.all():
+        assert org.account_manager is not None
+        assert org.account_manager.is_account_manager
+        assert org.contracts.filter(status="active").exists()
+        assert ContactPhone.objects.filter(contact__organisation=org).exists()
+    plans = set(Contract.objects.values_list("plan__code", flat=True))
+    assert {
+        "KJM-CARE",
+        "KJM-PACKAGE",
+        "SHIP-START",
+        "EKS-HOTLINE",
+        "PWSK-SUPERVISION",
+        "MER-SOS",
+    } <= plans
