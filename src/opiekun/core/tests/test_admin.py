@@ -30,7 +30,9 @@ def test_every_list_and_search_opens_for_the_manager(presets: None, client: Clie
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
         assert client.get(url, {"q": "a"}).status_code == 200, url
-    plan_url = reverse("admin:catalog_plan_change", args=[1])
+    from opiekun.catalog.models import Plan
+
+    plan_url = reverse("admin:catalog_plan_change", args=[Plan.objects.get(code="SHIP-START").pk])
     assert client.get(plan_url).status_code == 200
 
 
