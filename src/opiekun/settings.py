@@ -167,6 +167,17 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "heartbeat": {"task": "opiekun.core.tasks.heartbeat", "schedule": 60.0},
 }
 
+# The share of a reaction target after which the assignee and the account manager are
+# warned (issue 3: default 75%).
+SLA_WARNING_PERCENT = env.number("SLA_WARNING_PERCENT", 75, minimum=1)
+if SLA_WARNING_PERCENT > 99:
+    raise ConfigError("SLA_WARNING_PERCENT", f"must be below 100, got {SLA_WARNING_PERCENT}")
+SLA_SWEEP_SECONDS = env.number("SLA_SWEEP_SECONDS", 60, minimum=5)
+CELERY_BEAT_SCHEDULE["sla-sweep"] = {
+    "task": "opiekun.tickets.tasks.sweep_sla",
+    "schedule": float(SLA_SWEEP_SECONDS),
+}
+
 LOGIN_URL = "admin:login"
 
 SESSION_COOKIE_HTTPONLY = True

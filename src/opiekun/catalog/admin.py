@@ -1,5 +1,8 @@
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 
+from opiekun.catalog import changes
 from opiekun.catalog.models import (
     AddOn,
     BillingRule,
@@ -45,6 +48,13 @@ class WorkingCalendarAdmin(admin.ModelAdmin):
     list_filter = ["time_zone", "holiday_country", "observes_holidays"]
     search_fields = ["code", "name"]
     inlines = [CalendarIntervalInline, CalendarDateInline]
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # R-SLA-9: open deadlines follow the new hours.
+        changes.recompute_after_commit(
+            changes.plans_using(form.instance), f"calendar {form.instance.code} changed"
+        )
 
 
 class PlanChannelInline(admin.TabularInline):
@@ -98,6 +108,10 @@ class PlanAdmin(admin.ModelAdmin):
         MaintenanceTaskInline,
     ]
     list_select_related = ["vendor", "calendar"]
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        changes.recompute_after_commit([form.instance.pk], f"plan {form.instance.code} changed")
 
 
 @admin.register(AddOn)

@@ -12,6 +12,7 @@ from opiekun.catalog.choices import Channel, Severity
 from opiekun.contracts import queries as contract_queries
 from opiekun.core import audit
 from opiekun.customers.models import Contact, Organisation
+from opiekun.tickets import clocks
 from opiekun.tickets.models import ReferenceCounter, Ticket
 
 
@@ -41,7 +42,8 @@ def open_ticket(
     actor: AbstractBaseUser | None = None,
 ) -> Ticket:
     """Registers a question from any channel. The organisation's contract in force gives
-    the queue priority and the account manager becomes the default assignee."""
+    the deadlines (R-SLA-*) and the queue priority; the account manager becomes the
+    default assignee."""
     if channel not in Channel.values:
         raise IntakeError(f"channel: {channel!r} is not one of {', '.join(Channel.values)}")
     if severity not in Severity.values:
@@ -59,7 +61,7 @@ def open_ticket(
     contract = contract_queries.contract_in_force(organisation, local.date())
     prefix = contract.plan.vendor.code.upper() if contract else "OP"
     with transaction.atomic():
-        ticket = Ticket.objects.create(
+        ticket = Ticket(
             reference=next_reference(prefix, local.year),
             organisation=organisation,
             contract=contract,
@@ -75,6 +77,8 @@ def open_ticket(
             account_manager=organisation.account_manager,
             assignee=organisation.account_manager,
         )
+        clocks.apply_sla(ticket)
+        ticket.save()
         audit.record(
             "ticket.opened",
             ticket,
@@ -83,5 +87,145 @@ def open_ticket(
             channel=channel,
             received_at=received_at.isoformat(),
             contract=contract.number if contract else None,
+            reaction_due_at=_iso(ticket.reaction_due_at),
+            guaranteed=ticket.guaranteed,
         )
     return ticket
+
+
+def _iso(t: dt.datetime | None) -> str | None:
+    """Audit data shows moments in the desk's zone, whether read from the database (UTC)
+    or just computed."""
+    return timezone.localtime(t).isoformat() if t else None
+
+
+def _locked(ticket: Ticket) -> Ticket:
+    return (
+        Ticket.objects.select_for_update(of=("self",))
+        .select_related("contract__plan")
+        .get(pk=ticket.pk)
+    )
+
+
+def _save_clock_change(
+    ticket: Ticket, kind: str, actor: AbstractBaseUser | None, **data: object
+) -> Ticket:
+    ticket.next_check_at = clocks.next_check(ticket)
+    ticket.save()
+    audit.record(kind, ticket, actor=actor, organisation=ticket.organisation, **data)
+    return ticket
+
+
+def start_work(
+    ticket: Ticket, *, actor: AbstractBaseUser | None = None, at: dt.datetime | None = None
+) -> Ticket:
+    """The reaction (R-SLA-1): the ticket is accepted and work on it starts."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status not in Ticket.OPEN_STATUSES:
+            raise IntakeError(f"status: a {ticket.status} ticket cannot be started")
+        if ticket.reacted_at is None:
+            ticket.reacted_at = at
+            if ticket.guaranteed and ticket.reaction_due_at and at > ticket.reaction_due_at:
+                ticket.reaction_breached = True
+        ticket.status = Ticket.Status.IN_PROGRESS
+        return _save_clock_change(
+            ticket, "ticket.work_started", actor, at=at.isoformat(), late=ticket.reaction_breached
+        )
+
+
+def acknowledge_receipt(
+    ticket: Ticket, *, actor: AbstractBaseUser | None = None, at: dt.datetime | None = None
+) -> Ticket:
+    """Confirms receipt of the question (R-SLA-6), due by the end of the next working day."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.acknowledged_at is None:
+            ticket.acknowledged_at = at
+            if ticket.ack_due_at and at > ticket.ack_due_at:
+                ticket.ack_breached = True
+        if ticket.status == Ticket.Status.NEW:
+            ticket.status = Ticket.Status.ACKNOWLEDGED
+        return _save_clock_change(
+            ticket, "ticket.acknowledged", actor, at=at.isoformat(), late=ticket.ack_breached
+        )
+
+
+def wait_for_customer(
+    ticket: Ticket, *, actor: AbstractBaseUser | None = None, at: dt.datetime | None = None
+) -> Ticket:
+    """Stops the reaction clock until the customer answers (R-SLA-9)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.paused_since is not None:
+            raise IntakeError("status: the ticket is already waiting for the customer")
+        if ticket.status not in Ticket.OPEN_STATUSES:
+            raise IntakeError(f"status: a {ticket.status} ticket cannot wait for the customer")
+        ticket.paused_since = at
+        ticket.status = Ticket.Status.WAITING_CUSTOMER
+        return _save_clock_change(ticket, "ticket.paused", actor, at=at.isoformat())
+
+
+def customer_replied(
+    ticket: Ticket, *, actor: AbstractBaseUser | None = None, at: dt.datetime | None = None
+) -> Ticket:
+    """Restarts the clock: the paused working minutes push the deadline out."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.paused_since is None:
+            raise IntakeError("status: the ticket is not waiting for the customer")
+        calendar = clocks.clock_calendar(ticket)
+        paused = calendar.working_minutes_between(ticket.paused_since, at) if calendar else 0
+        ticket.paused_minutes += max(paused, 0)
+        ticket.paused_since = None
+        ticket.status = Ticket.Status.IN_PROGRESS if ticket.reacted_at else Ticket.Status.NEW
+        clocks.apply_sla(ticket)
+        return _save_clock_change(
+            ticket,
+            "ticket.resumed",
+            actor,
+            at=at.isoformat(),
+            paused_minutes=paused,
+            reaction_due_at=_iso(ticket.reaction_due_at),
+        )
+
+
+def promise_answer(
+    ticket: Ticket, answer_by: dt.datetime, *, actor: AbstractBaseUser | None = None
+) -> Ticket:
+    """Records the answer time agreed with the caller (R-SLA-6); tracked like a deadline."""
+    if answer_by <= timezone.now():
+        raise IntakeError("answer_by: must be in the future")
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        ticket.answer_promised_at = answer_by
+        ticket.promise_breached = False
+        return _save_clock_change(
+            ticket, "ticket.answer_promised", actor, answer_by=answer_by.isoformat()
+        )
+
+
+def recompute_deadlines(
+    ticket: Ticket, *, reason: str, actor: AbstractBaseUser | None = None
+) -> Ticket:
+    """Recomputes an open ticket's deadlines after its plan or calendar changed; pause
+    time already counted is kept (R-SLA-9)."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        before = ticket.reaction_due_at
+        clocks.apply_sla(ticket)
+        if before == ticket.reaction_due_at:
+            ticket.save()
+            return ticket
+        return _save_clock_change(
+            ticket,
+            "ticket.deadlines_recomputed",
+            actor,
+            reason=reason,
+            before=_iso(before),
+            after=_iso(ticket.reaction_due_at),
+        )

@@ -7,6 +7,7 @@ from opiekun.tickets.models import (
     MaintenanceRun,
     Message,
     ReferenceCounter,
+    SlaNotification,
     Ticket,
     WorkLog,
 )
@@ -124,3 +125,11 @@ class MaintenanceRunAdmin(ReadOnlyAdmin):
 @admin.register(ReferenceCounter)
 class ReferenceCounterAdmin(ReadOnlyAdmin):
     list_display = ["prefix", "year", "last"]
+
+
+@admin.register(SlaNotification)
+class SlaNotificationAdmin(ReadOnlyAdmin):
+    list_display = ["ticket", "recipient", "kind", "created_at", "sent_at"]
+    list_filter = ["kind"]
+    search_fields = ["ticket__reference"]
+    list_select_related = ["ticket", "recipient__user"]

@@ -160,6 +160,8 @@ class Ticket(Timestamped):
         blank=True,
         help_text=_("When the SLA sweep must look at this ticket next."),
     )
+    warn_at = models.DateTimeField(_("warn at"), null=True, blank=True)
+    sla_explanation = models.JSONField(_("how the deadlines were set"), default=list, blank=True)
     guaranteed = models.BooleanField(_("reaction guaranteed"), default=False)
     guarantee_note = models.CharField(
         _("why not guaranteed"), max_length=300, blank=True, help_text="R-SLA-5"
@@ -186,6 +188,8 @@ class Ticket(Timestamped):
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reaction_breached = models.BooleanField(_("reaction breached"), default=False)
     ack_breached = models.BooleanField(_("acknowledgement breached"), default=False)
+    promise_breached = models.BooleanField(_("promised answer time missed"), default=False)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
 
     class Meta:
@@ -462,3 +466,40 @@ class MaintenanceRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.task.code} {self.period_start}"
+
+
+class SlaNotification(models.Model):
+    """A warning or breach notice about one ticket to one staff member. Unique per
+    ticket, recipient and kind: even two sweeps racing cannot send it twice."""
+
+    class Kind(models.TextChoices):
+        WARNING = "warning", _("deadline approaching")
+        BREACH = "breach", _("deadline missed")
+        ACK_BREACH = "ack_breach", _("receipt confirmation missed")
+        PROMISE_BREACH = "promise_breach", _("promised answer time missed")
+
+    ticket = models.ForeignKey(
+        Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    recipient = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="sla_notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("SLA notification")
+        verbose_name_plural = _("SLA notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket", "recipient", "kind"], name="sla_notification_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ticket.reference} {self.kind} -> {self.recipient}"

@@ -162,6 +162,15 @@ class WorkingCalendar:
 
     # -- what explanations need ---------------------------------------------------------
 
+    def end_of_working_day(self, t: dt.datetime) -> dt.datetime:
+        """The end of the last period that starts on ``t``'s local date (an overnight
+        period ends the next morning); ``t`` itself when none starts that day."""
+        local = t.astimezone(self.tz)
+        midnight = dt.datetime(local.year, local.month, local.day, tzinfo=self.tz)
+        periods = self.periods_between(midnight, midnight + dt.timedelta(days=1), limit=48)
+        starting = [p for p in periods if p.start.astimezone(self.tz).date() == local.date()]
+        return starting[-1].end if starting else local
+
     def is_working_time(self, t: dt.datetime) -> bool:
         return self.next_working_moment(t) == t.astimezone(self.tz)
 

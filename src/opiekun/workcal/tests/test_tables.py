@@ -225,3 +225,10 @@ def test_it_names_the_holidays_it_skips() -> None:
         (dt.date(2026, 12, 24), "Christmas Eve"),
         (dt.date(2026, 12, 25), "Christmas Day"),
     ]
+
+
+def test_end_of_working_day() -> None:
+    assert START.end_of_working_day(at(2026, 11, 23, 9, 0)) == at(2026, 11, 23, 16, 0)
+    assert NIGHT.end_of_working_day(at(2026, 11, 23, 22, 30)) == at(2026, 11, 24, 6, 0)
+    saturday = at(2026, 11, 21, 9, 0)
+    assert START.end_of_working_day(saturday) == saturday

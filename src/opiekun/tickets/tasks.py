@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from celery import shared_task
+from django.core.mail import send_mail
+from django.utils import timezone
+
+from opiekun.tickets import sweep
+from opiekun.tickets.models import SlaNotification
+
+SUBJECTS: dict[str, str] = {
+    SlaNotification.Kind.WARNING: "Deadline approaching",
+    SlaNotification.Kind.BREACH: "Reaction deadline missed",
+    SlaNotification.Kind.ACK_BREACH: "Receipt confirmation missed",
+    SlaNotification.Kind.PROMISE_BREACH: "Promised answer time missed",
+}
+
+
+@shared_task(name="opiekun.tickets.tasks.sweep_sla", ignore_result=True)
+def sweep_sla() -> int:
+    """Run by beat: warnings and breaches of every ticket whose check has come."""
+    return sweep.sweep()
+
+
+@shared_task(
+    name="opiekun.tickets.tasks.send_sla_notification",
+    ignore_result=True,
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=8,
+)
+def send_sla_notification(notification_id: int) -> None:
+    notice = SlaNotification.objects.select_related("ticket", "recipient__user").get(
+        pk=notification_id
+    )
+    if notice.sent_at is not None:
+        return
+    ticket = notice.ticket
+    due = ticket.reaction_due_at or ticket.ack_due_at or ticket.answer_promised_at
+    lines = [
+        f"{SUBJECTS[notice.kind]}: {ticket.reference} {ticket.subject}",
+        f"Due: {timezone.localtime(due):%Y-%m-%d %H:%M}" if due else "",
+        "",
+        *ticket.sla_explanation,
+    ]
+    send_mail(
+        f"[{ticket.reference}] {SUBJECTS[notice.kind]}",
+        "\n".join(lines),
+        None,
+        [notice.recipient.user.email],
+    )
+    # Marked only after the mail left: a crash in between sends it again rather than never.
+    SlaNotification.objects.filter(pk=notice.pk, sent_at=None).update(sent_at=timezone.now())
+
+
+@shared_task(name="opiekun.tickets.tasks.recompute_open_deadlines", ignore_result=True)
+def recompute_open_deadlines(plan_ids: list[int], reason: str) -> int:
+    """After a plan or calendar changed: every open ticket under those plans gets its
+    deadlines recomputed, pause time kept (R-SLA-9)."""
+    from opiekun.tickets import actions
+    from opiekun.tickets.models import Ticket
+
+    tickets = Ticket.objects.filter(
+        contract__plan_id__in=plan_ids, status__in=Ticket.OPEN_STATUSES
+    ).order_by("pk")
+    count = 0
+    for ticket in tickets.iterator():
+        actions.recompute_deadlines(ticket, reason=reason)
+        count += 1
+    return count

@@ -1,0 +1,146 @@
+"""The SLA sweep: warnings at 75% of the target, breaches, each notice once, and only
+inside the recipient's working time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core import mail
+from django.db import connection
+
+from opiekun.catalog.models import Plan, WorkingCalendar
+from opiekun.celery import app
+from opiekun.contracts import actions as contract_actions
+from opiekun.core.testing.personas import Personas, make_personas
+from opiekun.tickets import actions, sweep
+from opiekun.tickets.models import SlaNotification, Ticket
+
+W = ZoneInfo("Europe/Warsaw")
+
+
+def at(month: int, day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=W)
+
+
+@pytest.fixture
+def eager_celery():
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def start_ticket(personas: Personas, presets: None) -> Ticket:
+    contract_actions.record_active_contract(
+        personas.org_a,
+        Plan.objects.get(code="SHIP-START"),
+        number="S/1",
+        starts_on=dt.date(2026, 1, 1),
+    )
+    # Mon 8:00, 8 h target: warned at 75% (14:00), due 16:00.
+    return actions.open_ticket(
+        personas.org_a, channel="email", subject="Etykiety", received_at=at(11, 16, 8, 0)
+    )
+
+
+@pytest.mark.django_db
+def test_r_sla_1_it_warns_at_75_percent_once(
+    start_ticket: Ticket, eager_celery: None, django_capture_on_commit_callbacks
+) -> None:
+    assert start_ticket.warn_at == at(11, 16, 14, 0)
+    assert start_ticket.next_check_at == at(11, 16, 14, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert sweep.sweep(at(11, 16, 13, 59)) == 0
+        assert sweep.sweep(at(11, 16, 14, 5)) == 1
+        assert sweep.sweep(at(11, 16, 14, 6)) == 0
+    notices = SlaNotification.objects.filter(ticket=start_ticket)
+    assert [(n.kind, n.recipient.user.username) for n in notices] == [("warning", "p-opiekun")]
+    assert notices.get().sent_at is not None
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].subject == f"[{start_ticket.reference}] Deadline approaching"
+    assert "Reaction due Mon 2026-11-16 16:00." in mail.outbox[0].body
+    start_ticket.refresh_from_db()
+    assert start_ticket.warned_at is not None
+    assert start_ticket.next_check_at == at(11, 16, 16, 0)
+
+
+@pytest.mark.django_db
+def test_r_sla_1_it_marks_a_missed_reaction(
+    start_ticket: Ticket, eager_celery: None, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep.sweep(at(11, 16, 16, 1))
+    start_ticket.refresh_from_db()
+    assert start_ticket.reaction_breached is True
+    assert start_ticket.next_check_at is None
+    assert set(SlaNotification.objects.values_list("kind", flat=True)) == {"breach"}
+    assert mail.outbox[0].subject.endswith("Reaction deadline missed")
+
+
+@pytest.mark.django_db
+def test_it_does_not_breach_a_ticket_that_was_answered_in_time(start_ticket: Ticket) -> None:
+    actions.start_work(start_ticket, at=at(11, 16, 9, 0))
+    assert sweep.sweep(at(11, 16, 16, 1)) == 0
+    start_ticket.refresh_from_db()
+    assert start_ticket.reaction_breached is False
+
+
+@pytest.mark.django_db
+def test_warnings_wait_for_the_recipients_working_time(
+    start_ticket: Ticket, personas: Personas
+) -> None:
+    manager = personas.account_manager
+    manager.calendar = WorkingCalendar.objects.get(code="SHIP-COMMUNITY")  # 10:00-13:00
+    manager.save()
+    sweep.sweep(at(11, 16, 14, 5))
+    assert not SlaNotification.objects.exists()
+    start_ticket.refresh_from_db()
+    assert start_ticket.warned_at is None
+    assert start_ticket.next_check_at == at(11, 16, 16, 0)  # the deadline comes first
+    sweep.sweep(at(11, 16, 16, 5))
+    start_ticket.refresh_from_db()
+    assert start_ticket.reaction_breached is True
+    assert start_ticket.next_check_at == at(11, 17, 10, 0)  # the manager's next hours
+    sweep.sweep(at(11, 17, 10, 1))
+    assert list(SlaNotification.objects.values_list("kind", flat=True)) == ["breach"]
+
+
+@pytest.mark.django_db
+def test_a_claimed_ticket_is_not_handled_twice(start_ticket: Ticket) -> None:
+    seen = start_ticket.next_check_at
+    assert seen is not None
+    assert sweep.handle_one(start_ticket.pk, seen, at(11, 16, 14, 5)) is True
+    assert sweep.handle_one(start_ticket.pk, seen, at(11, 16, 14, 5)) is False
+    assert SlaNotification.objects.count() == 1
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_in_parallel_warn_once_per_ticket() -> None:
+    from opiekun.catalog.actions import load_presets
+    from opiekun.catalog.presets import PRESETS
+
+    load_presets(list(PRESETS))
+    p = make_personas(plan_a="SHIP-START")
+    for n in range(20):
+        actions.open_ticket(p.org_a, channel="email", subject=f"t{n}", received_at=at(11, 16, 8, 0))
+    handled: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def run() -> None:
+        try:
+            barrier.wait()
+            handled.append(sweep.sweep(at(11, 16, 14, 5)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sum(handled) == 20
+    assert SlaNotification.objects.filter(kind="warning").count() == 20
