@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 export DEBUG ?= true
 
-.PHONY: run test lint typecheck migrations-check pytest install clean lock
+.PHONY: run test lint typecheck migrations-check pytest bench install clean lock
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "opiekun needs Python 3.11 or newer")'
@@ -39,6 +39,11 @@ migrations-check: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Benchmarks against peers, side by side in one run; each prints its summary as its last line.
+bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
+	DEBUG=true $(BIN)/python bench/workcal.py
 
 # Re-pin every dependency after changing pyproject.toml: make lock
 lock:
