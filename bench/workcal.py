@@ -42,7 +42,9 @@ def ours() -> WorkingCalendar:
 
 def peer() -> btd.Rules:
     workday = btd.WorkDayRule(
-        start_time=dt.time(8), end_time=dt.time(16), working_days=[0, 1, 2, 3, 4],
+        start_time=dt.time(8),
+        end_time=dt.time(16),
+        working_days=[0, 1, 2, 3, 4],
         tz=pytz.timezone("Europe/Warsaw"),
     )
     pl = holidays.country_holidays("PL", years=range(2025, 2032))
@@ -126,7 +128,10 @@ def main() -> None:
             ratios.append(m_peer / m_ours)
             rows.append((op, span, CASES[span], m_ours, m_peer, m_peer / m_ours))
 
-    print("| operation | span (h) | cases | opiekun.workcal median (µs) | businesstimedelta median (µs) | speedup |")
+    print(
+        "| operation | span (h) | cases | opiekun.workcal median (µs) "
+        "| businesstimedelta median (µs) | speedup |"
+    )
     print("| --- | ---: | ---: | ---: | ---: | ---: |")
     for op, span, n, m_ours, m_peer, ratio in rows:
         print(f"| {op} | {span} | {n} | {m_ours:.1f} | {m_peer:.1f} | {ratio:.0f}x |")
