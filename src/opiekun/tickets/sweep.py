@@ -58,50 +58,39 @@ def handle_one(ticket_id: int, seen_next_check: dt.datetime, now: dt.datetime) -
     return True
 
 
+# Each deadline the sweep watches: the moment, what meets it, the flag set when it is
+# missed, and the notice that goes out.
+_DEADLINES = (
+    ("reaction_due_at", "reacted_at", "reaction_breached", SlaNotification.Kind.BREACH),
+    ("ack_due_at", "acknowledged_at", "ack_breached", SlaNotification.Kind.ACK_BREACH),
+    ("answer_promised_at", "answered_at", "promise_breached", SlaNotification.Kind.PROMISE_BREACH),
+)
+
+
 def _check(ticket: Ticket, now: dt.datetime) -> list[dt.datetime]:
     """Marks what is missed and notifies; returns when deferred notices are due."""
     deferred: list[dt.datetime] = []
-    if clocks.reaction_pending(ticket):
-        if (
-            not ticket.reaction_breached
-            and ticket.reaction_due_at
-            and ticket.reaction_due_at <= now
-        ):
-            ticket.reaction_breached = True
+    for due_field, met_field, missed_flag, kind in _DEADLINES:
+        due = getattr(ticket, due_field)
+        if due is None or due > now or getattr(ticket, met_field) is not None:
+            continue
+        if due_field == "reaction_due_at" and not clocks.reaction_pending(ticket):
+            continue  # no guarantee, or paused while waiting for the customer
+        if not getattr(ticket, missed_flag):
+            setattr(ticket, missed_flag, True)
             audit.record(
-                "ticket.reaction_breached",
+                f"ticket.{missed_flag}",
                 ticket,
                 organisation=ticket.organisation,
-                due=ticket.reaction_due_at.isoformat(),
+                due=timezone.localtime(due).isoformat(),
             )
-        if ticket.reaction_breached:
-            deferred += _notify(ticket, SlaNotification.Kind.BREACH, now)
-        elif ticket.warned_at is None and ticket.warn_at and ticket.warn_at <= now:
-            later = _notify(ticket, SlaNotification.Kind.WARNING, now)
-            deferred += later
-            if not later:
-                ticket.warned_at = now
-    if ticket.ack_due_at and ticket.acknowledged_at is None and ticket.ack_due_at <= now:
-        if not ticket.ack_breached:
-            ticket.ack_breached = True
-            audit.record(
-                "ticket.ack_breached",
-                ticket,
-                organisation=ticket.organisation,
-                due=ticket.ack_due_at.isoformat(),
-            )
-        deferred += _notify(ticket, SlaNotification.Kind.ACK_BREACH, now)
-    promised = ticket.answer_promised_at
-    if promised and ticket.answered_at is None and promised <= now:
-        if not ticket.promise_breached:
-            ticket.promise_breached = True
-            audit.record(
-                "ticket.promise_breached",
-                ticket,
-                organisation=ticket.organisation,
-                promised=promised.isoformat(),
-            )
-        deferred += _notify(ticket, SlaNotification.Kind.PROMISE_BREACH, now)
+        deferred += _notify(ticket, kind, now)
+    warn = clocks.reaction_pending(ticket) and not ticket.reaction_breached
+    if warn and ticket.warned_at is None and ticket.warn_at and ticket.warn_at <= now:
+        later = _notify(ticket, SlaNotification.Kind.WARNING, now)
+        deferred += later
+        if not later:
+            ticket.warned_at = now
     return deferred
 
 
