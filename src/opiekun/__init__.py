@@ -1,5 +1,4 @@
-"""opiekun: a service desk for software vendors that sell support contracts."""
+"""opiekun: a service desk for software vendors that sell support contracts.
 
-from opiekun.celery import app as celery_app
-
-__all__ = ["celery_app"]
+Nothing is imported here, so the pure modules (workcal, env) load without Django; the
+Celery app is set up when Django starts (core/apps.py)."""
