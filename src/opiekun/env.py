@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import zoneinfo
 from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -66,6 +67,16 @@ class Env:
             raise ConfigError(name, f"expected a whole number, got {value!r}") from None
         if minimum is not None and number < minimum:
             raise ConfigError(name, f"must be at least {minimum}, got {number}")
+        return number
+
+    def decimal(self, name: str, default: str) -> Decimal:
+        value = self.text(name, default)
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            raise ConfigError(name, f"expected a decimal number, got {value!r}") from None
+        if not number.is_finite() or number < 0:
+            raise ConfigError(name, f"must be a non-negative number, got {value!r}")
         return number
 
     def items(self, name: str, default: list[str]) -> list[str]:

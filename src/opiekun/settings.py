@@ -172,7 +172,16 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 SLA_WARNING_PERCENT = env.number("SLA_WARNING_PERCENT", 75, minimum=1)
 if SLA_WARNING_PERCENT > 99:
     raise ConfigError("SLA_WARNING_PERCENT", f"must be below 100, got {SLA_WARNING_PERCENT}")
+VAT_RATE_PERCENT = env.decimal("VAT_RATE_PERCENT", "23")
 SLA_SWEEP_SECONDS = env.number("SLA_SWEEP_SECONDS", 60, minimum=5)
+CELERY_BEAT_SCHEDULE["expire-banks"] = {
+    "task": "opiekun.contracts.tasks.expire_banks",
+    "schedule": 300.0,
+}
+CELERY_BEAT_SCHEDULE["grant-monthly-banks"] = {
+    "task": "opiekun.contracts.tasks.grant_monthly_banks",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "task": "opiekun.tickets.tasks.sweep_sla",
     "schedule": float(SLA_SWEEP_SECONDS),

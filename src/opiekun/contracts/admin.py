@@ -1,7 +1,14 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from opiekun.contracts.models import Contract, ContractAddOn, HourBank, LedgerEntry
+from opiekun.contracts.models import (
+    Contract,
+    ContractAddOn,
+    HourBank,
+    LedgerEntry,
+    Statement,
+    StatementLine,
+)
 from opiekun.core.admin import ReadOnlyAdmin
 
 
@@ -56,3 +63,51 @@ class ContractAddOnAdmin(admin.ModelAdmin):
     list_display = ["contract", "add_on", "starts_on", "ends_on", "price_net"]
     list_filter = ["add_on"]
     search_fields = ["contract__number", "contract__organisation__name", "add_on__code"]
+
+
+class StatementLineInline(admin.TabularInline):
+    model = StatementLine
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = (
+        "position",
+        "kind",
+        "description",
+        "day",
+        "ticket_reference",
+        "raw_minutes",
+        "billable_minutes",
+        "bank",
+        "quantity",
+        "unit_price",
+        "net",
+    )
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Statement)
+class StatementAdmin(ReadOnlyAdmin):
+    """Issued statements are immutable (R-REG-2): shown, never edited."""
+
+    list_display = [
+        "number",
+        "organisation_name",
+        "period_start",
+        "net",
+        "vat",
+        "gross",
+        "corrects",
+    ]
+    list_filter = ["period_start", "plan_code"]
+    search_fields = ["number", "organisation_name", "contract__number"]
+    inlines = [StatementLineInline]
+
+
+@admin.register(StatementLine)
+class StatementLineAdmin(ReadOnlyAdmin):
+    list_display = ["statement", "position", "kind", "description", "net"]
+    list_filter = ["kind"]
+    search_fields = ["statement__number", "description", "ticket_reference"]
+    list_select_related = ["statement"]

@@ -8,12 +8,17 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
-from opiekun.catalog.choices import Channel, Severity
+from opiekun.catalog.choices import Channel, Severity, WorkKind
+from opiekun.contracts import banks
 from opiekun.contracts import queries as contract_queries
+from opiekun.contracts.models import Contract
+from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import audit
 from opiekun.customers.models import Contact, Organisation
+from opiekun.staff.models import StaffMember
+from opiekun.tariff import BillingError, bill
 from opiekun.tickets import clocks
-from opiekun.tickets.models import ReferenceCounter, Ticket
+from opiekun.tickets.models import ReferenceCounter, Ticket, WorkLog
 
 
 class IntakeError(ValueError):
@@ -78,6 +83,17 @@ def open_ticket(
             assignee=organisation.account_manager,
         )
         clocks.apply_sla(ticket)
+        if (
+            contract
+            and contract.plan.requires_valid_package
+            and not banks.has_valid_package(contract, received_at)
+        ):
+            # R-HRS-3: without a valid package the ticket waits, visibly, until one is bought.
+            ticket.status = Ticket.Status.AWAITING_PACKAGE
+            ticket.sla_explanation = [
+                *ticket.sla_explanation,
+                "Waiting for a package: the plan works only on a valid prepaid package.",
+            ]
         ticket.save()
         audit.record(
             "ticket.opened",
@@ -229,3 +245,99 @@ def recompute_deadlines(
             before=_iso(before),
             after=_iso(ticket.reaction_due_at),
         )
+
+
+def release_awaiting_package(contract: Contract, *, actor: AbstractBaseUser | None = None) -> int:
+    """A package was bought: the tickets that waited for one are back in the queue."""
+    waiting = Ticket.objects.select_for_update().filter(
+        contract=contract, status=Ticket.Status.AWAITING_PACKAGE
+    )
+    released = 0
+    for ticket in waiting:
+        ticket.status = Ticket.Status.NEW
+        _save_clock_change(ticket, "ticket.package_arrived", actor)
+        released += 1
+    return released
+
+
+def log_work(
+    ticket: Ticket,
+    *,
+    staff: StaffMember,
+    kind: str,
+    raw_minutes: int,
+    started_at: dt.datetime | None = None,
+    emergency: bool = False,
+    note: str = "",
+    actor: AbstractBaseUser | None = None,
+) -> WorkLog:
+    """Records a piece of work and bills it by the plan's rules (R-HRS-1, R-HRS-2): the
+    billable minutes are drawn from the soonest-expiring package, then the month's
+    allotment; the rest is overage at the plan's hourly rate."""
+    started_at = started_at or timezone.now()
+    if started_at > timezone.now():
+        raise BillingError("started_at: cannot be in the future")
+    if kind not in WorkKind.values:
+        raise BillingError(f"kind: {kind!r} is not one of {', '.join(WorkKind.values)}")
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        contract = ticket.contract
+        if contract is None:
+            raise BillingError("ticket: no contract in force, so no billing rules apply")
+        plan = contract.plan
+        billing = bill(
+            tariff_for(plan),
+            kind,
+            raw_minutes,
+            out_of_hours=out_of_hours(plan, started_at),
+            emergency=emergency,
+        )
+        if (
+            billing.draws_on_package
+            and plan.requires_valid_package
+            and not banks.has_valid_package(contract, started_at)
+        ):
+            raise BillingError(
+                f"ticket: {ticket.organisation} has no valid package; "
+                "work waits until one is bought"
+            )
+        work = WorkLog.objects.create(
+            ticket=ticket,
+            staff=staff,
+            kind=kind,
+            started_at=started_at,
+            raw_minutes=raw_minutes,
+            billable_minutes=billing.billable_minutes,
+            emergency=emergency,
+            out_of_hours=billing.out_of_hours,
+            multiplier=billing.multiplier,
+            note=note,
+        )
+        explanation = list(billing.explanation)
+        overage = 0
+        if billing.draws_on_package and not plan.unlimited_support:
+            draws, overage = banks.draw(contract, billing.billable_minutes, started_at, work, actor)
+            for d in draws:
+                explanation.append(
+                    f"{d.minutes} min from the {banks.bank_label(d.bank)}, "
+                    f"{banks.balance(d.bank)} min left."
+                )
+            if overage:
+                explanation.append(f"{overage} min beyond the banks, billed at the hourly rate.")
+        elif kind == WorkKind.EMAIL:
+            banks.count_guaranteed_support(contract, billing.billable_minutes, started_at, work)
+        work.overage_minutes = overage
+        work.explanation = explanation
+        work.save(update_fields=["overage_minutes", "explanation", "updated_at"])
+        audit.record(
+            "ticket.work_logged",
+            ticket,
+            actor=actor,
+            organisation=ticket.organisation,
+            work_log=work.pk,
+            work_kind=kind,
+            raw=raw_minutes,
+            billable=billing.billable_minutes,
+            overage=overage,
+        )
+    return work

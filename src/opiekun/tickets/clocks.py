@@ -7,7 +7,8 @@ import datetime as dt
 
 from django.conf import settings
 
-from opiekun.tickets import queries, sla
+from opiekun.contracts import banks
+from opiekun.tickets import sla
 from opiekun.tickets.models import Ticket
 from opiekun.workcal import WorkingCalendar
 
@@ -29,7 +30,7 @@ def apply_sla(ticket: Ticket) -> sla.SlaDecision | None:
         received_at=ticket.received_at,
         channel=ticket.channel,
         severity=ticket.severity,
-        guarantee_used_minutes=queries.guarantee_used_minutes(ticket.contract, ticket.received_at),
+        guarantee_used_minutes=banks.guarantee_used_minutes(ticket.contract, ticket.received_at),
         paused_minutes=ticket.paused_minutes,
         warn_share=settings.SLA_WARNING_PERCENT / 100,
     )

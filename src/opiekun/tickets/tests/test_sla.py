@@ -13,7 +13,7 @@ from opiekun.contracts import actions as contract_actions
 from opiekun.core.audit import events_for
 from opiekun.core.testing.personas import Personas
 from opiekun.tickets import actions
-from opiekun.tickets.models import Ticket, WorkLog
+from opiekun.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 W = ZoneInfo("Europe/Warsaw")
@@ -95,15 +95,12 @@ def test_r_sla_5_no_guarantee_once_the_month_limit_is_used(
     org = on_plan(personas, "SHIP-EMAIL")  # limit 3 h of e-mail support a month
     first = actions.open_ticket(org, channel="email", subject="a", received_at=at(11, 2, 9, 0))
     assert first.guaranteed is True
-    # Three hours of e-mail work this month (the hours issue's log_work will write these).
-    WorkLog.objects.create(
-        ticket=first,
-        staff=personas.agent,
-        kind="email",
-        started_at=at(11, 3, 10, 0),
-        raw_minutes=180,
-        billable_minutes=180,
+    # Three hours of e-mail work this month use up the counter (175 + 5 documenting).
+    work = actions.log_work(
+        first, staff=personas.agent, kind="email", raw_minutes=175, started_at=at(11, 3, 10, 0)
     )
+    assert work.billable_minutes == 180
+    assert work.overage_minutes == 0  # e-mail support is part of the subscription
     later = actions.open_ticket(org, channel="email", subject="b", received_at=at(11, 16, 9, 0))
     assert later.guaranteed is False
     assert later.guarantee_note == "this month's guaranteed-support limit of 3 h is used (3 h)"

@@ -1,0 +1,340 @@
+"""Actions on hour banks (R-HRS-3, R-HRS-4, R-HRS-5, R-SLA-5). Every change of a balance
+is a ledger entry; a balance is the sum of its entries. Callers that draw run inside the
+transaction of the work they bill (tickets.actions.log_work)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from opiekun.catalog.choices import AllotmentPeriod
+from opiekun.contracts.models import Contract, HourBank, LedgerEntry
+from opiekun.core import audit
+from opiekun.tariff.periods import add_months, month_start, next_month_start
+
+if TYPE_CHECKING:
+    from opiekun.tickets.models import WorkLog
+
+
+class BankError(ValueError):
+    """A bank operation cannot be done as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Draw:
+    bank: HourBank
+    minutes: int
+
+
+def local_midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time()))
+
+
+def balance(bank: HourBank) -> int:
+    return int(bank.entries.aggregate(total=Sum("minutes"))["total"] or 0)
+
+
+def with_balances(banks: QuerySet[HourBank]) -> QuerySet[HourBank]:
+    """Each bank with its balance as ``balance_minutes``, in one query."""
+    return banks.annotate(balance_minutes=Sum("entries__minutes"))
+
+
+def bank_label(bank: HourBank) -> str:
+    local = timezone.localtime(bank.valid_from)
+    if bank.kind == HourBank.Kind.PACKAGE:
+        return f"package of {local:%Y-%m-%d}"
+    return f"{bank.get_kind_display()} {local:%Y-%m}"
+
+
+def _grant(bank: HourBank, minutes: int, reason: str, actor: AbstractBaseUser | None) -> None:
+    LedgerEntry.objects.create(
+        bank=bank,
+        kind=LedgerEntry.Kind.GRANT,
+        minutes=minutes,
+        reason=reason,
+        actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+        at=bank.valid_from,
+    )
+
+
+def grant_package(
+    contract: Contract,
+    *,
+    purchased_on: dt.date,
+    minutes: int | None = None,
+    price_net: Decimal | None = None,
+    actor: AbstractBaseUser | None = None,
+) -> HourBank:
+    """A prepaid package: the plan's hours, valid for its months or until used up,
+    whichever comes first (R-HRS-3: bought 10 March, valid through 10 June)."""
+    plan = contract.plan
+    minutes = plan.included_minutes if minutes is None else minutes
+    if minutes <= 0:
+        raise BankError(f"minutes: a package needs a positive number of minutes, got {minutes}")
+    if plan.package_validity_months is None:
+        raise BankError(f"plan {plan.code} sells no packages with a validity")
+    last_day = add_months(purchased_on, plan.package_validity_months)
+    with transaction.atomic():
+        Contract.objects.select_for_update().get(pk=contract.pk)
+        valid_from = local_midnight(purchased_on)
+        if HourBank.objects.filter(
+            contract=contract, kind=HourBank.Kind.PACKAGE, valid_from=valid_from
+        ).exists():
+            raise BankError(f"purchased_on: a package bought on {purchased_on} exists already")
+        bank = HourBank.objects.create(
+            contract=contract,
+            kind=HourBank.Kind.PACKAGE,
+            valid_from=valid_from,
+            # Valid through the last day: it expires when that day ends.
+            expires_at=local_midnight(last_day + dt.timedelta(days=1)),
+            purchase_price_net=price_net if price_net is not None else plan.price_net,
+        )
+        _grant(bank, minutes, f"package bought on {purchased_on}", actor)
+        audit.record(
+            "bank.package_granted",
+            bank,
+            actor=actor,
+            organisation=contract.organisation,
+            minutes=minutes,
+            valid_through=last_day.isoformat(),
+        )
+        _release_waiting_tickets(contract, actor)
+    return bank
+
+
+def _release_waiting_tickets(contract: Contract, actor: AbstractBaseUser | None) -> None:
+    # R-HRS-3: tickets that waited for a package go back to the queue.
+    from opiekun.tickets.actions import release_awaiting_package
+
+    release_awaiting_package(contract, actor=actor)
+
+
+def ensure_month_banks(
+    contract: Contract, month: dt.date, *, actor: AbstractBaseUser | None = None
+) -> list[HourBank]:
+    """The month's allotment (R-HRS-4) and guaranteed-support counter (R-SLA-5), granted
+    once: a second call, or a second worker, finds them and grants nothing."""
+    plan = contract.plan
+    start = month_start(month)
+    if not in_force_during(contract, start, next_month_start(start)):
+        return []
+    wanted = []
+    included = (
+        contract.included_minutes
+        if contract.included_minutes is not None
+        else plan.included_minutes
+    )
+    if plan.allotment_period == AllotmentPeriod.MONTH and included > 0:
+        wanted.append((HourBank.Kind.ALLOTMENT, included))
+    if plan.guaranteed_monthly_minutes:
+        wanted.append((HourBank.Kind.GUARANTEE, plan.guaranteed_monthly_minutes))
+    banks = []
+    valid_from, expires_at = local_midnight(start), local_midnight(next_month_start(start))
+    for kind, minutes in wanted:
+        with transaction.atomic():
+            bank, created = HourBank.objects.get_or_create(
+                contract=contract,
+                kind=kind,
+                valid_from=valid_from,
+                defaults={"expires_at": expires_at},
+            )
+            if created:
+                _grant(bank, minutes, f"{bank.get_kind_display()} for {start:%Y-%m}", actor)
+        banks.append(bank)
+    return banks
+
+
+def in_force_during(contract: Contract, start: dt.date, end: dt.date) -> bool:
+    """In force on some day of [start, end)."""
+    if contract.status not in (
+        Contract.Status.ACTIVE,
+        Contract.Status.NOTICE,
+        Contract.Status.TERMINATED,
+        Contract.Status.EXPIRED,
+    ):
+        return False
+    if contract.starts_on is None or contract.starts_on >= end:
+        return False
+    return contract.ends_on is None or contract.ends_on >= start
+
+
+def valid_packages(contract: Contract, at: dt.datetime) -> QuerySet[HourBank]:
+    return HourBank.objects.filter(
+        contract=contract,
+        kind=HourBank.Kind.PACKAGE,
+        closed_at__isnull=True,
+        valid_from__lte=at,
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
+
+
+def has_valid_package(contract: Contract, at: dt.datetime) -> bool:
+    balances = valid_packages(contract, at).annotate(left=Sum("entries__minutes"))
+    return balances.filter(left__gt=0).exists()
+
+
+def draw(
+    contract: Contract,
+    minutes: int,
+    at: dt.datetime,
+    work_log: WorkLog,
+    actor: AbstractBaseUser | None = None,
+) -> tuple[list[Draw], int]:
+    """Takes ``minutes`` from the banks valid at ``at``: the soonest-expiring package
+    first, then the month's allotment; returns the draws and what is left (overage).
+    Must run inside a transaction; the banks are locked in id order, so parallel draws
+    queue up instead of overdrawing."""
+    ensure_month_banks(contract, timezone.localtime(at).date(), actor=actor)
+    candidates = list(valid_packages(contract, at).order_by("expires_at", "valid_from", "pk"))
+    allotment = HourBank.objects.filter(
+        contract=contract,
+        kind=HourBank.Kind.ALLOTMENT,
+        valid_from__lte=at,
+        expires_at__gt=at,
+        closed_at__isnull=True,
+    ).first()
+    if allotment:
+        candidates.append(allotment)
+    locked = {
+        b.pk: b
+        for b in HourBank.objects.select_for_update()
+        .filter(pk__in=[b.pk for b in candidates])
+        .order_by("pk")
+    }
+    draws, left = [], minutes
+    for candidate in candidates:
+        bank = locked[candidate.pk]
+        if left == 0:
+            break
+        available = balance(bank)
+        take = min(available, left)
+        if take <= 0:
+            continue
+        LedgerEntry.objects.create(
+            bank=bank,
+            kind=LedgerEntry.Kind.USE,
+            minutes=-take,
+            work_log=work_log,
+            at=at,
+            reason=f"work on {work_log}",
+            actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+        )
+        draws.append(Draw(bank, take))
+        left -= take
+        if bank.kind == HourBank.Kind.PACKAGE and available == take:
+            # R-HRS-3: a package used up is over, whatever its date says.
+            HourBank.objects.filter(pk=bank.pk).update(closed_at=at)
+    return draws, left
+
+
+def count_guaranteed_support(
+    contract: Contract, minutes: int, at: dt.datetime, work_log: WorkLog
+) -> None:
+    """E-mail work counts against the month's guaranteed-support limit (R-SLA-5); past
+    the limit it is still done, without the guarantee."""
+    banks = ensure_month_banks(contract, timezone.localtime(at).date())
+    counter = next((b for b in banks if b.kind == HourBank.Kind.GUARANTEE), None)
+    if counter is None or minutes == 0:
+        return
+    counter = HourBank.objects.select_for_update().get(pk=counter.pk)
+    take = min(balance(counter), minutes)
+    if take > 0:
+        LedgerEntry.objects.create(
+            bank=counter,
+            kind=LedgerEntry.Kind.USE,
+            minutes=-take,
+            work_log=work_log,
+            at=at,
+            reason=f"e-mail work on {work_log}",
+        )
+
+
+def guarantee_used_minutes(contract: Contract, at: dt.datetime) -> int:
+    """Minutes used of the month's guaranteed-support limit at ``at``."""
+    start = local_midnight(month_start(timezone.localtime(at).date()))
+    used = LedgerEntry.objects.filter(
+        bank__contract=contract,
+        bank__kind=HourBank.Kind.GUARANTEE,
+        bank__valid_from=start,
+        kind=LedgerEntry.Kind.USE,
+    ).aggregate(total=Sum("minutes"))["total"]
+    return -int(used or 0)
+
+
+def correct(
+    bank: HourBank, minutes: int, *, reason: str, actor: AbstractBaseUser | None = None
+) -> LedgerEntry:
+    """A manager's correction: a new entry, never an edit (R-HRS-5)."""
+    if minutes == 0:
+        raise BankError("minutes: a correction must change the balance")
+    if not reason.strip():
+        raise BankError("reason: say why the balance is corrected")
+    with transaction.atomic():
+        bank = HourBank.objects.select_for_update().get(pk=bank.pk)
+        if balance(bank) + minutes < 0:
+            raise BankError(f"minutes: the balance would go below zero ({balance(bank)} min left)")
+        entry = LedgerEntry.objects.create(
+            bank=bank,
+            kind=LedgerEntry.Kind.CORRECTION,
+            minutes=minutes,
+            reason=reason.strip(),
+            actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+        )
+        audit.record(
+            "bank.corrected",
+            bank,
+            actor=actor,
+            organisation=bank.contract.organisation,
+            minutes=minutes,
+            reason=reason.strip(),
+        )
+    return entry
+
+
+def expire_due(now: dt.datetime | None = None) -> int:
+    """Closes every bank whose validity has ended, writing off what is left (R-HRS-3,
+    R-HRS-4: unused hours do not carry over). Idempotent: a closed bank is skipped."""
+    now = now or timezone.now()
+    done = 0
+    for pk in HourBank.objects.filter(closed_at__isnull=True, expires_at__lte=now).values_list(
+        "pk", flat=True
+    ):
+        with transaction.atomic():
+            bank = (
+                HourBank.objects.select_for_update().filter(pk=pk, closed_at__isnull=True).first()
+            )
+            if bank is None:
+                continue  # another worker closed it
+            left = balance(bank)
+            if left > 0:
+                LedgerEntry.objects.create(
+                    bank=bank,
+                    kind=LedgerEntry.Kind.EXPIRY,
+                    minutes=-left,
+                    at=bank.expires_at or now,
+                    reason="validity ended; unused hours lapse",
+                )
+            bank.closed_at = bank.expires_at
+            bank.save(update_fields=["closed_at", "updated_at"])
+            audit.record("bank.expired", bank, organisation=bank.contract.organisation, lapsed=left)
+            done += 1
+    return done
+
+
+def grant_monthly(today: dt.date | None = None) -> int:
+    """Run by beat on the first of the month (and safe at any time): every contract in
+    force gets this month's banks once."""
+    today = today or timezone.localdate()
+    granted = 0
+    contracts = Contract.objects.filter(
+        status__in=[Contract.Status.ACTIVE, Contract.Status.NOTICE]
+    ).select_related("plan")
+    for contract in contracts.iterator():
+        granted += len(ensure_month_banks(contract, today))
+    return granted
