@@ -182,6 +182,10 @@ CELERY_BEAT_SCHEDULE["grant-monthly-banks"] = {
     "task": "opiekun.contracts.tasks.grant_monthly_banks",
     "schedule": 3600.0,
 }
+CELERY_BEAT_SCHEDULE["contract-dates"] = {
+    "task": "opiekun.contracts.tasks.contract_dates",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "task": "opiekun.tickets.tasks.sweep_sla",
     "schedule": float(SLA_SWEEP_SECONDS),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.db.models import Q
 
+from opiekun.catalog.choices import PriceModel
 from opiekun.contracts.models import Contract
 from opiekun.customers.models import Organisation
+from opiekun.tariff.periods import add_months
 
 IN_FORCE = (Contract.Status.ACTIVE, Contract.Status.NOTICE)
 
@@ -22,3 +25,36 @@ def contract_in_force(organisation: Organisation, on: dt.date) -> Contract | Non
         .order_by("-plan__queue_priority", "-starts_on", "-id")
         .first()
     )
+
+
+def free_support_until(contract: Contract) -> dt.date | None:
+    """R-CON-5: free basic support lasts 12 months from the purchase or the last update."""
+    months = contract.plan.eligibility_months
+    since = contract.last_update_on or contract.licence_purchased_on
+    if months is None or since is None:
+        return None
+    return add_months(since, months)
+
+
+def eligible_for_free_support(contract: Contract, on: dt.date) -> bool:
+    until = free_support_until(contract)
+    return until is not None and on < until
+
+
+def period_fee(contract: Contract, month: dt.date) -> Decimal:
+    """The subscription billed for a month: the monthly fee; a yearly per-seat price
+    (PWSK: 400 PLN a workstation) in the month the contract year starts; nothing for
+    packages (their purchases are billed) and free plans."""
+    plan = contract.plan
+    price = contract.price_net if contract.price_net is not None else plan.price_net
+    if price is None or contract.starts_on is None:
+        return Decimal("0.00")
+    if plan.price_model == PriceModel.MONTHLY:
+        return price
+    if plan.price_model == PriceModel.YEARLY_PER_SEAT:
+        return (
+            price * contract.seats if month.month == contract.starts_on.month else Decimal("0.00")
+        )
+    if plan.price_model == PriceModel.INDIVIDUAL and contract.price_net is not None:
+        return contract.price_net
+    return Decimal("0.00")

@@ -13,3 +13,11 @@ def expire_banks() -> int:
 def grant_monthly_banks() -> int:
     """Run by beat: this month's allotments and guarantee counters, once. Idempotent."""
     return banks.grant_monthly()
+
+
+@shared_task(name="opiekun.contracts.tasks.contract_dates", ignore_result=True)
+def contract_dates() -> int:
+    """Run by beat: accepted contracts start, ended ones stop (R-CON-1, R-CON-2)."""
+    from opiekun.contracts import actions
+
+    return actions.activate_due() + actions.end_due()
