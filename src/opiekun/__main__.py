@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"opiekun: configuration error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`opiekun hours balance x | head`): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 0
 
 

@@ -15,6 +15,7 @@ from django.db import transaction
 
 from opiekun.catalog.models import Plan
 from opiekun.contracts import actions as contract_actions
+from opiekun.contracts import banks
 from opiekun.contracts.models import Contract
 from opiekun.core.sync import Tally
 from opiekun.customers import actions as customer_actions
@@ -190,6 +191,29 @@ TICKETS = [
 ]
 
 
+WORK = [
+    # ticket subject, kind, raw minutes, started (Warsaw)
+    (
+        "Etykiety kuriera drukują się obrócone",
+        "phone",
+        17,
+        dt.datetime(2026, 11, 20, 15, 40, tzinfo=WARSAW),
+    ),
+    (
+        "Korekta raportu VAT po błędzie operatora",
+        "remote",
+        40,
+        dt.datetime(2026, 11, 19, 9, 0, tzinfo=WARSAW),
+    ),
+    (
+        "Kolektor danych nie łączy się z programem",
+        "remote",
+        95,
+        dt.datetime(2026, 11, 17, 10, 30, tzinfo=WARSAW),
+    ),
+]
+
+
 def staff_logins() -> list[Login]:
     return [Login(u, pw, f"{name} ({', '.join(roles)})") for u, name, roles, _, pw in STAFF]
 
@@ -267,6 +291,11 @@ def load_demo() -> Tally:
                 )
                 tally["created"] += 1
 
+        lis = Contract.objects.get(number="KJM/PK/2026/014")
+        if not lis.banks.exists():
+            banks.grant_package(lis, purchased_on=dt.date(2026, 10, 5))
+            tally["created"] += 1
+
         for short, login, channel, severity, subject, received in TICKETS:
             if Ticket.objects.filter(organisation=orgs[short], subject=subject).exists():
                 continue
@@ -279,4 +308,12 @@ def load_demo() -> Tally:
                 received_at=received,
             )
             tally["created"] += 1
+
+        for subject, kind, minutes, started in WORK:
+            ticket = Ticket.objects.get(subject=subject)
+            if not ticket.work_logs.exists():
+                ticket_actions.log_work(
+                    ticket, staff=staff["agent"], kind=kind, raw_minutes=minutes, started_at=started
+                )
+                tally["created"] += 1
     return tally
