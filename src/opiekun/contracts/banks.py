@@ -59,7 +59,7 @@ def _grant(bank: HourBank, minutes: int, reason: str, actor: AbstractBaseUser | 
         kind=LedgerEntry.Kind.GRANT,
         minutes=minutes,
         reason=reason,
-        actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+        actor=audit.acting_user(actor),
         at=bank.valid_from,
     )
 
@@ -223,7 +223,7 @@ def draw(
             work_log=work_log,
             at=at,
             reason=f"work on {work_log}",
-            actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+            actor=audit.acting_user(actor),
         )
         draws.append(Draw(bank, take))
         left -= take
@@ -284,7 +284,7 @@ def correct(
             kind=LedgerEntry.Kind.CORRECTION,
             minutes=minutes,
             reason=reason.strip(),
-            actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+            actor=audit.acting_user(actor),
         )
         audit.record(
             "bank.corrected",

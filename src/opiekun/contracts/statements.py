@@ -240,7 +240,7 @@ def issue(
             number=next_reference("ST", start.year),
             contract=contract,
             period_start=start,
-            issued_by=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+            issued_by=audit.acting_user(actor),
             corrects=corrects,
             vendor_name=contract.plan.vendor.name,
             organisation_name=contract.organisation.name,

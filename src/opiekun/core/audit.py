@@ -11,6 +11,11 @@ from django.db import models
 from opiekun.core.models import AuditEvent
 
 
+def acting_user(actor: AbstractBaseUser | None) -> Any:
+    """The user to store as the one who acted: None for the system or an anonymous user."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def record(
     kind: str,
     subject: models.Model,
@@ -25,7 +30,7 @@ def record(
         kind=kind,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),
-        actor=actor if actor is not None and actor.is_authenticated else None,  # type: ignore[misc]
+        actor=acting_user(actor),
         organisation=organisation,
         data=data,
     )

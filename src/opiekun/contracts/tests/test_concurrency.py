@@ -4,11 +4,9 @@ balance is exact and never overdrawn (R-HRS-5)."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
 from django.db.models import Sum
 
 from opiekun.catalog.actions import load_presets
@@ -16,6 +14,7 @@ from opiekun.catalog.presets import PRESETS
 from opiekun.contracts import banks
 from opiekun.contracts.models import LedgerEntry
 from opiekun.core.testing.personas import make_personas
+from opiekun.core.testing.threads import run_in_threads
 from opiekun.tickets import actions
 from opiekun.tickets.models import WorkLog
 
@@ -31,25 +30,12 @@ def test_fifty_parallel_work_logs_never_overdraw_the_bank() -> None:
     started = dt.datetime(2026, 11, 17, 10, 0, tzinfo=W)
     ticket = actions.open_ticket(p.org_a, channel="phone", subject="Hot-line", received_at=started)
     banks.ensure_month_banks(p.contract_a, started.date())
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(50)
-
-    def work() -> None:
-        try:
-            barrier.wait()
-            actions.log_work(
-                ticket, staff=p.agent, kind="phone", raw_minutes=15, started_at=started
-            )
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work) for _ in range(50)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
+    errors = run_in_threads(
+        lambda n: actions.log_work(
+            ticket, staff=p.agent, kind="phone", raw_minutes=15, started_at=started
+        ),
+        50,
+    )
     assert errors == []
     assert WorkLog.objects.count() == 50
     bank = p.contract_a.banks.get(kind="allotment")

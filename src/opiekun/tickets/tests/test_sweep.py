@@ -4,17 +4,16 @@ inside the recipient's working time."""
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import mail
-from django.db import connection
 
 from opiekun.catalog.models import Plan, WorkingCalendar
 from opiekun.celery import app
 from opiekun.contracts import actions as contract_actions
 from opiekun.core.testing.personas import Personas, make_personas
+from opiekun.core.testing.threads import run_in_threads
 from opiekun.tickets import actions, sweep
 from opiekun.tickets.models import SlaNotification, Ticket
 
@@ -128,19 +127,7 @@ def test_two_sweeps_in_parallel_warn_once_per_ticket() -> None:
     for n in range(20):
         actions.open_ticket(p.org_a, channel="email", subject=f"t{n}", received_at=at(11, 16, 8, 0))
     handled: list[int] = []
-    barrier = threading.Barrier(2)
-
-    def run() -> None:
-        try:
-            barrier.wait()
-            handled.append(sweep.sweep(at(11, 16, 14, 5)))
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    errors = run_in_threads(lambda n: handled.append(sweep.sweep(at(11, 16, 14, 5))), 2)
+    assert errors == []
     assert sum(handled) == 20
     assert SlaNotification.objects.filter(kind="warning").count() == 20
