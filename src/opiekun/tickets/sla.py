@@ -129,8 +129,9 @@ def decide(
         )
         if paused_minutes:
             notes.append(f"Paused while waiting for the customer: {hours(paused_minutes)} added.")
-        for day, name in calendar.closed_days_between(start.date(), due.date()):
-            notes.append(f"Not a working day: {WEEKDAYS[day.weekday()]} {day:%Y-%m-%d} ({name}).")
+        # The calendar's own account of the span, less its first line (the hours, said
+        # above) and its last (the due moment, said below).
+        notes.extend(calendar.explain_add(start, total)[1:-1])
         notes.append(f"Reaction due {when(due)}.")
     if terms.acknowledgement == Acknowledgement.NEXT_WORKING_DAY:
         # R-SLA-6 (EKS): receipt is confirmed at the latest on the next working day after

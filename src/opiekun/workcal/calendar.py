@@ -171,6 +171,25 @@ class WorkingCalendar:
         starting = [p for p in periods if p.start.astimezone(self.tz).date() == local.date()]
         return starting[-1].end if starting else local
 
+    def explain_add(self, t: dt.datetime, minutes: int) -> list[str]:
+        """Why ``add_working_time(t, minutes)`` is what it is, in short sentences."""
+        start = self.next_working_moment(t)
+        end = self.add_working_time(start, minutes)
+        notes = [f"Working time: {self.describe()}."]
+        if start != t.astimezone(self.tz):
+            notes.append(
+                f"{_when(t, self.tz)} is outside working time; counting starts at "
+                f"{_when(start, self.tz)}."
+            )
+        for day, why in self.closed_days_between(start.date(), end.date()):
+            notes.append(f"Not a working day: {WEEKDAYS[day.weekday()]} {day:%Y-%m-%d} ({why}).")
+        if start.utcoffset() != end.utcoffset():
+            notes.append("The span crosses a daylight-saving change: minutes are real minutes.")
+        notes.append(
+            f"{minutes} working minutes from {_when(start, self.tz)} end at {_when(end, self.tz)}."
+        )
+        return notes
+
     def is_working_time(self, t: dt.datetime) -> bool:
         return self.next_working_moment(t) == t.astimezone(self.tz)
 
@@ -342,6 +361,11 @@ def _span(start: dt.time, end: dt.time) -> tuple[int, int]:
     finish = end.hour * 60 + end.minute
     length = (finish - begin) % DAY_MINUTES or DAY_MINUTES
     return begin, length
+
+
+def _when(t: dt.datetime, tz: ZoneInfo) -> str:
+    local = t.astimezone(tz)
+    return f"{WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
 
 
 def _hhmm(minute: int) -> str:

@@ -232,3 +232,16 @@ def test_end_of_working_day() -> None:
     assert NIGHT.end_of_working_day(at(2026, 11, 23, 22, 30)) == at(2026, 11, 24, 6, 0)
     saturday = at(2026, 11, 21, 9, 0)
     assert START.end_of_working_day(saturday) == saturday
+
+
+def test_every_result_explains_itself() -> None:
+    assert EMAIL.explain_add(at(2026, 12, 22, 16, 0), 720) == [
+        "Working time: Mon-Fri 09:00-15:00; Europe/Warsaw; closed on public holidays (PL).",
+        "Tue 2026-12-22 16:00 is outside working time; counting starts at Wed 2026-12-23 09:00.",
+        "Not a working day: Thu 2026-12-24 (Christmas Eve).",
+        "Not a working day: Fri 2026-12-25 (Christmas Day).",
+        "720 working minutes from Wed 2026-12-23 09:00 end at Mon 2026-12-28 15:00.",
+    ]
+    assert "The span crosses a daylight-saving change: minutes are real minutes." in (
+        NONSTOP.explain_add(at(2026, 3, 28, 23, 0), 240)
+    )
