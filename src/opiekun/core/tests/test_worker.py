@@ -21,3 +21,15 @@ def test_it_runs_the_heartbeat_through_the_broker() -> None:
 
             time.sleep(0.1)
     assert WorkerHeartbeat.objects.filter(name="celery").exists()
+
+
+def test_the_filesystem_broker_keeps_all_its_files_under_var() -> None:
+    from django.conf import settings
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    if not settings.CELERY_BROKER_URL.startswith("filesystem"):
+        assert options == {}  # the Redis pass: no files at all
+        return
+    var = str(settings.VAR_DIR)
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
+        assert str(options[key]).startswith(var), key
