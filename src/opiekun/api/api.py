@@ -1,13 +1,20 @@
-"""The REST API, version 1, one router per domain. OpenAPI at /api/v1/openapi.json."""
+"""The REST API, version 1, one router per domain. OpenAPI at /api/v1/openapi.json.
+Session auth (CSRF-checked) for the browser, bearer tokens for integrations."""
 
 from ninja import NinjaAPI
 
-from opiekun.catalog.api import router as catalog_router
+from opiekun.api import callers, errors, organisations, plans, tickets
+from opiekun.api.auth import AUTH
 
 api = NinjaAPI(
     title="opiekun API",
     version="1",
     description="A service desk for software vendors that sell support contracts.",
     urls_namespace="api-v1",
+    auth=AUTH,
 )
-api.add_router("/plans", catalog_router)
+errors.install(api)
+api.add_router("", plans.router)
+api.add_router("", callers.router)
+api.add_router("", tickets.router)
+api.add_router("", organisations.router)

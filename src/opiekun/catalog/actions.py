@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from opiekun.catalog import presets
@@ -23,6 +22,7 @@ from opiekun.catalog.models import (
     WorkingCalendar,
 )
 from opiekun.core import audit
+from opiekun.core.audit import Actor
 from opiekun.core.sync import Tally, prune, set_m2m, upsert
 
 _PLAN_FIELDS = presets._SECTION_KEYS["plans"] - {
@@ -45,7 +45,7 @@ _PLAN_DEFAULTS = {
 }
 
 
-def load_presets(names: list[str], *, actor: AbstractBaseUser | None = None) -> dict[str, Tally]:
+def load_presets(names: list[str], *, actor: Actor = None) -> dict[str, Tally]:
     """Loads the named presets in one transaction: all of them or none. Returns what
     changed per preset; a second load of the same files changes nothing."""
     parsed = {name: presets.read(name) for name in names}  # fail before writing anything

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,6 +12,7 @@ from opiekun.catalog.choices import Activation
 from opiekun.catalog.models import Plan
 from opiekun.contracts.models import Contract
 from opiekun.core import audit
+from opiekun.core.audit import Actor
 from opiekun.customers.models import Organisation
 from opiekun.tariff.periods import add_months, month_end, next_month_start
 
@@ -29,7 +29,7 @@ def record_active_contract(
     starts_on: dt.date,
     seats: int = 1,
     price_net: Decimal | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> Contract:
     """Enters an agreement already in force (signed on paper before opiekun was used)."""
     with transaction.atomic():
@@ -68,7 +68,7 @@ def create_quote(
     price_net: Decimal | None = None,
     seats: int = 1,
     annual_update_price_net: Decimal | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> Contract:
     """An individual quote (R-CON-1: care starts from an accepted quote)."""
     if seats < 1:
@@ -97,9 +97,7 @@ def create_quote(
     return contract
 
 
-def accept_quote(
-    contract: Contract, *, accepted_on: dt.date, actor: AbstractBaseUser | None = None
-) -> Contract:
+def accept_quote(contract: Contract, *, accepted_on: dt.date, actor: Actor = None) -> Contract:
     """The customer accepted: the service starts on the first day of the next calendar
     month where the plan says so (R-CON-1), else on the day; a fixed term (MER licence
     variant: 3 calendar months counted from the month of purchase) sets the end."""
@@ -165,7 +163,7 @@ def give_notice(
     by: str,
     given_on: dt.date,
     reason: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> Contract:
     """Notice (R-CON-2): 30 days for the customer; the vendor's own notice after a failed
     renegotiation. The end is never before the minimum duration is served."""
@@ -210,7 +208,7 @@ def record_renegotiation(
     proposed_price_net: Decimal,
     agreed: bool,
     decided_on: dt.date,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> Contract:
     """The vendor renegotiates when prices, seats or ticket frequency change (R-CON-2):
     agreed, the new price applies; failed, the vendor may give its notice."""

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.utils import timezone
 from opiekun.catalog.choices import AllotmentPeriod
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.core import audit
+from opiekun.core.audit import Actor
 from opiekun.tariff.periods import add_months, month_start, next_month_start
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def bank_label(bank: HourBank) -> str:
     return f"{bank.get_kind_display()} {local:%Y-%m}"
 
 
-def _grant(bank: HourBank, minutes: int, reason: str, actor: AbstractBaseUser | None) -> None:
+def _grant(bank: HourBank, minutes: int, reason: str, actor: Actor) -> None:
     LedgerEntry.objects.create(
         bank=bank,
         kind=LedgerEntry.Kind.GRANT,
@@ -70,7 +70,7 @@ def grant_package(
     purchased_on: dt.date,
     minutes: int | None = None,
     price_net: Decimal | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> HourBank:
     """A prepaid package: the plan's hours, valid for its months or until used up,
     whichever comes first (R-HRS-3: bought 10 March, valid through 10 June)."""
@@ -109,7 +109,7 @@ def grant_package(
     return bank
 
 
-def _release_waiting_tickets(contract: Contract, actor: AbstractBaseUser | None) -> None:
+def _release_waiting_tickets(contract: Contract, actor: Actor) -> None:
     # R-HRS-3: tickets that waited for a package go back to the queue.
     from opiekun.tickets.actions import release_awaiting_package
 
@@ -117,7 +117,7 @@ def _release_waiting_tickets(contract: Contract, actor: AbstractBaseUser | None)
 
 
 def ensure_month_banks(
-    contract: Contract, month: dt.date, *, actor: AbstractBaseUser | None = None
+    contract: Contract, month: dt.date, *, actor: Actor = None
 ) -> list[HourBank]:
     """The month's allotment (R-HRS-4) and guaranteed-support counter (R-SLA-5), granted
     once: a second call, or a second worker, finds them and grants nothing."""
@@ -184,7 +184,7 @@ def draw(
     minutes: int,
     at: dt.datetime,
     work_log: WorkLog,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> tuple[list[Draw], int]:
     """Takes ``minutes`` from the banks valid at ``at``: the soonest-expiring package
     first, then the month's allotment; returns the draws and what is left (overage).
@@ -267,9 +267,7 @@ def guarantee_used_minutes(contract: Contract, at: dt.datetime) -> int:
     return -int(used or 0)
 
 
-def correct(
-    bank: HourBank, minutes: int, *, reason: str, actor: AbstractBaseUser | None = None
-) -> LedgerEntry:
+def correct(bank: HourBank, minutes: int, *, reason: str, actor: Actor = None) -> LedgerEntry:
     """A manager's correction: a new entry, never an edit (R-HRS-5)."""
     if minutes == 0:
         raise BankError("minutes: a correction must change the balance")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -19,6 +18,7 @@ from opiekun.contracts import queries
 from opiekun.contracts.banks import bank_label, local_midnight
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry, Statement, StatementLine
 from opiekun.core import audit, exports
+from opiekun.core.audit import Actor
 from opiekun.tariff import for_minutes, prorate_update, quantise, vat
 from opiekun.tariff.periods import month_start, months_in_year_without, next_month_start
 
@@ -210,7 +210,7 @@ def issue(
     contract: Contract,
     month: dt.date,
     *,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
     corrects: Statement | None = None,
 ) -> Statement:
     """Issues the month's statement, or a correction of an issued one."""

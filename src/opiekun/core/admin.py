@@ -1,7 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.forms import ModelForm
 from django.http import HttpRequest
 
-from opiekun.core.models import AuditEvent, WorkerHeartbeat
+from opiekun.core import tokens
+from opiekun.core.models import ApiToken, AuditEvent, WorkerHeartbeat
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -29,3 +31,30 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ["name", "seen_at"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens for integrations. The token is shown once, when it is created."""
+
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    autocomplete_fields = ["user"]
+
+    def get_fields(self, request, obj=None):
+        return ["user", "name"] if obj is None else ["user", "name", "revoked_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> list[str]:
+        return [] if obj is None else ["user", "name"]
+
+    def save_model(
+        self, request: HttpRequest, obj: ApiToken, form: ModelForm, change: bool
+    ) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        token, plain = tokens.create_token(obj.user, obj.name, actor=request.user)
+        obj.pk = token.pk
+        obj.prefix, obj.digest, obj.created_at = token.prefix, token.digest, token.created_at
+        messages.warning(request, f"The token, shown this once: {plain}")

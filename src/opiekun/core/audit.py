@@ -6,12 +6,16 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from opiekun.core.models import AuditEvent
 
+# Who does something: a user, the anonymous user of a request, or None for the system.
+Actor = AbstractBaseUser | AnonymousUser | None
 
-def acting_user(actor: AbstractBaseUser | None) -> Any:
+
+def acting_user(actor: Actor) -> Any:
     """The user to store as the one who acted: None for the system or an anonymous user."""
     return actor if actor is not None and actor.is_authenticated else None
 
@@ -20,7 +24,7 @@ def record(
     kind: str,
     subject: models.Model,
     *,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
     organisation: Any = None,
     **data: Any,
 ) -> AuditEvent:

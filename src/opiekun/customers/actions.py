@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from opiekun.core import audit
+from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact, ContactEmail, ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
 from opiekun.staff.models import StaffMember
@@ -20,7 +20,7 @@ def create_organisation(
     account_manager: StaffMember | None = None,
     email: str = "",
     phone: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> Organisation:
     with transaction.atomic():
         org = Organisation(
@@ -46,7 +46,7 @@ def add_contact(
     single_point_of_contact: bool = False,
     portal_username: str | None = None,
     portal_password: str | None = None,
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> Contact:
     """A person of the organisation with their addresses and registered numbers
     (R-PPL-2, R-PPL-3); with a username, a portal login too."""

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 
 from opiekun.core import audit
+from opiekun.core.audit import Actor
 from opiekun.customers.validators import normalise_phone
 from opiekun.staff.models import StaffMember
 
@@ -21,7 +21,7 @@ def create_staff_member(
     password: str | None,
     roles: tuple[str, ...] = ("agent",),
     mobile_phone: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> StaffMember:
     """A vendor person with a login and the given roles. Managers get the admin."""
     unknown = set(roles) - set(ROLES)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,11 +13,21 @@ from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import Contract
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import audit
+from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact, Organisation
 from opiekun.staff.models import StaffMember
 from opiekun.tariff import BillingError, bill
 from opiekun.tickets import clocks
-from opiekun.tickets.models import ReferenceCounter, Ticket, WorkLog
+from opiekun.tickets.models import Message, ReferenceCounter, Ticket, WorkLog
+
+HOT01_FIELDS = (
+    "form_date",
+    "form_sign",
+    "requester_name",
+    "office_name",
+    "return_channel",
+    "return_address",
+)
 
 
 class IntakeError(ValueError):
@@ -44,7 +53,9 @@ def open_ticket(
     contact: Contact | None = None,
     severity: str = Severity.NORMAL,
     received_at: dt.datetime | None = None,
-    actor: AbstractBaseUser | None = None,
+    backdated: bool = False,
+    form: dict[str, object] | None = None,
+    actor: Actor = None,
 ) -> Ticket:
     """Registers a question from any channel. The organisation's contract in force gives
     the deadlines (R-SLA-*) and the queue priority; the account manager becomes the
@@ -62,8 +73,26 @@ def open_ticket(
     if received_at > now:
         raise IntakeError("received_at: cannot be in the future")
 
+    form = dict(form or {})
+    unknown = set(form) - set(HOT01_FIELDS)
+    if unknown:
+        raise IntakeError(f"form: unknown field(s) {sorted(unknown)}")
+    return_channel = form.get("return_channel") or ""
+    if return_channel and return_channel not in Ticket.ReturnChannel.values:
+        choices = ", ".join(Ticket.ReturnChannel.values)
+        raise IntakeError(f"return_channel: {return_channel!r} is not one of {choices}")
     local = timezone.localtime(received_at)
     contract = contract_queries.contract_in_force(organisation, local.date())
+    if backdated:
+        # An agent enters a call or a fax after the fact: only those, and never before
+        # the contract that governs the ticket.
+        if channel not in (Channel.PHONE, Channel.MOBILE, Channel.FAX):
+            raise IntakeError("received_at: only phone and fax tickets may be back-dated")
+        current = contract_queries.contract_in_force(organisation, timezone.localdate())
+        if current and current.starts_on and local.date() < current.starts_on:
+            raise IntakeError(
+                f"received_at: before the contract {current.number} (from {current.starts_on})"
+            )
     prefix = contract.plan.vendor.code.upper() if contract else "OP"
     with transaction.atomic():
         ticket = Ticket(
@@ -81,6 +110,7 @@ def open_ticket(
             pinned=severity == Severity.CRITICAL,
             account_manager=organisation.account_manager,
             assignee=organisation.account_manager,
+            **form,
         )
         clocks.apply_sla(ticket)
         if (
@@ -105,6 +135,7 @@ def open_ticket(
             contract=contract.number if contract else None,
             reaction_due_at=_iso(ticket.reaction_due_at),
             guaranteed=ticket.guaranteed,
+            backdated=backdated,
         )
     return ticket
 
@@ -123,18 +154,14 @@ def _locked(ticket: Ticket) -> Ticket:
     )
 
 
-def _save_clock_change(
-    ticket: Ticket, kind: str, actor: AbstractBaseUser | None, **data: object
-) -> Ticket:
+def _save_clock_change(ticket: Ticket, kind: str, actor: Actor, **data: object) -> Ticket:
     ticket.next_check_at = clocks.next_check(ticket)
     ticket.save()
     audit.record(kind, ticket, actor=actor, organisation=ticket.organisation, **data)
     return ticket
 
 
-def start_work(
-    ticket: Ticket, *, actor: AbstractBaseUser | None = None, at: dt.datetime | None = None
-) -> Ticket:
+def start_work(ticket: Ticket, *, actor: Actor = None, at: dt.datetime | None = None) -> Ticket:
     """The reaction (R-SLA-1): the ticket is accepted and work on it starts."""
     at = at or timezone.now()
     with transaction.atomic():
@@ -152,7 +179,7 @@ def start_work(
 
 
 def acknowledge_receipt(
-    ticket: Ticket, *, actor: AbstractBaseUser | None = None, at: dt.datetime | None = None
+    ticket: Ticket, *, actor: Actor = None, at: dt.datetime | None = None
 ) -> Ticket:
     """Confirms receipt of the question (R-SLA-6), due by the end of the next working day."""
     at = at or timezone.now()
@@ -170,7 +197,7 @@ def acknowledge_receipt(
 
 
 def wait_for_customer(
-    ticket: Ticket, *, actor: AbstractBaseUser | None = None, at: dt.datetime | None = None
+    ticket: Ticket, *, actor: Actor = None, at: dt.datetime | None = None
 ) -> Ticket:
     """Stops the reaction clock until the customer answers (R-SLA-9)."""
     at = at or timezone.now()
@@ -186,7 +213,7 @@ def wait_for_customer(
 
 
 def customer_replied(
-    ticket: Ticket, *, actor: AbstractBaseUser | None = None, at: dt.datetime | None = None
+    ticket: Ticket, *, actor: Actor = None, at: dt.datetime | None = None
 ) -> Ticket:
     """Restarts the clock: the paused working minutes push the deadline out."""
     at = at or timezone.now()
@@ -210,9 +237,7 @@ def customer_replied(
         )
 
 
-def promise_answer(
-    ticket: Ticket, answer_by: dt.datetime, *, actor: AbstractBaseUser | None = None
-) -> Ticket:
+def promise_answer(ticket: Ticket, answer_by: dt.datetime, *, actor: Actor = None) -> Ticket:
     """Records the answer time agreed with the caller (R-SLA-6); tracked like a deadline."""
     if answer_by <= timezone.now():
         raise IntakeError("answer_by: must be in the future")
@@ -225,9 +250,7 @@ def promise_answer(
         )
 
 
-def recompute_deadlines(
-    ticket: Ticket, *, reason: str, actor: AbstractBaseUser | None = None
-) -> Ticket:
+def recompute_deadlines(ticket: Ticket, *, reason: str, actor: Actor = None) -> Ticket:
     """Recomputes an open ticket's deadlines after its plan or calendar changed; pause
     time already counted is kept (R-SLA-9)."""
     with transaction.atomic():
@@ -247,7 +270,7 @@ def recompute_deadlines(
         )
 
 
-def release_awaiting_package(contract: Contract, *, actor: AbstractBaseUser | None = None) -> int:
+def release_awaiting_package(contract: Contract, *, actor: Actor = None) -> int:
     """A package was bought: the tickets that waited for one are back in the queue."""
     waiting = Ticket.objects.select_for_update().filter(
         contract=contract, status=Ticket.Status.AWAITING_PACKAGE
@@ -269,7 +292,7 @@ def log_work(
     started_at: dt.datetime | None = None,
     emergency: bool = False,
     note: str = "",
-    actor: AbstractBaseUser | None = None,
+    actor: Actor = None,
 ) -> WorkLog:
     """Records a piece of work and bills it by the plan's rules (R-HRS-1, R-HRS-2): the
     billable minutes are drawn from the soonest-expiring package, then the month's
@@ -341,3 +364,188 @@ def log_work(
             overage=overage,
         )
     return work
+
+
+# The channels an answer can leave by, for each channel a question came in by (R-CH-2):
+# the same one by default; a portal question is answered on the portal too.
+ANSWER_CHANNELS = {
+    Channel.EMAIL: Channel.EMAIL,
+    Channel.PORTAL: Channel.PORTAL,
+    Channel.FAX: Channel.FAX,
+    Channel.PHONE: Channel.PHONE,
+    Channel.MOBILE: Channel.PHONE,
+    Channel.FORUM: Channel.FORUM,
+    Channel.REMOTE: Channel.PHONE,
+}
+
+
+def answer(
+    ticket: Ticket,
+    *,
+    staff: StaffMember,
+    body: str,
+    channel: str | None = None,
+    channel_reason: str = "",
+    documentation_ref: str = "",
+    actor: Actor = None,
+) -> Message:
+    """The answer to the customer, by the channel the question came in (R-CH-2); another
+    channel only with a reason. It may cite the documentation (R-CH-3). An e-mail or fax
+    answer waits for the outbound sender; a portal or phone answer is delivered as given."""
+    if not body.strip():
+        raise IntakeError("body: the answer is empty")
+    usual = ANSWER_CHANNELS[Channel(ticket.channel)]
+    channel = channel or usual
+    if channel not in Channel.values:
+        raise IntakeError(f"channel: {channel!r} is not one of {', '.join(Channel.values)}")
+    if channel != usual and not channel_reason.strip():
+        raise IntakeError(
+            f"channel_reason: the question came by {ticket.get_channel_display()}; "
+            "say why the answer goes another way"
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status in (Ticket.Status.CLOSED,):
+            raise IntakeError("status: a closed ticket is reopened before it is answered")
+        message = Message.objects.create(
+            ticket=ticket,
+            direction=Message.Direction.OUTBOUND,
+            channel=channel,
+            channel_reason=channel_reason.strip(),
+            author_staff=staff,
+            body_text=body.strip(),
+            documentation_ref=documentation_ref.strip(),
+            delivery=(
+                Message.Delivery.PENDING
+                if channel in (Channel.EMAIL, Channel.FAX)
+                else Message.Delivery.SENT
+            ),
+            sent_at=None if channel in (Channel.EMAIL, Channel.FAX) else now,
+        )
+        if ticket.reacted_at is None:
+            ticket.reacted_at = now  # an answer is a reaction too (R-SLA-1)
+            if ticket.guaranteed and ticket.reaction_due_at and now > ticket.reaction_due_at:
+                ticket.reaction_breached = True
+        ticket.answered_at = ticket.answered_at or now
+        if ticket.status in (Ticket.Status.NEW, Ticket.Status.ACKNOWLEDGED, Ticket.Status.REOPENED):
+            ticket.status = Ticket.Status.IN_PROGRESS
+        _save_clock_change(
+            ticket,
+            "ticket.answered",
+            actor,
+            message=message.pk,
+            channel=channel,
+            documentation_ref=message.documentation_ref,
+        )
+    return message
+
+
+def add_note(ticket: Ticket, *, staff: StaffMember, body: str, actor: Actor = None) -> Message:
+    """An internal note: never shown to the customer."""
+    if not body.strip():
+        raise IntakeError("body: the note is empty")
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        message = Message.objects.create(
+            ticket=ticket,
+            direction=Message.Direction.NOTE,
+            channel=ticket.channel,
+            author_staff=staff,
+            body_text=body.strip(),
+        )
+        audit.record(
+            "ticket.note_added",
+            ticket,
+            actor=actor,
+            organisation=ticket.organisation,
+            message=message.pk,
+        )
+    return message
+
+
+def customer_message(
+    ticket: Ticket,
+    *,
+    contact: Contact,
+    body: str,
+    channel: str,
+    actor: Actor = None,
+) -> Message:
+    """The customer writes on the ticket; a ticket waiting for them restarts its clock."""
+    if not body.strip():
+        raise IntakeError("body: the message is empty")
+    if contact.organisation_id != ticket.organisation_id:
+        raise IntakeError("contact: belongs to another organisation")
+    with transaction.atomic():
+        message = Message.objects.create(
+            ticket=ticket,
+            direction=Message.Direction.INBOUND,
+            channel=channel,
+            author_contact=contact,
+            body_text=body.strip(),
+        )
+        audit.record(
+            "ticket.customer_wrote",
+            ticket,
+            actor=actor,
+            organisation=ticket.organisation,
+            message=message.pk,
+        )
+    if ticket.paused_since is not None:
+        customer_replied(ticket, actor=actor)
+    elif ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+        reopen(ticket, actor=actor)
+    return message
+
+
+def _move(
+    ticket: Ticket,
+    to: str,
+    allowed_from: tuple[str, ...],
+    kind: str,
+    actor: Actor,
+    **stamps: dt.datetime,
+) -> Ticket:
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.status not in allowed_from:
+            raise IntakeError(f"status: a {ticket.status} ticket cannot become {to}")
+        ticket.status = to
+        for field, value in stamps.items():
+            setattr(ticket, field, value)
+        if to in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+            ticket.paused_since = None
+        return _save_clock_change(ticket, kind, actor)
+
+
+def resolve(ticket: Ticket, *, actor: Actor = None) -> Ticket:
+    return _move(
+        ticket,
+        Ticket.Status.RESOLVED,
+        Ticket.OPEN_STATUSES,
+        "ticket.resolved",
+        actor,
+        resolved_at=timezone.now(),
+    )
+
+
+def close(ticket: Ticket, *, actor: Actor = None) -> Ticket:
+    return _move(
+        ticket,
+        Ticket.Status.CLOSED,
+        (*Ticket.OPEN_STATUSES, Ticket.Status.RESOLVED),
+        "ticket.closed",
+        actor,
+        closed_at=timezone.now(),
+    )
+
+
+def reopen(ticket: Ticket, *, actor: Actor = None) -> Ticket:
+    return _move(
+        ticket,
+        Ticket.Status.REOPENED,
+        (Ticket.Status.RESOLVED, Ticket.Status.CLOSED),
+        "ticket.reopened",
+        actor,
+    )

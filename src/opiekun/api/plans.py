@@ -48,7 +48,7 @@ class PlanOut(Schema):
     reaction_targets: list[TargetOut]
 
 
-@router.get("", response=list[PlanOut], auth=None, summary="The public price list")
+@router.get("/plans", response=list[PlanOut], auth=None, summary="The public price list")
 def list_plans(request: HttpRequest) -> list[PlanOut]:
     """Every public plan with its main figures, ordered by vendor and code."""
     plans = []

@@ -1,0 +1,120 @@
+"""Every route of the API and every top-level view, walked with every persona against
+customer A's objects (ARCHITECTURE rule 5). The routes come from the OpenAPI document and
+the URL conf, so a new route cannot escape this test: it fails until the route is
+classified here."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver
+
+from opiekun.api.api import api
+from opiekun.core.testing.personas import Personas
+from opiekun.tickets import actions
+
+pytestmark = pytest.mark.django_db
+
+# A valid body for every route that takes one: a 404 must come from the permission
+# check, not from a 422 for a body the schema refuses.
+BODIES = {
+    ("post", "/api/v1/tickets"): {"subject": "Próba", "channel": "email"},
+    ("post", "/api/v1/tickets/{ticket_id}/messages"): {"kind": "reply", "body": "x"},
+    ("post", "/api/v1/tickets/{ticket_id}/work-logs"): {"kind": "phone", "minutes": 5},
+    ("post", "/api/v1/tickets/{ticket_id}/status"): {"action": "close"},
+    ("post", "/api/v1/tickets/{ticket_id}/promise"): {"answer_by": "2099-01-01T10:00:00+01:00"},
+}
+PUBLIC = {("get", "/api/v1/plans")}
+# Collections answer everyone with what they may see, which for A's things is nothing.
+COLLECTIONS = {
+    ("get", "/api/v1/tickets"),
+    ("get", "/api/v1/organisations"),
+    ("post", "/api/v1/tickets"),
+}
+TOP_LEVEL = {"healthz": "public", "admin/": "admin", "api/v1/": "api"}
+
+
+def routes() -> list[tuple[str, str]]:
+    doc = api.get_openapi_schema()
+    return [(method, path) for path, ops in doc["paths"].items() for method in ops]
+
+
+@pytest.fixture
+def a_objects(contracted_personas: Personas) -> dict[str, str]:
+    p = contracted_personas
+    ticket = actions.open_ticket(p.org_a, channel="email", subject="Tajne A", contact=p.customer_a)
+    return {
+        "ticket_id": str(ticket.pk),
+        "organisation_id": str(p.org_a.pk),
+        "number": "+48601000001",
+    }
+
+
+def request(client: Client, method: str, path: str, params: dict[str, str]):  # type: ignore[no-untyped-def]
+    url = re.sub(r"\{(\w+)\}", lambda m: params[m.group(1)], path)
+    body = BODIES.get((method, path))
+    if method != "get" and (method, path) not in BODIES:
+        pytest.fail(f"{method.upper()} {path}: add a sample body to BODIES")
+    if body is None:
+        return getattr(client, method)(url)
+    return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
+
+
+@pytest.mark.parametrize("who", ["customer_b", "outsider"])
+def test_no_route_shows_customer_a_to_anyone_else(
+    contracted_personas: Personas, a_objects: dict[str, str], who: str
+) -> None:
+    client = Client()
+    client.force_login(contracted_personas.user(who))
+    walked = 0
+    for method, path in routes():
+        response = request(client, method, path, a_objects)
+        walked += 1
+        where = f"{who}: {method.upper()} {path}"
+        if (method, path) in PUBLIC:
+            assert response.status_code == 200, where
+        elif (method, path) in COLLECTIONS:
+            if who == "outsider" and method == "post":
+                assert response.status_code == 404, where
+                continue
+            assert response.status_code in (200, 201), where
+            text = response.content.decode()
+            assert "Tajne A" not in text and "firma-a" not in text, where
+        else:
+            assert response.status_code == 404, (where, response.content[:300])
+            assert response.json()["code"] == "not_found", where
+    assert walked >= 14
+    # Nothing changed for A, whatever was tried.
+    assert contracted_personas.org_a.tickets.get().status == "new"
+
+
+def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:
+    client = Client()
+    for method, path in routes():
+        response = request(client, method, path, a_objects)
+        expected = 200 if (method, path) in PUBLIC else 401
+        assert response.status_code == expected, f"{method.upper()} {path}"
+
+
+@pytest.mark.parametrize("who", ["agent", "account_manager", "customer_a"])
+def test_the_people_who_may_see_a_ticket_can(
+    contracted_personas: Personas, a_objects: dict[str, str], who: str
+) -> None:
+    client = Client()
+    client.force_login(contracted_personas.user(who))
+    assert client.get(f"/api/v1/tickets/{a_objects['ticket_id']}").json()["subject"] == "Tajne A"
+    org = client.get(f"/api/v1/organisations/{a_objects['organisation_id']}/balances")
+    assert org.status_code == 200
+
+
+def test_every_top_level_view_is_classified(contracted_personas: Personas) -> None:
+    patterns = {str(p.pattern) for p in get_resolver().url_patterns}
+    assert patterns == set(TOP_LEVEL), "classify the new view here and walk it"
+    client = Client()
+    client.force_login(contracted_personas.user("outsider"))
+    assert client.get("/healthz").status_code == 200
+    admin = client.get("/admin/")
+    assert admin.status_code == 302 and "/admin/login/" in admin["Location"]

@@ -1,0 +1,237 @@
+"""Tickets: intake (portal, API, phone, fax), the thread, work, status, the queue."""
+
+import datetime as dt
+from typing import Literal
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from opiekun.api.lazy import LazyPage
+from opiekun.api.schemas import MessageOut, TicketOut, WorkLogOut
+from opiekun.core.access import is_staff_member
+from opiekun.customers.access import contact_of, organisation_for
+from opiekun.customers.models import Contact
+from opiekun.staff.access import staff_for
+from opiekun.tickets import access, actions, queries
+from opiekun.tickets.models import Message, Ticket
+
+router = Router(tags=["tickets"])
+
+
+class TicketIn(Schema):
+    organisation_id: int | None = None
+    contact_id: int | None = None
+    channel: str = "portal"
+    severity: str = "normal"
+    subject: str
+    description: str = ""
+    received_at: dt.datetime | None = None
+    form_date: dt.date | None = None
+    form_sign: str = ""
+    requester_name: str = ""
+    office_name: str = ""
+    return_channel: str = ""
+    return_address: str = ""
+
+
+class TicketFilters(Schema):
+    status: str | None = None
+    organisation_id: int | None = None
+    channel: str | None = None
+    severity: str | None = None
+    q: str | None = None
+
+
+@router.get("/tickets", response=list[TicketOut], summary="Tickets you may see, queue order")
+@paginate(LimitOffsetPagination)
+def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> list[TicketOut]:
+    tickets = queries.filtered(access.visible_tickets(request.user), **filters.dict())
+    return LazyPage(queries.with_people(tickets), lambda t, _: TicketOut.of(t))  # type: ignore[return-value]
+
+
+@router.post("/tickets", response={201: TicketOut}, summary="Open a ticket")
+def open_ticket(request: HttpRequest, data: TicketIn) -> Status[TicketOut]:
+    form = data.dict(include=set(actions.HOT01_FIELDS))
+    form = {k: v for k, v in form.items() if v not in ("", None)}
+    contact = contact_of(request.user)
+    if contact is not None:
+        # A customer writes on the portal (R-CH-4), for their own organisation, now.
+        if data.received_at is not None:
+            raise HttpError(400, "received_at: only staff may back-date a ticket")
+        ticket = actions.open_ticket(
+            contact.organisation,
+            channel="portal",
+            severity=data.severity,
+            subject=data.subject,
+            description=data.description,
+            contact=contact,
+            form=form,
+            actor=request.user,
+        )
+        return Status(201, TicketOut.of(ticket))
+    staff_for(request.user)
+    if data.organisation_id is None:
+        raise HttpError(400, "organisation_id: required when staff open a ticket")
+    organisation = organisation_for(request.user, data.organisation_id)
+    chosen = None
+    if data.contact_id is not None:
+        chosen = Contact.objects.filter(pk=data.contact_id, organisation=organisation).first()
+        if chosen is None:
+            raise HttpError(400, "contact_id: no such contact in this organisation")
+    ticket = actions.open_ticket(
+        organisation,
+        channel=data.channel,
+        severity=data.severity,
+        subject=data.subject,
+        description=data.description,
+        contact=chosen,
+        received_at=data.received_at,
+        backdated=data.received_at is not None,
+        form=form,
+        actor=request.user,
+    )
+    return Status(201, TicketOut.of(ticket))
+
+
+@router.get("/tickets/{ticket_id}", response=TicketOut)
+def get_ticket(request: HttpRequest, ticket_id: int) -> TicketOut:
+    return TicketOut.of(access.ticket_for(request.user, ticket_id))
+
+
+class MessageIn(Schema):
+    kind: Literal["answer", "note", "reply"] = "answer"
+    body: str
+    channel: str | None = None
+    channel_reason: str = ""
+    documentation_ref: str = ""
+
+
+def thread(request: HttpRequest, ticket: Ticket) -> QuerySet[Message]:
+    messages = ticket.messages.select_related("author_staff__user", "author_contact")
+    if not is_staff_member(request.user):
+        messages = messages.exclude(direction=Message.Direction.NOTE)  # internal notes
+    return messages.order_by("created_at", "pk")
+
+
+@router.get("/tickets/{ticket_id}/messages", response=list[MessageOut])
+def list_messages(request: HttpRequest, ticket_id: int) -> list[MessageOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    return [MessageOut.of(m) for m in thread(request, ticket)]
+
+
+@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut})
+def post_message(request: HttpRequest, ticket_id: int, data: MessageIn) -> Status[MessageOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    contact = contact_of(request.user)
+    if contact is not None:
+        if data.kind != "reply":
+            raise HttpError(403, "kind: customers write replies")
+        message = actions.customer_message(
+            ticket, contact=contact, body=data.body, channel="portal", actor=request.user
+        )
+        return Status(201, MessageOut.of(message))
+    staff = staff_for(request.user)
+    if data.kind == "note":
+        message = actions.add_note(ticket, staff=staff, body=data.body, actor=request.user)
+    elif data.kind == "answer":
+        message = actions.answer(
+            ticket,
+            staff=staff,
+            body=data.body,
+            channel=data.channel,
+            channel_reason=data.channel_reason,
+            documentation_ref=data.documentation_ref,
+            actor=request.user,
+        )
+    else:
+        raise HttpError(400, "kind: staff write answers or notes")
+    return Status(201, MessageOut.of(message))
+
+
+class WorkIn(Schema):
+    kind: str
+    minutes: int
+    started_at: dt.datetime | None = None
+    emergency: bool = False
+    note: str = ""
+
+
+@router.get("/tickets/{ticket_id}/work-logs", response=list[WorkLogOut])
+def list_work(request: HttpRequest, ticket_id: int) -> list[WorkLogOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    return [WorkLogOut.of(w) for w in ticket.work_logs.order_by("started_at", "pk")]
+
+
+@router.post("/tickets/{ticket_id}/work-logs", response={201: WorkLogOut})
+def log_work(request: HttpRequest, ticket_id: int, data: WorkIn) -> Status[WorkLogOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    staff = staff_for(request.user)
+    work = actions.log_work(
+        ticket,
+        staff=staff,
+        kind=data.kind,
+        raw_minutes=data.minutes,
+        started_at=data.started_at,
+        emergency=data.emergency,
+        note=data.note,
+        actor=request.user,
+    )
+    return Status(201, WorkLogOut.of(work))
+
+
+class StatusIn(Schema):
+    action: Literal["start", "acknowledge", "wait", "resume", "resolve", "close", "reopen"]
+
+
+@router.post("/tickets/{ticket_id}/status", response=TicketOut)
+def change_status(request: HttpRequest, ticket_id: int, data: StatusIn) -> TicketOut:
+    ticket = access.ticket_for(request.user, ticket_id)
+    staff_for(request.user)
+    change = {
+        "start": actions.start_work,
+        "acknowledge": actions.acknowledge_receipt,
+        "wait": actions.wait_for_customer,
+        "resume": actions.customer_replied,
+        "resolve": actions.resolve,
+        "close": actions.close,
+        "reopen": actions.reopen,
+    }[data.action]
+    return TicketOut.of(change(ticket, actor=request.user))
+
+
+class PromiseIn(Schema):
+    answer_by: dt.datetime
+
+
+@router.post(
+    "/tickets/{ticket_id}/promise",
+    response=TicketOut,
+    summary="Record the answer time agreed on the phone (R-SLA-6)",
+)
+def promise(request: HttpRequest, ticket_id: int, data: PromiseIn) -> TicketOut:
+    ticket = access.ticket_for(request.user, ticket_id)
+    staff_for(request.user)
+    return TicketOut.of(actions.promise_answer(ticket, data.answer_by, actor=request.user))
+
+
+class QueueItem(TicketOut):
+    position: int
+
+
+@router.get(
+    "/queue",
+    response=list[QueueItem],
+    summary="Open tickets in the order they are worked (R-Q-1, R-Q-2)",
+)
+@paginate(LimitOffsetPagination)
+def queue(
+    request: HttpRequest, view: Literal["all", "mine", "my-customers", "on-call"] = "all"
+) -> list[QueueItem]:
+    staff = staff_for(request.user)
+    return LazyPage(  # type: ignore[return-value]
+        queries.queue(staff, view),
+        lambda t, position: QueueItem(**TicketOut.of(t).dict(), position=position),
+    )

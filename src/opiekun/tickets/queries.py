@@ -1,0 +1,57 @@
+"""Reads of tickets: the filters the API and the UI share, and the queue."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from opiekun.staff.models import OnCallShift, StaffMember
+from opiekun.tickets.models import Ticket
+
+# The order the queue is worked in (R-Q-1, R-Q-2), the same as the ticket_queue index:
+# critical outages pinned on top, contract customers first, the earliest deadline, arrival.
+QUEUE_ORDER = ("-pinned", "-queue_priority", "queue_due_at", "received_at")
+
+
+def with_people(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    return tickets.select_related("contact", "assignee__user", "account_manager__user")
+
+
+def filtered(
+    tickets: QuerySet[Ticket],
+    *,
+    status: str | None = None,
+    organisation_id: int | None = None,
+    channel: str | None = None,
+    severity: str | None = None,
+    q: str | None = None,
+) -> QuerySet[Ticket]:
+    if status == "open":
+        tickets = tickets.filter(status__in=Ticket.OPEN_STATUSES)
+    elif status:
+        tickets = tickets.filter(status=status)
+    if organisation_id:
+        tickets = tickets.filter(organisation_id=organisation_id)
+    if channel:
+        tickets = tickets.filter(channel=channel)
+    if severity:
+        tickets = tickets.filter(severity=severity)
+    if q:
+        tickets = tickets.filter(Q(subject__icontains=q) | Q(reference__icontains=q))
+    return tickets.order_by(*QUEUE_ORDER)
+
+
+def queue(staff: StaffMember, view: str = "all") -> QuerySet[Ticket]:
+    """Open tickets in queue order: everyone's, mine, my customers' (as account manager)
+    or the on-call view (critical outages, and everything while I am on shift)."""
+    tickets = Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES)
+    if view == "mine":
+        tickets = tickets.filter(assignee=staff)
+    elif view == "my-customers":
+        tickets = tickets.filter(organisation__account_manager=staff)
+    elif view == "on-call":
+        now = timezone.now()
+        on_shift = OnCallShift.objects.filter(staff=staff, starts_at__lte=now, ends_at__gt=now)
+        if not on_shift.exists():
+            tickets = tickets.filter(severity="critical")
+    return with_people(tickets).order_by(*QUEUE_ORDER)
