@@ -53,7 +53,7 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
     }
 
 
-def request(client: Client, method: str, path: str, params: dict[str, str]):  # type: ignore[no-untyped-def]
+def request(client: Client, method: str, path: str, params: dict[str, str]):
     url = re.sub(r"\{(\w+)\}", lambda m: params[m.group(1)], path)
     body = BODIES.get((method, path))
     if method != "get" and (method, path) not in BODIES:

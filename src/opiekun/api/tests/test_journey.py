@@ -23,7 +23,7 @@ def agent_api(contracted_personas: Personas) -> Client:
     return Client(HTTP_AUTHORIZATION=f"Bearer {plain}")
 
 
-def call(client: Client, method: str, path: str, body: object = None):  # type: ignore[no-untyped-def]
+def call(client: Client, method: str, path: str, body: object = None):
     kwargs = (
         {"data": json.dumps(body), "content_type": "application/json"} if body is not None else {}
     )
@@ -82,7 +82,7 @@ def test_a_phone_call_from_lookup_to_close(
         b["label"]: b["balance_minutes"]
         for b in call(agent_api, "get", f"/organisations/{p.org_b.pk}/balances").json()
     }
-    month = [label for label in after if label.startswith("monthly allotment")][0]
+    month = next(label for label in after if label.startswith("monthly allotment"))
     assert before.get(month, 180) - after[month] == 30
 
     answered = call(
