@@ -17,7 +17,7 @@ from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact, Organisation
 from opiekun.staff.models import StaffMember
 from opiekun.tariff import BillingError, bill
-from opiekun.tickets import clocks
+from opiekun.tickets import clocks, intake
 from opiekun.tickets.models import Message, ReferenceCounter, Ticket, WorkLog
 
 HOT01_FIELDS = (
@@ -113,6 +113,9 @@ def open_ticket(
             **form,
         )
         clocks.apply_sla(ticket)
+        if contract:
+            # R-CH-1: taken whatever the channel, with the reason the plan would not.
+            ticket.channel_note = intake.channel_note(contract.plan, channel, received_at)[:300]
         if (
             contract
             and contract.plan.requires_valid_package
@@ -125,6 +128,7 @@ def open_ticket(
                 "Waiting for a package: the plan works only on a valid prepaid package.",
             ]
         ticket.save()
+        on_call = intake.alert_on_call(ticket, contract.plan) if contract else []
         audit.record(
             "ticket.opened",
             ticket,
@@ -136,6 +140,8 @@ def open_ticket(
             reaction_due_at=_iso(ticket.reaction_due_at),
             guaranteed=ticket.guaranteed,
             backdated=backdated,
+            channel_note=ticket.channel_note,
+            on_call_alerted=[str(person) for person in on_call],
         )
     return ticket
 
@@ -338,7 +344,15 @@ def log_work(
         )
         explanation = list(billing.explanation)
         overage = 0
-        if billing.draws_on_package and not plan.unlimited_support:
+        designated = intake.may_draw_on_package(plan, ticket.contact)
+        if billing.draws_on_package and not plan.unlimited_support and not designated:
+            # R-PPL-2: the package serves the designated contacts only.
+            overage = billing.billable_minutes
+            explanation.append(
+                "Not from a designated contact (single point of contact): "
+                f"{overage} min billed at the hourly rate, not from the package."
+            )
+        elif billing.draws_on_package and not plan.unlimited_support:
             draws, overage = banks.draw(contract, billing.billable_minutes, started_at, work, actor)
             for d in draws:
                 explanation.append(

@@ -477,6 +477,7 @@ class SlaNotification(models.Model):
         BREACH = "breach", _("deadline missed")
         ACK_BREACH = "ack_breach", _("receipt confirmation missed")
         PROMISE_BREACH = "promise_breach", _("promised answer time missed")
+        ON_CALL = "on_call", _("critical outage out of hours")
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.CASCADE, related_name="notifications"

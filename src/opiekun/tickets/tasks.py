@@ -12,6 +12,7 @@ SUBJECTS: dict[str, str] = {
     SlaNotification.Kind.BREACH: "Reaction deadline missed",
     SlaNotification.Kind.ACK_BREACH: "Receipt confirmation missed",
     SlaNotification.Kind.PROMISE_BREACH: "Promised answer time missed",
+    SlaNotification.Kind.ON_CALL: "Critical outage out of hours",
 }
 
 

@@ -33,7 +33,9 @@ def contract_on(p: Personas, code: str, starts_on: dt.date = dt.date(2026, 1, 1)
 
 
 def ticket_for(p: Personas, received: dt.datetime) -> Ticket:
-    return actions.open_ticket(p.org_a, channel="phone", subject="Pytanie", received_at=received)
+    return actions.open_ticket(
+        p.org_a, channel="phone", subject="Pytanie", received_at=received, contact=p.customer_a
+    )
 
 
 def left(contract: Contract) -> dict[str, int]:
@@ -236,3 +238,25 @@ def test_log_work_refuses_bad_input_and_writes_nothing(personas: Personas, prese
             actions.log_work(ticket, staff=personas.agent, started_at=at(11, 16, 11), **kwargs)  # type: ignore[arg-type]
     assert not ticket.work_logs.exists()
     assert not LedgerEntry.objects.exists()
+
+
+def test_r_ppl_2_only_designated_contacts_use_the_package(
+    personas: Personas, presets: None
+) -> None:
+    from opiekun.customers import actions as customer_actions
+
+    contract = contract_on(personas, "SHIP-START")
+    colleague = customer_actions.add_contact(personas.org_a, "Kolega z magazynu")
+    ticket = actions.open_ticket(
+        personas.org_a,
+        channel="phone",
+        subject="Pytanie",
+        received_at=at(11, 16),
+        contact=colleague,
+    )
+    work = actions.log_work(
+        ticket, staff=personas.agent, kind="phone", raw_minutes=17, started_at=at(11, 16, 10, 5)
+    )
+    assert (work.billable_minutes, work.overage_minutes) == (30, 30)
+    assert "Not from a designated contact" in work.explanation[-1]
+    assert left(contract).get("monthly allotment 2026-11", 180) == 180

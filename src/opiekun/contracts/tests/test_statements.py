@@ -39,7 +39,11 @@ def ship_october(personas: Personas, presets: None) -> Contract:
         starts_on=dt.date(2026, 6, 1),
     )
     ticket = actions.open_ticket(
-        personas.org_a, channel="email", subject='=HYPERLINK("http://x")', received_at=at(5)
+        personas.org_a,
+        channel="email",
+        subject='=HYPERLINK("http://x")',
+        received_at=at(5),
+        contact=personas.customer_a,
     )
     actions.log_work(
         ticket,

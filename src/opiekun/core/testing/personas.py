@@ -64,6 +64,7 @@ def make_personas(plan_a: str | None = None, plan_b: str | None = None) -> Perso
         "Adam Klient",
         emails=["adam@a.example"],
         phones=["+48 601 000 001"],
+        single_point_of_contact=True,
         portal_username="p-customer-a",
         portal_password=PASSWORD,
     )
@@ -72,6 +73,7 @@ def make_personas(plan_a: str | None = None, plan_b: str | None = None) -> Perso
         "Beata Klientka",
         emails=["beata@b.example"],
         phones=["+48 601 000 002"],
+        single_point_of_contact=True,
         portal_username="p-customer-b",
         portal_password=PASSWORD,
     )

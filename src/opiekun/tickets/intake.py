@@ -1,0 +1,68 @@
+"""The contract's rules at intake (R-CH-1, R-PPL-2, R-SLA-4): a ticket is always taken,
+and what the plan says about it is written on it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Q
+
+from opiekun.catalog.calendars import working_calendar
+from opiekun.catalog.choices import Channel, Severity
+from opiekun.catalog.models import Plan
+from opiekun.customers.models import Contact
+from opiekun.staff.models import OnCallShift, StaffMember
+from opiekun.tickets.models import SlaNotification, Ticket
+
+
+def channel_note(plan: Plan, channel: str, received_at: dt.datetime) -> str:
+    """Why the plan does not open this channel, or not at this hour; '' when it does."""
+    opened = plan.channels.select_related("calendar").filter(channel=channel).first()
+    label = Channel(channel).label
+    if opened is None:
+        return f"{plan.code} does not open the {label} channel"
+    notes = []
+    if opened.calendar and not working_calendar(opened.calendar).is_working_time(received_at):
+        notes.append(f"{label} is open {working_calendar(opened.calendar).describe()}")
+    if opened.restriction:
+        notes.append(f"{label}: {opened.restriction}")
+    return "; ".join(notes)
+
+
+def may_draw_on_package(plan: Plan, contact: Contact | None) -> bool:
+    """R-PPL-2: where the plan asks for a single point of contact, only designated
+    contacts' questions use the hour package."""
+    if not plan.single_point_of_contact:
+        return True
+    return contact is not None and contact.is_single_point_of_contact
+
+
+def on_call_now(at: dt.datetime) -> list[StaffMember]:
+    """Whoever is on shift at ``at``; with no shift in the roster, everyone on call duty."""
+    shifts = OnCallShift.objects.filter(starts_at__lte=at, ends_at__gt=at, staff__is_active=True)
+    people = [s.staff for s in shifts.select_related("staff__user")]
+    if people:
+        return people
+    return list(StaffMember.objects.filter(Q(is_on_call=True) & Q(is_active=True)))
+
+
+def alert_on_call(ticket: Ticket, plan: Plan) -> list[StaffMember]:
+    """R-SLA-4: out of hours only critical outages are handled at once, and the person on
+    call is told. Runs in the intake transaction; the e-mails leave after commit."""
+    if ticket.severity != Severity.CRITICAL:
+        return []
+    if working_calendar(plan.calendar).is_working_time(ticket.received_at):
+        return []
+    from opiekun.tickets import tasks
+
+    told = []
+    for person in on_call_now(ticket.received_at):
+        notice, created = SlaNotification.objects.get_or_create(
+            ticket=ticket, recipient=person, kind=SlaNotification.Kind.ON_CALL
+        )
+        if created:
+            transaction.on_commit(partial(tasks.send_sla_notification.delay, notice.pk))
+            told.append(person)
+    return told
