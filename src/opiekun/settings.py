@@ -118,6 +118,8 @@ STORAGES = {
     },
 }
 
+ATTACHMENT_MAX_BYTES = env.number("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+
 # E-mail: Django's SMTP backend; the console backend prints mail in development.
 EMAIL_BACKEND = env.text(
     "EMAIL_BACKEND",

@@ -3,7 +3,7 @@ Session auth (CSRF-checked) for the browser, bearer tokens for integrations."""
 
 from ninja import NinjaAPI
 
-from opiekun.api import callers, errors, organisations, plans, tickets
+from opiekun.api import attachments, callers, errors, organisations, plans, tickets
 from opiekun.api.auth import AUTH
 
 api = NinjaAPI(
@@ -18,3 +18,4 @@ api.add_router("", plans.router)
 api.add_router("", callers.router)
 api.add_router("", tickets.router)
 api.add_router("", organisations.router)
+api.add_router("", attachments.router)

@@ -12,8 +12,16 @@ from opiekun.contracts.banks import BankError
 from opiekun.contracts.statements import StatementError
 from opiekun.tariff import BillingError
 from opiekun.tickets.actions import IntakeError
+from opiekun.tickets.attachments import AttachmentError
 
-DOMAIN_ERRORS = (IntakeError, BillingError, BankError, ContractError, StatementError)
+DOMAIN_ERRORS = (
+    IntakeError,
+    BillingError,
+    BankError,
+    ContractError,
+    StatementError,
+    AttachmentError,
+)
 
 
 def install(api: NinjaAPI) -> None:

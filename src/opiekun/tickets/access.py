@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from opiekun.core.access import is_staff_member, organisation_id_of
-from opiekun.tickets.models import Ticket
+from opiekun.tickets.models import Attachment, Ticket
 
 
 def visible_tickets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
@@ -32,3 +32,14 @@ def ticket_for(
     if ticket is None:
         raise Http404("No such ticket")
     return ticket
+
+
+def attachment_for(user: AbstractBaseUser | AnonymousUser, attachment_id: int) -> Attachment:
+    """An attachment of a ticket the user may see; 404 otherwise."""
+    attachments = Attachment.objects.filter(pk=attachment_id, ticket__in=visible_tickets(user))
+    if not is_staff_member(user):
+        attachments = attachments.exclude(message__direction="note")  # internal notes' files
+    attachment = attachments.first()
+    if attachment is None:
+        raise Http404("No such attachment")
+    return attachment

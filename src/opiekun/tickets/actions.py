@@ -563,3 +563,33 @@ def reopen(ticket: Ticket, *, actor: Actor = None) -> Ticket:
         "ticket.reopened",
         actor,
     )
+
+
+def open_fax_ticket(
+    organisation: Organisation,
+    *,
+    subject: str,
+    scan_name: str,
+    scan: bytes,
+    severity: str = Severity.NORMAL,
+    form: dict[str, object] | None = None,
+    received_at: dt.datetime | None = None,
+    actor: Actor = None,
+) -> Ticket:
+    """A faxed HOT-01 question (R-CH-5): the scan kept as the ticket's first attachment,
+    the form's fields typed in by the agent. One transaction: no ticket without its scan."""
+    from opiekun.tickets import attachments
+
+    with transaction.atomic():
+        ticket = open_ticket(
+            organisation,
+            channel=Channel.FAX,
+            subject=subject,
+            severity=severity,
+            form=form,
+            received_at=received_at,
+            backdated=received_at is not None,
+            actor=actor,
+        )
+        attachments.store(ticket, scan_name, scan, actor=actor)
+    return ticket

@@ -9,12 +9,13 @@ import json
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver
 
 from opiekun.api.api import api
 from opiekun.core.testing.personas import Personas
-from opiekun.tickets import actions
+from opiekun.tickets import actions, attachments
 
 pytestmark = pytest.mark.django_db
 
@@ -26,6 +27,8 @@ BODIES = {
     ("post", "/api/v1/tickets/{ticket_id}/work-logs"): {"kind": "phone", "minutes": 5},
     ("post", "/api/v1/tickets/{ticket_id}/status"): {"action": "close"},
     ("post", "/api/v1/tickets/{ticket_id}/promise"): {"answer_by": "2099-01-01T10:00:00+01:00"},
+    ("post", "/api/v1/tickets/{ticket_id}/attachments"): {"__multipart__": True},
+    ("post", "/api/v1/faxes"): {"__multipart__": True, "subject": "Faks"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -46,10 +49,12 @@ def routes() -> list[tuple[str, str]]:
 def a_objects(contracted_personas: Personas) -> dict[str, str]:
     p = contracted_personas
     ticket = actions.open_ticket(p.org_a, channel="email", subject="Tajne A", contact=p.customer_a)
+    scan = attachments.store(ticket, "umowa.pdf", b"%PDF-1.4 tajne A")
     return {
         "ticket_id": str(ticket.pk),
         "organisation_id": str(p.org_a.pk),
         "number": "+48601000001",
+        "attachment_id": str(scan.pk),
     }
 
 
@@ -60,6 +65,11 @@ def request(client: Client, method: str, path: str, params: dict[str, str]):
         pytest.fail(f"{method.upper()} {path}: add a sample body to BODIES")
     if body is None:
         return getattr(client, method)(url)
+    if body.get("__multipart__"):
+        fields = {k: v for k, v in body.items() if k != "__multipart__"}
+        fields["organisation_id"] = params["organisation_id"]
+        scan = SimpleUploadedFile("skan.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+        return client.post(url, data={**fields, "file": scan, "scan": scan})
     return getattr(client, method)(url, data=json.dumps(body), content_type="application/json")
 
 
@@ -86,7 +96,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
         else:
             assert response.status_code == 404, (where, response.content[:300])
             assert response.json()["code"] == "not_found", where
-    assert walked >= 14
+    assert walked >= 17
     # Nothing changed for A, whatever was tried.
     assert contracted_personas.org_a.tickets.get().status == "new"
 

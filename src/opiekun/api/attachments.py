@@ -1,0 +1,104 @@
+"""Attachments and fax intake. Files are served only here, after the permission check,
+always as downloads (Content-Disposition: attachment) with sniffing turned off."""
+
+from django.http import FileResponse, HttpRequest
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+
+from opiekun.api.schemas import TicketOut
+from opiekun.customers.access import organisation_for
+from opiekun.staff.access import staff_for
+from opiekun.tickets import access, actions, attachments
+from opiekun.tickets.models import Attachment
+
+router = Router(tags=["attachments"])
+
+
+class AttachmentOut(Schema):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    url: str
+
+    @staticmethod
+    def of(a: Attachment) -> "AttachmentOut":
+        return AttachmentOut(
+            id=a.pk,
+            filename=a.filename,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+            url=f"/api/v1/attachments/{a.pk}",
+        )
+
+
+def _read(upload: UploadedFile) -> bytes:
+    return upload.read()
+
+
+@router.get("/tickets/{ticket_id}/attachments", response=list[AttachmentOut])
+def list_attachments(request: HttpRequest, ticket_id: int) -> list[AttachmentOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    return [AttachmentOut.of(a) for a in ticket.attachments.order_by("pk")]
+
+
+@router.post("/tickets/{ticket_id}/attachments", response={201: AttachmentOut})
+def add_attachment(
+    request: HttpRequest, ticket_id: int, file: File[UploadedFile]
+) -> Status[AttachmentOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    stored = attachments.store(ticket, file.name or "attachment", _read(file), actor=request.user)
+    return Status(201, AttachmentOut.of(stored))
+
+
+@router.get(
+    "/attachments/{attachment_id}",
+    response={200: None},
+    summary="Download (always as an attachment)",
+)
+def download(request: HttpRequest, attachment_id: int) -> FileResponse:
+    attachment = access.attachment_for(request.user, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.filename,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+class FaxIn(Schema):
+    organisation_id: int
+    subject: str
+    severity: str = "normal"
+    form_date: str = ""
+    form_sign: str = ""
+    requester_name: str = ""
+    office_name: str = ""
+    return_channel: str = ""
+    return_address: str = ""
+
+
+@router.post(
+    "/faxes",
+    response={201: TicketOut},
+    summary="A faxed question: the scan, with the HOT-01 fields typed in (R-CH-5)",
+)
+def fax(request: HttpRequest, data: Form[FaxIn], scan: File[UploadedFile]) -> Status[TicketOut]:
+    staff_for(request.user)
+    organisation = organisation_for(request.user, data.organisation_id)
+    form = {k: v for k, v in data.dict(include=set(actions.HOT01_FIELDS)).items() if v}
+    ticket = actions.open_fax_ticket(
+        organisation,
+        subject=data.subject,
+        severity=data.severity,
+        scan_name=scan.name or "fax.pdf",
+        scan=_read(scan),
+        form=form,
+        actor=request.user,
+    )
+    return Status(201, TicketOut.of(ticket))
