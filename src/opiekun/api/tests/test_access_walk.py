@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 # A valid body for every route that takes one: a 404 must come from the permission
 # check, not from a 422 for a body the schema refuses.
-BODIES = {
+BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/tickets"): {"subject": "Próba", "channel": "email"},
     ("post", "/api/v1/tickets/{ticket_id}/messages"): {"kind": "reply", "body": "x"},
     ("post", "/api/v1/tickets/{ticket_id}/work-logs"): {"kind": "phone", "minutes": 5},

@@ -69,7 +69,7 @@ def test_a_file_is_typed_by_its_bytes_and_served_as_a_download(
     assert logged_in(p, "outsider").get(upload.json()["url"]).status_code == 404
 
 
-def test_files_over_the_limit_or_empty_are_refused(contracted_personas: Personas, settings) -> None:  # type: ignore[no-untyped-def]
+def test_files_over_the_limit_or_empty_are_refused(contracted_personas: Personas, settings) -> None:
     settings.ATTACHMENT_MAX_BYTES = 2048
     ticket = actions.open_ticket(contracted_personas.org_a, channel="email", subject="x")
     with pytest.raises(attachments.AttachmentError, match="over the limit of 2048 bytes"):
