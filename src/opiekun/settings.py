@@ -191,6 +191,10 @@ CELERY_BEAT_SCHEDULE["contract-dates"] = {
     "task": "opiekun.contracts.tasks.contract_dates",
     "schedule": 3600.0,
 }
+CELERY_BEAT_SCHEDULE["maintenance-tickets"] = {
+    "task": "opiekun.tickets.tasks.create_maintenance_tickets",
+    "schedule": 3600.0,
+}
 CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "task": "opiekun.tickets.tasks.sweep_sla",
     "schedule": float(SLA_SWEEP_SECONDS),

@@ -106,6 +106,7 @@ class TicketOut(Schema):
     severity: str
     status: str
     scope: str
+    scope_note: str
     subject: str
     description: str
     received_at: dt.datetime
@@ -134,6 +135,7 @@ class TicketOut(Schema):
             severity=t.severity,
             status=t.status,
             scope=t.scope,
+            scope_note=t.scope_note,
             subject=t.subject,
             description=t.description,
             received_at=t.received_at,

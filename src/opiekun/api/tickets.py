@@ -11,6 +11,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from opiekun.api.lazy import LazyPage
 from opiekun.api.schemas import MessageOut, TicketOut, WorkLogOut
+from opiekun.catalog.models import ScopeItem
 from opiekun.core.access import is_staff_member
 from opiekun.customers.access import contact_of, organisation_for
 from opiekun.customers.models import Contact
@@ -235,3 +236,41 @@ def queue(
         queries.queue(staff, view),
         lambda t, position: QueueItem(**TicketOut.of(t).dict(), position=position),
     )
+
+
+class ScopeLine(Schema):
+    id: int
+    kind: str
+    text: str
+    refer_to: str
+
+
+@router.get(
+    "/tickets/{ticket_id}/scope-options",
+    response=list[ScopeLine],
+    summary="The plan's included, excluded and referred lines (R-SCP-1)",
+)
+def scope_options(request: HttpRequest, ticket_id: int) -> list[ScopeLine]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    staff_for(request.user)
+    if ticket.contract is None:
+        return []
+    return [
+        ScopeLine(id=i.pk, kind=i.kind, text=i.text, refer_to=i.refer_to)
+        for i in ticket.contract.plan.scope_items.order_by("kind", "position")
+    ]
+
+
+class ScopeIn(Schema):
+    item_id: int
+    note: str = ""
+
+
+@router.post("/tickets/{ticket_id}/scope", response=TicketOut)
+def classify(request: HttpRequest, ticket_id: int, data: ScopeIn) -> TicketOut:
+    ticket = access.ticket_for(request.user, ticket_id)
+    staff_for(request.user)
+    item = ScopeItem.objects.filter(pk=data.item_id).first()
+    if item is None:
+        raise HttpError(400, "item_id: no such scope line")
+    return TicketOut.of(actions.classify_scope(ticket, item, note=data.note, actor=request.user))

@@ -6,6 +6,7 @@ from opiekun.contracts.models import (
     ContractAddOn,
     HourBank,
     LedgerEntry,
+    QuoteRequest,
     Statement,
     StatementLine,
 )
@@ -111,3 +112,11 @@ class StatementLineAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["statement__number", "description", "ticket_reference"]
     list_select_related = ["statement"]
+
+
+@admin.register(QuoteRequest)
+class QuoteRequestAdmin(admin.ModelAdmin):
+    list_display = ["ticket", "organisation", "status", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["ticket__reference", "organisation__name", "description"]
+    list_select_related = ["ticket", "organisation"]

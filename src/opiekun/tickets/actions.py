@@ -7,10 +7,11 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from opiekun.catalog.choices import Channel, Severity, WorkKind
+from opiekun.catalog.choices import Channel, ScopeKind, Severity, WorkKind
+from opiekun.catalog.models import ScopeItem
 from opiekun.contracts import banks
 from opiekun.contracts import queries as contract_queries
-from opiekun.contracts.models import Contract
+from opiekun.contracts.models import Contract, QuoteRequest
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import audit
 from opiekun.core.audit import Actor
@@ -187,7 +188,9 @@ def start_work(ticket: Ticket, *, actor: Actor = None, at: dt.datetime | None = 
 def acknowledge_receipt(
     ticket: Ticket, *, actor: Actor = None, at: dt.datetime | None = None
 ) -> Ticket:
-    """Confirms receipt of the question (R-SLA-6), due by the end of the next working day."""
+    """Confirms receipt of the question (R-SLA-6), due by the end of the next working day,
+    by the way the form asks for (phone, fax or e-mail): the confirmation is a message on
+    the ticket, sent by that channel."""
     at = at or timezone.now()
     with transaction.atomic():
         ticket = _locked(ticket)
@@ -195,6 +198,22 @@ def acknowledge_receipt(
             ticket.acknowledged_at = at
             if ticket.ack_due_at and at > ticket.ack_due_at:
                 ticket.ack_breached = True
+            channel = ticket.return_channel or ANSWER_CHANNELS[Channel(ticket.channel)]
+            queued = channel in (Channel.EMAIL, Channel.FAX)
+            Message.objects.create(
+                ticket=ticket,
+                direction=Message.Direction.OUTBOUND,
+                channel=channel,
+                author_staff=getattr(actor, "staff_member", None),
+                recipient=ticket.return_address,
+                subject=f"[{ticket.reference}] Potwierdzenie przyjęcia pytania",
+                body_text=(
+                    f"Potwierdzamy przyjęcie pytania {ticket.form_sign or ticket.subject} "
+                    f"jako zgłoszenie {ticket.reference}."
+                ),
+                delivery=Message.Delivery.PENDING if queued else Message.Delivery.SENT,
+                sent_at=None if queued else at,
+            )
         if ticket.status == Ticket.Status.NEW:
             ticket.status = Ticket.Status.ACKNOWLEDGED
         return _save_clock_change(
@@ -593,3 +612,36 @@ def open_fax_ticket(
         )
         attachments.store(ticket, scan_name, scan, actor=actor)
     return ticket
+
+
+def classify_scope(
+    ticket: Ticket, item: ScopeItem, *, note: str = "", actor: Actor = None
+) -> Ticket:
+    """Classifies the ticket by one line of its plan's scope lists (R-SCP-1..3), which are
+    data: included -> in scope; excluded -> billable extra work, with a quote request;
+    referred -> referred elsewhere (e.g. the hardware department)."""
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.contract is None or item.plan_id != ticket.contract.plan_id:
+            raise IntakeError("item: not a scope line of this ticket's plan")
+        ticket.scope = {
+            ScopeKind.INCLUDED: Ticket.Scope.IN_SCOPE,
+            ScopeKind.EXCLUDED: Ticket.Scope.BILLABLE,
+            ScopeKind.REFERRED: Ticket.Scope.REFERRED,
+        }[ScopeKind(item.kind)]
+        ticket.scope_note = (f"{item.text}; {item.refer_to}" if item.refer_to else item.text)[:300]
+        quote = None
+        if ticket.scope == Ticket.Scope.BILLABLE:
+            quote = QuoteRequest.objects.create(
+                organisation=ticket.organisation,
+                ticket=ticket,
+                description=note.strip() or f"{ticket.subject}: {item.text}",
+            )
+        return _save_clock_change(
+            ticket,
+            "ticket.scope_classified",
+            actor,
+            scope=ticket.scope,
+            item=item.text,
+            quote_request=quote.pk if quote else None,
+        )

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from opiekun.core import audit
 from opiekun.core.audit import Actor
-from opiekun.tickets.models import Attachment, Message, Ticket
+from opiekun.tickets.models import Attachment, Message, Ticket, attachment_path
 
 # Magic numbers of what support tickets carry: scans, screenshots, office files, logs.
 _SIGNATURES = (
@@ -68,7 +68,11 @@ def store(
             sha256=sha256,
         )
         # The same bytes twice are one file on disk (the name is the hash).
-        attachment.file.save(sha256, ContentFile(content), save=False)
+        path = attachment_path(attachment, sha256)
+        if attachment.file.storage.exists(path):
+            attachment.file.name = path
+        else:
+            attachment.file.save(sha256, ContentFile(content), save=False)
         attachment.save()
         audit.record(
             "ticket.attachment_added",

@@ -281,6 +281,9 @@ class Message(Timestamped):
         related_name="+",
     )
     sender = models.CharField(_("sender address"), max_length=254, blank=True)
+    recipient = models.CharField(
+        _("sent to"), max_length=254, blank=True, help_text=_("Address or number of an answer.")
+    )
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body_text = models.TextField(_("text"), blank=True)
     body_html = models.TextField(_("sanitised HTML"), blank=True)

@@ -68,3 +68,11 @@ def recompute_open_deadlines(plan_ids: list[int], reason: str) -> int:
         actions.recompute_deadlines(ticket, reason=reason)
         count += 1
     return count
+
+
+@shared_task(name="opiekun.tickets.tasks.create_maintenance_tickets", ignore_result=True)
+def create_maintenance_tickets() -> int:
+    """Run by beat: this period's maintenance tickets, once each (R-SCP-4)."""
+    from opiekun.tickets import maintenance
+
+    return maintenance.create_due()

@@ -28,6 +28,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/tickets/{ticket_id}/status"): {"action": "close"},
     ("post", "/api/v1/tickets/{ticket_id}/promise"): {"answer_by": "2099-01-01T10:00:00+01:00"},
     ("post", "/api/v1/tickets/{ticket_id}/attachments"): {"__multipart__": True},
+    ("post", "/api/v1/tickets/{ticket_id}/scope"): {"item_id": 1},
     ("post", "/api/v1/faxes"): {"__multipart__": True, "subject": "Faks"},
 }
 PUBLIC = {("get", "/api/v1/plans")}

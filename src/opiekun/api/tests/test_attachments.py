@@ -90,3 +90,11 @@ def test_files_over_the_limit_or_empty_are_refused(contracted_personas: Personas
 )
 def test_sniffing(content: bytes, expected: str) -> None:
     assert attachments.sniff(content) == expected
+
+
+def test_the_same_bytes_are_stored_once(contracted_personas: Personas) -> None:
+    ticket = actions.open_ticket(contracted_personas.org_a, channel="email", subject="x")
+    first = attachments.store(ticket, "a.pdf", PDF)
+    second = attachments.store(ticket, "kopia.pdf", PDF)
+    assert first.file.name == second.file.name
+    assert (first.filename, second.filename) == ("a.pdf", "kopia.pdf")
