@@ -274,3 +274,63 @@ def classify(request: HttpRequest, ticket_id: int, data: ScopeIn) -> TicketOut:
     if item is None:
         raise HttpError(400, "item_id: no such scope line")
     return TicketOut.of(actions.classify_scope(ticket, item, note=data.note, actor=request.user))
+
+
+class SessionIn(Schema):
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    note: str = ""
+
+
+class SessionOut(Schema):
+    id: int
+    staff: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    status: str
+    note: str
+
+
+@router.get("/tickets/{ticket_id}/sessions", response=list[SessionOut])
+def list_sessions(request: HttpRequest, ticket_id: int) -> list[SessionOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    return [
+        SessionOut(
+            id=a.pk,
+            staff=str(a.staff),
+            starts_at=a.starts_at,
+            ends_at=a.ends_at,
+            status=a.status,
+            note=a.note,
+        )
+        for a in ticket.appointments.select_related("staff__user").order_by("starts_at")
+    ]
+
+
+@router.post(
+    "/tickets/{ticket_id}/sessions",
+    response={201: SessionOut},
+    summary="Book a remote session at a time agreed with the customer (R-SLA-7)",
+)
+def book_session(request: HttpRequest, ticket_id: int, data: SessionIn) -> Status[SessionOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    staff = staff_for(request.user)
+    a = actions.book_remote_session(
+        ticket,
+        staff=staff,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        note=data.note,
+        actor=request.user,
+    )
+    return Status(
+        201,
+        SessionOut(
+            id=a.pk,
+            staff=str(a.staff),
+            starts_at=a.starts_at,
+            ends_at=a.ends_at,
+            status=a.status,
+            note=a.note,
+        ),
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -48,3 +50,16 @@ def create_staff_member(
         )
         audit.record("staff.created", member, actor=actor, roles=list(roles))
     return member
+
+
+def calendar_feed_token(member: StaffMember, *, renew: bool = False, actor: Actor = None) -> str:
+    """The secret of the person's iCal feed of appointments; renewing it cuts off every
+    calendar that had the old address."""
+    if member.calendar_token and not renew:
+        return member.calendar_token
+    with transaction.atomic():
+        member = StaffMember.objects.select_for_update().get(pk=member.pk)
+        member.calendar_token = secrets.token_urlsafe(32)
+        member.save(update_fields=["calendar_token", "updated_at"])
+        audit.record("staff.calendar_token_issued", member, actor=actor, renewed=renew)
+    return member.calendar_token

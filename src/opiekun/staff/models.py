@@ -44,6 +44,15 @@ class StaffMember(Timestamped):
         help_text=_("Warnings reach this person only inside these hours."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    calendar_token = models.CharField(
+        _("calendar feed token"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The secret in the address of this person's appointments feed (iCal)."),
+    )
 
     class Meta:
         verbose_name = _("staff member")

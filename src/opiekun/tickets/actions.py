@@ -19,7 +19,7 @@ from opiekun.customers.models import Contact, Organisation
 from opiekun.staff.models import StaffMember
 from opiekun.tariff import BillingError, bill
 from opiekun.tickets import clocks, intake
-from opiekun.tickets.models import Message, ReferenceCounter, Ticket, WorkLog
+from opiekun.tickets.models import Appointment, Message, ReferenceCounter, Ticket, WorkLog
 
 HOT01_FIELDS = (
     "form_date",
@@ -645,3 +645,56 @@ def classify_scope(
             item=item.text,
             quote_request=quote.pk if quote else None,
         )
+
+
+def book_remote_session(
+    ticket: Ticket,
+    *,
+    staff: StaffMember,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    note: str = "",
+    actor: Actor = None,
+) -> Appointment:
+    """A remote session at a time agreed with the customer (R-SLA-7): the reaction
+    guarantee is met by reacting, not by an immediate session."""
+    if ends_at <= starts_at:
+        raise IntakeError("ends_at: must be after starts_at")
+    if starts_at < timezone.now():
+        raise IntakeError("starts_at: a session is booked for a time to come")
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        appointment = Appointment.objects.create(
+            ticket=ticket,
+            staff=staff,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            note=note.strip(),
+            status=Appointment.Status.CONFIRMED,
+        )
+        audit.record(
+            "ticket.session_booked",
+            ticket,
+            actor=actor,
+            organisation=ticket.organisation,
+            appointment=appointment.pk,
+            starts_at=_iso(starts_at),
+            staff=str(staff),
+        )
+    return appointment
+
+
+def cancel_session(appointment: Appointment, *, reason: str, actor: Actor = None) -> Appointment:
+    with transaction.atomic():
+        appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
+        appointment.status = Appointment.Status.CANCELLED
+        appointment.save(update_fields=["status", "updated_at"])
+        audit.record(
+            "ticket.session_cancelled",
+            appointment.ticket,
+            actor=actor,
+            organisation=appointment.ticket.organisation,
+            appointment=appointment.pk,
+            reason=reason,
+        )
+    return appointment

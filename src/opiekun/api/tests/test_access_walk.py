@@ -29,6 +29,10 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/tickets/{ticket_id}/promise"): {"answer_by": "2099-01-01T10:00:00+01:00"},
     ("post", "/api/v1/tickets/{ticket_id}/attachments"): {"__multipart__": True},
     ("post", "/api/v1/tickets/{ticket_id}/scope"): {"item_id": 1},
+    ("post", "/api/v1/tickets/{ticket_id}/sessions"): {
+        "starts_at": "2099-01-02T10:00:00+01:00",
+        "ends_at": "2099-01-02T11:00:00+01:00",
+    },
     ("post", "/api/v1/faxes"): {"__multipart__": True, "subject": "Faks"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
@@ -38,7 +42,12 @@ COLLECTIONS = {
     ("get", "/api/v1/organisations"),
     ("post", "/api/v1/tickets"),
 }
-TOP_LEVEL = {"healthz": "public", "admin/": "admin", "api/v1/": "api"}
+TOP_LEVEL = {
+    "healthz": "public",
+    "admin/": "admin",
+    "api/v1/": "api",
+    "calendar/<str:token>.ics": "secret address",
+}
 
 
 def routes() -> list[tuple[str, str]]:
@@ -129,3 +138,4 @@ def test_every_top_level_view_is_classified(contracted_personas: Personas) -> No
     assert client.get("/healthz").status_code == 200
     admin = client.get("/admin/")
     assert admin.status_code == 302 and "/admin/login/" in admin["Location"]
+    assert client.get("/calendar/guessed-token.ics").status_code == 404
