@@ -122,6 +122,7 @@ class TicketOut(Schema):
     account_manager: str | None
     pinned: bool
     queue_priority: int
+    call_started_at: dt.datetime | None
 
     @staticmethod
     def of(t: Ticket) -> TicketOut:
@@ -150,6 +151,7 @@ class TicketOut(Schema):
             assignee=str(t.assignee) if t.assignee else None,
             account_manager=str(t.account_manager) if t.account_manager else None,
             pinned=t.pinned,
+            call_started_at=t.call_started_at,
             queue_priority=t.queue_priority,
         )
 

@@ -94,6 +94,9 @@ def open_ticket(request: HttpRequest, data: TicketIn) -> Status[TicketOut]:
         form=form,
         actor=request.user,
     )
+    if ticket.channel in ("phone", "mobile") and data.received_at is None:
+        # A call being taken now: its phone work log runs until the call ends.
+        ticket = actions.start_call(ticket, staff=staff_for(request.user), actor=request.user)
     return Status(201, TicketOut.of(ticket))
 
 
@@ -334,3 +337,18 @@ def book_session(request: HttpRequest, ticket_id: int, data: SessionIn) -> Statu
             note=a.note,
         ),
     )
+
+
+class CallEndIn(Schema):
+    note: str = ""
+
+
+@router.post(
+    "/tickets/{ticket_id}/call/end",
+    response={201: WorkLogOut},
+    summary="End the call: its length is logged as phone work",
+)
+def end_call(request: HttpRequest, ticket_id: int, data: CallEndIn) -> Status[WorkLogOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    staff_for(request.user)
+    return Status(201, WorkLogOut.of(actions.end_call(ticket, note=data.note, actor=request.user)))

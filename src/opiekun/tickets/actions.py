@@ -698,3 +698,47 @@ def cancel_session(appointment: Appointment, *, reason: str, actor: Actor = None
             reason=reason,
         )
     return appointment
+
+
+def start_call(
+    ticket: Ticket, *, staff: StaffMember, at: dt.datetime | None = None, actor: Actor = None
+) -> Ticket:
+    """The agent took the call this phone ticket came from: its work log is running."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.call_started_at is not None:
+            raise IntakeError("call: a call is already under way on this ticket")
+        ticket.call_started_at, ticket.call_taken_by = at, staff
+        ticket.save(update_fields=["call_started_at", "call_taken_by", "updated_at"])
+        audit.record(
+            "ticket.call_started",
+            ticket,
+            actor=actor,
+            organisation=ticket.organisation,
+            at=_iso(at),
+        )
+    return ticket
+
+
+def end_call(
+    ticket: Ticket, *, at: dt.datetime | None = None, note: str = "", actor: Actor = None
+) -> WorkLog:
+    """The call ended: its length is logged as phone work, billed by the plan (R-HRS-2)."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        ticket = _locked(ticket)
+        if ticket.call_started_at is None or ticket.call_taken_by is None:
+            raise IntakeError("call: no call is under way on this ticket")
+        started, staff = ticket.call_started_at, ticket.call_taken_by
+        minutes = max(1, -(-int((at - started).total_seconds()) // 60))  # started minutes
+        Ticket.objects.filter(pk=ticket.pk).update(call_started_at=None, call_taken_by=None)
+        return log_work(
+            ticket,
+            staff=staff,
+            kind=WorkKind.PHONE,
+            raw_minutes=minutes,
+            started_at=started,
+            note=note,
+            actor=actor,
+        )

@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -114,6 +114,15 @@ class Ticket(Timestamped):
     scope = models.CharField(
         _("scope"), max_length=20, choices=Scope.choices, default=Scope.UNCLASSIFIED
     )
+    is_open = models.GeneratedField(
+        expression=Case(
+            When(status__in=[str(s) for s in OPEN_STATUSES], then=Value(True)),
+            default=Value(False),
+        ),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("open"),
+    )
     scope_note = models.CharField(_("scope note"), max_length=300, blank=True)
     subject = models.CharField(_("subject"), max_length=300)
     description = models.TextField(_("question"), blank=True)
@@ -191,30 +200,37 @@ class Ticket(Timestamped):
     promise_breached = models.BooleanField(_("promised answer time missed"), default=False)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     warned_at = models.DateTimeField(_("warned at"), null=True, blank=True)
+    call_started_at = models.DateTimeField(
+        _("call under way since"),
+        null=True,
+        blank=True,
+        help_text=_("A phone ticket's call: ending it logs the phone work."),
+    )
+    call_taken_by = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("call taken by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("ticket")
         verbose_name_plural = _("tickets")
         ordering = ["-received_at"]
         indexes = [
-            # The queue (R-Q-1, R-Q-2): pinned, then contract priority, then deadline,
-            # then arrival; open tickets only.
+            # The queue (R-Q-1, R-Q-2): open tickets, pinned first, then contract priority,
+            # then deadline, then arrival. Led by the generated is_open column rather than
+            # a partial index: SQLite cannot match a partial index's literal WHERE against
+            # a query's bound parameters, and would sort the whole table instead (ADR 2).
             models.Index(
+                F("is_open").desc(),
                 F("pinned").desc(),
                 F("queue_priority").desc(),
                 F("queue_due_at").asc(),
                 F("received_at").asc(),
                 name="ticket_queue",
-                condition=Q(
-                    status__in=[
-                        "new",
-                        "acknowledged",
-                        "in_progress",
-                        "waiting_customer",
-                        "awaiting_package",
-                        "reopened",
-                    ]
-                ),
             ),
             models.Index(fields=["reaction_due_at"], name="ticket_reaction_due"),
             models.Index(fields=["ack_due_at"], name="ticket_ack_due"),

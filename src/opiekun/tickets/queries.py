@@ -10,7 +10,7 @@ from opiekun.tickets.models import Ticket
 
 # The order the queue is worked in (R-Q-1, R-Q-2), the same as the ticket_queue index:
 # critical outages pinned on top, contract customers first, the earliest deadline, arrival.
-QUEUE_ORDER = ("-pinned", "-queue_priority", "queue_due_at", "received_at")
+QUEUE_ORDER = ("-is_open", "-pinned", "-queue_priority", "queue_due_at", "received_at")
 
 
 def with_people(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
@@ -27,7 +27,7 @@ def filtered(
     q: str | None = None,
 ) -> QuerySet[Ticket]:
     if status == "open":
-        tickets = tickets.filter(status__in=Ticket.OPEN_STATUSES)
+        tickets = tickets.filter(is_open=True)
     elif status:
         tickets = tickets.filter(status=status)
     if organisation_id:
@@ -44,7 +44,7 @@ def filtered(
 def queue(staff: StaffMember, view: str = "all") -> QuerySet[Ticket]:
     """Open tickets in queue order: everyone's, mine, my customers' (as account manager)
     or the on-call view (critical outages, and everything while I am on shift)."""
-    tickets = Ticket.objects.filter(status__in=Ticket.OPEN_STATUSES)
+    tickets = Ticket.objects.filter(is_open=True)
     if view == "mine":
         tickets = tickets.filter(assignee=staff)
     elif view == "my-customers":

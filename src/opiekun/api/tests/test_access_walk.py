@@ -29,6 +29,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/tickets/{ticket_id}/promise"): {"answer_by": "2099-01-01T10:00:00+01:00"},
     ("post", "/api/v1/tickets/{ticket_id}/attachments"): {"__multipart__": True},
     ("post", "/api/v1/tickets/{ticket_id}/scope"): {"item_id": 1},
+    ("post", "/api/v1/tickets/{ticket_id}/call/end"): {"note": ""},
     ("post", "/api/v1/tickets/{ticket_id}/sessions"): {
         "starts_at": "2099-01-02T10:00:00+01:00",
         "ends_at": "2099-01-02T11:00:00+01:00",

@@ -13,6 +13,7 @@ from opiekun.contracts import banks
 from opiekun.core import tokens
 from opiekun.core.models import ApiToken
 from opiekun.core.testing.personas import Personas
+from opiekun.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
 
@@ -66,16 +67,16 @@ def test_a_phone_call_from_lookup_to_close(
         1,
     )
 
+    assert ticket["call_started_at"] is not None  # taking the call starts its work log
     before = {
         b["label"]: b["balance_minutes"]
         for b in call(agent_api, "get", f"/organisations/{p.org_b.pk}/balances").json()
     }
-    logged = call(
-        agent_api,
-        "post",
-        f"/tickets/{ticket['id']}/work-logs",
-        {"kind": "phone", "minutes": 17, "started_at": dt.datetime.now(dt.UTC).isoformat()},
+    # The call lasted 17 minutes: end it, and the phone work is logged and billed.
+    Ticket.objects.filter(pk=ticket["id"]).update(
+        call_started_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=16, seconds=30)
     )
+    logged = call(agent_api, "post", f"/tickets/{ticket['id']}/call/end", {"note": "Drukarka"})
     assert logged.status_code == 201, logged.content
     assert logged.json()["billable_minutes"] == 30
     after = {
