@@ -17,7 +17,7 @@ from opiekun.customers.access import contact_of, organisation_for
 from opiekun.customers.models import Contact
 from opiekun.staff.access import staff_for
 from opiekun.tickets import access, actions, queries
-from opiekun.tickets.models import Message, Ticket
+from opiekun.tickets.models import Appointment, Message, Ticket
 
 router = Router(tags=["tickets"])
 
@@ -293,12 +293,9 @@ class SessionOut(Schema):
     status: str
     note: str
 
-
-@router.get("/tickets/{ticket_id}/sessions", response=list[SessionOut])
-def list_sessions(request: HttpRequest, ticket_id: int) -> list[SessionOut]:
-    ticket = access.ticket_for(request.user, ticket_id)
-    return [
-        SessionOut(
+    @staticmethod
+    def of(a: Appointment) -> "SessionOut":
+        return SessionOut(
             id=a.pk,
             staff=str(a.staff),
             starts_at=a.starts_at,
@@ -306,8 +303,13 @@ def list_sessions(request: HttpRequest, ticket_id: int) -> list[SessionOut]:
             status=a.status,
             note=a.note,
         )
-        for a in ticket.appointments.select_related("staff__user").order_by("starts_at")
-    ]
+
+
+@router.get("/tickets/{ticket_id}/sessions", response=list[SessionOut])
+def list_sessions(request: HttpRequest, ticket_id: int) -> list[SessionOut]:
+    ticket = access.ticket_for(request.user, ticket_id)
+    sessions = ticket.appointments.select_related("staff__user").order_by("starts_at")
+    return [SessionOut.of(a) for a in sessions]
 
 
 @router.post(
@@ -326,17 +328,7 @@ def book_session(request: HttpRequest, ticket_id: int, data: SessionIn) -> Statu
         note=data.note,
         actor=request.user,
     )
-    return Status(
-        201,
-        SessionOut(
-            id=a.pk,
-            staff=str(a.staff),
-            starts_at=a.starts_at,
-            ends_at=a.ends_at,
-            status=a.status,
-            note=a.note,
-        ),
-    )
+    return Status(201, SessionOut.of(a))
 
 
 class CallEndIn(Schema):
