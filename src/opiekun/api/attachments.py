@@ -34,10 +34,6 @@ class AttachmentOut(Schema):
         )
 
 
-def _read(upload: UploadedFile) -> bytes:
-    return upload.read()
-
-
 @router.get("/tickets/{ticket_id}/attachments", response=list[AttachmentOut])
 def list_attachments(request: HttpRequest, ticket_id: int) -> list[AttachmentOut]:
     ticket = access.ticket_for(request.user, ticket_id)
@@ -49,7 +45,7 @@ def add_attachment(
     request: HttpRequest, ticket_id: int, file: File[UploadedFile]
 ) -> Status[AttachmentOut]:
     ticket = access.ticket_for(request.user, ticket_id)
-    stored = attachments.store(ticket, file.name or "attachment", _read(file), actor=request.user)
+    stored = attachments.store(ticket, file.name or "attachment", file.read(), actor=request.user)
     return Status(201, AttachmentOut.of(stored))
 
 
@@ -97,7 +93,7 @@ def fax(request: HttpRequest, data: Form[FaxIn], scan: File[UploadedFile]) -> St
         subject=data.subject,
         severity=data.severity,
         scan_name=scan.name or "fax.pdf",
-        scan=_read(scan),
+        scan=scan.read(),
         form=form,
         actor=request.user,
     )

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Router, Schema
 
 from opiekun.api.schemas import ContactOut, OrganisationOut
@@ -38,7 +40,7 @@ def caller(request: HttpRequest, number: str) -> CallerOut:
     staff_for(request.user)
     try:
         e164 = normalise_phone(number)
-    except Exception:
+    except ValidationError:  # an unparsable number is simply not a known caller
         e164 = number
     phones = list(
         ContactPhone.objects.filter(number=e164, contact__is_active=True)
@@ -58,9 +60,7 @@ def caller(request: HttpRequest, number: str) -> CallerOut:
             open_tickets=[],
         )
     organisation = phones[0].contact.organisation
-    contract = contract_queries.contract_in_force(
-        organisation, organisation.created_at.date().today()
-    )
+    contract = contract_queries.contract_in_force(organisation, timezone.localdate())
     manager = organisation.account_manager
     tickets = Ticket.objects.filter(organisation=organisation, status__in=Ticket.OPEN_STATUSES)
     return CallerOut(
@@ -70,7 +70,7 @@ def caller(request: HttpRequest, number: str) -> CallerOut:
         organisation=OrganisationOut.of(organisation),
         plan=contract.plan.code if contract else None,
         account_manager=str(manager) if manager else None,
-        account_manager_mobile=manager.mobile_phone or None if manager else None,
+        account_manager_mobile=(manager.mobile_phone or None) if manager else None,
         open_tickets=[
             OpenTicket(id=t.pk, reference=t.reference, subject=t.subject, status=t.status)
             for t in tickets.order_by("-received_at")[:20]

@@ -7,7 +7,6 @@ import datetime as dt
 from functools import partial
 
 from django.db import transaction
-from django.db.models import Q
 
 from opiekun.catalog.calendars import working_calendar
 from opiekun.catalog.choices import Channel, Severity
@@ -45,7 +44,7 @@ def on_call_now(at: dt.datetime) -> list[StaffMember]:
     people = [s.staff for s in shifts.select_related("staff__user")]
     if people:
         return people
-    return list(StaffMember.objects.filter(Q(is_on_call=True) & Q(is_active=True)))
+    return list(StaffMember.objects.filter(is_on_call=True, is_active=True))
 
 
 def alert_on_call(ticket: Ticket, plan: Plan) -> list[StaffMember]:
