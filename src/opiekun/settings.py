@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "opiekun.catalog",
     "opiekun.contracts",
     "opiekun.tickets",
+    "opiekun.mail",
     "opiekun.api",
 ]
 
@@ -138,6 +139,15 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = env.number("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "opiekun@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Our Message-IDs are <...@MAIL_DOMAIN>, so replies to them are recognised as ours.
+MAIL_DOMAIN = env.text("MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost")
+# At most this many automatic mails (acknowledgements, bounces) per recipient a day.
+MAIL_AUTO_REPLY_LIMIT = env.number("MAIL_AUTO_REPLY_LIMIT", 20, minimum=0)
+# A message over this is not taken: it is kept, listed and politely bounced.
+MAIL_MAX_MESSAGE_BYTES = env.number("MAIL_MAX_MESSAGE_BYTES", 30 * 1024 * 1024, minimum=1024)
+# How often beat looks for mailboxes whose own interval has come.
+MAIL_POLL_CHECK_SECONDS = env.number("MAIL_POLL_CHECK_SECONDS", 60, minimum=5)
+MAIL_SEND_RETRIES = env.number("MAIL_SEND_RETRIES", 8, minimum=0)
 
 # Celery: the filesystem broker needs no server, so `make run` works on a bare machine.
 CELERY_BROKER_URL = env.text("CELERY_BROKER_URL", "filesystem://")
@@ -194,6 +204,10 @@ CELERY_BEAT_SCHEDULE["contract-dates"] = {
 CELERY_BEAT_SCHEDULE["maintenance-tickets"] = {
     "task": "opiekun.tickets.tasks.create_maintenance_tickets",
     "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["mail-poll"] = {
+    "task": "opiekun.mail.tasks.poll_due_mailboxes",
+    "schedule": float(MAIL_POLL_CHECK_SECONDS),
 }
 CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "task": "opiekun.tickets.tasks.sweep_sla",

@@ -43,6 +43,7 @@ def add_contact(
     *,
     emails: list[str] | None = None,
     phones: list[str] | None = None,
+    faxes: list[str] | None = None,
     single_point_of_contact: bool = False,
     portal_username: str | None = None,
     portal_password: str | None = None,
@@ -52,6 +53,7 @@ def add_contact(
     (R-PPL-2, R-PPL-3); with a username, a portal login too."""
     emails = [address.strip() for address in emails or []]
     phones = [normalise_phone(number) for number in phones or []]
+    faxes = [normalise_phone(number) for number in faxes or []]
     with transaction.atomic():
         user = None
         if portal_username:
@@ -70,6 +72,8 @@ def add_contact(
             ContactEmail.objects.create(contact=contact, address=address, is_primary=position == 0)
         for number in phones:
             ContactPhone.objects.create(contact=contact, number=number)
+        for number in faxes:
+            ContactPhone.objects.create(contact=contact, number=number, kind=ContactPhone.Kind.FAX)
         audit.record(
             "contact.created",
             contact,
@@ -77,5 +81,6 @@ def add_contact(
             organisation=organisation,
             emails=emails,
             phones=phones,
+            faxes=faxes,
         )
     return contact

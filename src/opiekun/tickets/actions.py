@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opiekun.catalog.choices import Channel, ScopeKind, Severity, WorkKind
-from opiekun.catalog.models import ScopeItem
+from opiekun.catalog.models import Product, ScopeItem
 from opiekun.contracts import banks
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import Contract, QuoteRequest
@@ -16,6 +16,7 @@ from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import audit
 from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact, Organisation
+from opiekun.mail import outbound
 from opiekun.staff.models import StaffMember
 from opiekun.tariff import BillingError, bill
 from opiekun.tickets import clocks, intake
@@ -56,6 +57,7 @@ def open_ticket(
     received_at: dt.datetime | None = None,
     backdated: bool = False,
     form: dict[str, object] | None = None,
+    product: Product | None = None,
     actor: Actor = None,
 ) -> Ticket:
     """Registers a question from any channel. The organisation's contract in force gives
@@ -101,6 +103,7 @@ def open_ticket(
             organisation=organisation,
             contract=contract,
             contact=contact,
+            product=product,
             channel=channel,
             severity=severity,
             subject=subject.strip(),
@@ -199,21 +202,35 @@ def acknowledge_receipt(
             if ticket.ack_due_at and at > ticket.ack_due_at:
                 ticket.ack_breached = True
             channel = ticket.return_channel or ANSWER_CHANNELS[Channel(ticket.channel)]
-            queued = channel in (Channel.EMAIL, Channel.FAX)
-            Message.objects.create(
+            fields: dict[str, object] = {
+                "recipient": ticket.return_address,
+                "subject": f"[{ticket.reference}] Potwierdzenie przyjęcia pytania",
+                "delivery": Message.Delivery.PENDING
+                if channel == Channel.FAX
+                else Message.Delivery.SENT,
+                "sent_at": None if channel == Channel.FAX else at,
+            }
+            if channel == Channel.EMAIL:
+                fields = {
+                    **fields,
+                    # A form letter, however it was triggered: robots must not answer it.
+                    **outbound.email_fields(ticket, auto_submitted=outbound.AUTO_REPLIED),
+                    "delivery": Message.Delivery.PENDING,
+                    "sent_at": None,
+                }
+            message = Message.objects.create(
                 ticket=ticket,
                 direction=Message.Direction.OUTBOUND,
                 channel=channel,
                 author_staff=getattr(actor, "staff_member", None),
-                recipient=ticket.return_address,
-                subject=f"[{ticket.reference}] Potwierdzenie przyjęcia pytania",
                 body_text=(
                     f"Potwierdzamy przyjęcie pytania {ticket.form_sign or ticket.subject} "
                     f"jako zgłoszenie {ticket.reference}."
                 ),
-                delivery=Message.Delivery.PENDING if queued else Message.Delivery.SENT,
-                sent_at=None if queued else at,
+                **fields,
             )
+            if channel == Channel.EMAIL:
+                outbound.queue(message)
         if ticket.status == Ticket.Status.NEW:
             ticket.status = Ticket.Status.ACKNOWLEDGED
         return _save_clock_change(
@@ -441,6 +458,11 @@ def answer(
         ticket = _locked(ticket)
         if ticket.status in (Ticket.Status.CLOSED,):
             raise IntakeError("status: a closed ticket is reopened before it is answered")
+        mail: dict[str, str] = {}
+        if channel == Channel.EMAIL:
+            mail = outbound.email_fields(ticket)
+            if not mail["recipient"]:
+                raise IntakeError("channel: no e-mail address to answer to; answer another way")
         message = Message.objects.create(
             ticket=ticket,
             direction=Message.Direction.OUTBOUND,
@@ -455,7 +477,10 @@ def answer(
                 else Message.Delivery.SENT
             ),
             sent_at=None if channel in (Channel.EMAIL, Channel.FAX) else now,
+            **mail,
         )
+        if channel == Channel.EMAIL:
+            outbound.queue(message)
         if ticket.reacted_at is None:
             ticket.reacted_at = now  # an answer is a reaction too (R-SLA-1)
             if ticket.guaranteed and ticket.reaction_due_at and now > ticket.reaction_due_at:
@@ -500,15 +525,21 @@ def add_note(ticket: Ticket, *, staff: StaffMember, body: str, actor: Actor = No
 def customer_message(
     ticket: Ticket,
     *,
-    contact: Contact,
+    contact: Contact | None,
     body: str,
     channel: str,
+    mail: dict[str, str] | None = None,
+    automatic: bool = False,
     actor: Actor = None,
 ) -> Message:
-    """The customer writes on the ticket; a ticket waiting for them restarts its clock."""
-    if not body.strip():
+    """The customer writes on the ticket; a ticket waiting for them restarts its clock,
+    a resolved or closed one reopens. ``mail`` carries an e-mail's sender, subject,
+    headers and sanitised HTML. Automatic mail (an out-of-office reply) is kept on the
+    thread but changes nothing."""
+    mail = dict(mail or {})
+    if not body.strip() and not mail.get("body_html"):
         raise IntakeError("body: the message is empty")
-    if contact.organisation_id != ticket.organisation_id:
+    if contact is not None and contact.organisation_id != ticket.organisation_id:
         raise IntakeError("contact: belongs to another organisation")
     with transaction.atomic():
         message = Message.objects.create(
@@ -517,18 +548,30 @@ def customer_message(
             channel=channel,
             author_contact=contact,
             body_text=body.strip(),
+            sender=mail.pop("sender", ""),
+            subject=mail.pop("subject", "")[:300],
+            body_html=mail.pop("body_html", ""),
+            message_id=mail.pop("message_id", None) or None,
+            in_reply_to=mail.pop("in_reply_to", ""),
+            references=mail.pop("references", ""),
         )
+        if mail:
+            raise IntakeError(f"mail: unknown field(s) {sorted(mail)}")
         audit.record(
             "ticket.customer_wrote",
             ticket,
             actor=actor,
             organisation=ticket.organisation,
             message=message.pk,
+            automatic=automatic,
         )
-    if ticket.paused_since is not None:
-        customer_replied(ticket, actor=actor)
-    elif ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
-        reopen(ticket, actor=actor)
+        if automatic:
+            return message
+        ticket.refresh_from_db(fields=["paused_since", "status"])
+        if ticket.paused_since is not None:
+            customer_replied(ticket, actor=actor)
+        elif ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+            reopen(ticket, actor=actor)
     return message
 
 
@@ -593,6 +636,7 @@ def open_fax_ticket(
     severity: str = Severity.NORMAL,
     form: dict[str, object] | None = None,
     received_at: dt.datetime | None = None,
+    contact: Contact | None = None,
     actor: Actor = None,
 ) -> Ticket:
     """A faxed HOT-01 question (R-CH-5): the scan kept as the ticket's first attachment,
@@ -605,6 +649,7 @@ def open_fax_ticket(
             channel=Channel.FAX,
             subject=subject,
             severity=severity,
+            contact=contact,
             form=form,
             received_at=received_at,
             backdated=received_at is not None,

@@ -50,6 +50,7 @@ def store(
     content: bytes,
     *,
     message: Message | None = None,
+    inline: bool = False,
     actor: Actor = None,
 ) -> Attachment:
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -66,6 +67,7 @@ def store(
             content_type=sniff(content),
             size=len(content),
             sha256=sha256,
+            is_inline=inline,
         )
         # The same bytes twice are one file on disk (the name is the hash).
         path = attachment_path(attachment, sha256)

@@ -310,6 +310,15 @@ class Message(Timestamped):
         _("Message-ID"), max_length=255, null=True, blank=True, unique=True
     )
     in_reply_to = models.CharField(_("In-Reply-To"), max_length=255, blank=True)
+    references = models.TextField(_("References"), blank=True)
+    auto_submitted = models.CharField(
+        _("Auto-Submitted"),
+        max_length=20,
+        blank=True,
+        choices=[("auto-replied", "auto-replied"), ("auto-generated", "auto-generated")],
+        help_text=_("Set on mail the desk sends by itself, so other robots do not answer it."),
+    )
+    attempts = models.PositiveSmallIntegerField(_("sending attempts"), default=0)
     delivery = models.CharField(
         _("delivery"), max_length=8, choices=Delivery.choices, default=Delivery.NOT_APPLICABLE
     )
@@ -320,6 +329,10 @@ class Message(Timestamped):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
         ordering = ["ticket", "created_at", "id"]
+        indexes = [
+            # The daily cap of automatic mail per recipient counts through this.
+            models.Index(fields=["recipient", "created_at"], name="message_recipient_time"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(direction="in") | Q(author_staff__isnull=True),

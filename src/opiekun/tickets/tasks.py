@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils import timezone
 
 from opiekun.tickets import sweep
@@ -43,12 +43,14 @@ def send_sla_notification(notification_id: int) -> None:
         "",
         *ticket.sla_explanation,
     ]
-    send_mail(
+    EmailMessage(
         f"[{ticket.reference}] {SUBJECTS[notice.kind]}",
         "\n".join(lines),
         None,
         [notice.recipient.user.email],
-    )
+        # Sent by the desk itself: out-of-office replies to it are not wanted.
+        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
+    ).send(fail_silently=False)
     # Marked only after the mail left: a crash in between sends it again rather than never.
     SlaNotification.objects.filter(pk=notice.pk, sent_at=None).update(sent_at=timezone.now())
 

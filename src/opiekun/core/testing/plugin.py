@@ -1,11 +1,12 @@
 """pytest plugin of the project: server markers and the shared fixtures.
 
-Tests that need a server are marked (needs_postgres, needs_redis). Outside CI they skip
-with a reason when the server is absent; with CI=true an absent server fails the run,
+Tests that need a server are marked (needs_postgres, needs_redis, needs_dovecot). Outside
+CI they skip with a reason when the server is absent; with CI=true an absent server fails the run,
 and tests needing PostgreSQL are left to the PostgreSQL pass of .ci/run."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import socket
 from typing import TYPE_CHECKING
@@ -14,12 +15,16 @@ import pytest
 from django.conf import settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from opiekun.core.testing.mailservers import Dovecot, SmtpSink
     from opiekun.core.testing.personas import Personas
 
 # Loaded with -p before Django reads its settings: tests need no DEBUG, only a key.
 os.environ.setdefault("SECRET_KEY", "opiekun-test-secret-key-that-is-long-enough")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+_user_numbers = itertools.count(1)
 
 
 def _on_postgres() -> bool:
@@ -51,6 +56,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
+    _needs_dovecot(item)
     if item.get_closest_marker("needs_redis") and not _reachable("127.0.0.1", 6379):
         if IN_CI:
             pytest.fail("CI=true but Redis is not reachable on 127.0.0.1:6379")
@@ -95,3 +101,46 @@ def contracted_personas(presets: None) -> Personas:
     from opiekun.core.testing.personas import make_personas
 
     return make_personas("KJM-CARE", "SHIP-START")
+
+
+def _needs_dovecot(item: pytest.Item) -> None:
+    from opiekun.core.testing.mailservers import dovecot_available
+
+    if item.get_closest_marker("needs_dovecot") and not dovecot_available():
+        if IN_CI:
+            pytest.fail("CI=true but Dovecot is not installed (.ci/run installs dovecot-imapd)")
+        pytest.skip("needs Dovecot: apt-get install dovecot-imapd")
+
+
+@pytest.fixture(scope="session")
+def dovecot_server() -> Iterator[Dovecot]:
+    """One Dovecot for the session; each test takes users of its own."""
+    from opiekun.core.testing.mailservers import Dovecot, dovecot_available
+
+    if not dovecot_available():
+        if IN_CI:
+            pytest.fail("CI=true but Dovecot is not installed (.ci/run installs dovecot-imapd)")
+        pytest.skip("needs Dovecot: apt-get install dovecot-imapd")
+    server = Dovecot().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def imap_user(dovecot_server: Dovecot, request: pytest.FixtureRequest) -> str:
+    """A fresh IMAP user with an empty INBOX."""
+    name = f"u{next(_user_numbers)}"
+    return dovecot_server.add_user(name)
+
+
+@pytest.fixture
+def smtp_sink(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
+    """aiosmtpd on a free port, with Django's SMTP backend pointed at it."""
+    from opiekun.core.testing.mailservers import SmtpSink
+
+    sink = SmtpSink().start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]
+    settings.EMAIL_HOST = "127.0.0.1"  # type: ignore[attr-defined]
+    settings.EMAIL_PORT = sink.port  # type: ignore[attr-defined]
+    yield sink
+    sink.stop()

@@ -1,0 +1,195 @@
+"""State changes of inbound mail. Raw bytes are committed first (``receive``); what they
+become is decided in a second transaction (``process``), so a message that crashes the
+parser is still kept and, after MAX_ATTEMPTS, quarantined instead of blocking the
+mailbox for ever."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from opiekun.catalog.choices import Channel
+from opiekun.core import audit
+from opiekun.core.audit import Actor
+from opiekun.customers.models import Contact, Organisation
+from opiekun.mail import ingest, outbound
+from opiekun.mail.models import InboundMail, Mailbox
+from opiekun.mail.parse import message_id_of, parse
+from opiekun.tickets.models import Message
+
+MAX_ATTEMPTS = 3
+
+
+class MailError(ValueError):
+    """A mail action is refused; the message names the field."""
+
+
+def dedupe_key(raw: bytes) -> tuple[str, str]:
+    """(key, sha256): the Message-ID, or the content hash when there is none."""
+    sha256 = hashlib.sha256(raw).hexdigest()
+    try:
+        message_id = message_id_of(raw)
+    except Exception:
+        message_id = ""
+    return (message_id or f"sha256:{sha256}")[:255], sha256
+
+
+def receive(
+    mailbox: Mailbox, raw: bytes, *, uid: str = "", received_at: dt.datetime | None = None
+) -> tuple[InboundMail, bool]:
+    """Keeps the raw bytes of one message: (row, True), or (the row it duplicates,
+    False) when the same Message-ID was read before."""
+    key, sha256 = dedupe_key(raw)
+    try:
+        with transaction.atomic():
+            return (
+                InboundMail.objects.create(
+                    mailbox=mailbox,
+                    uid=uid,
+                    dedupe_key=key,
+                    sha256=sha256,
+                    raw=raw,
+                    size=len(raw),
+                    received_at=received_at or timezone.now(),
+                    attempts=1,  # this first processing attempt, counted with the bytes
+                ),
+                True,
+            )
+    except IntegrityError:
+        return InboundMail.objects.get(dedupe_key=key), False
+
+
+def process(inbound_id: int, *, counted: bool = False, actor: Actor = None) -> InboundMail:
+    """Parses and routes one received message in one transaction. A fault of the message
+    quarantines it with the reason; a fault of the database propagates, leaving the
+    message received, to be processed again."""
+    if not counted:
+        # Committed before the work, so a worker killed mid-way still counts the try.
+        InboundMail.objects.filter(pk=inbound_id, state=InboundMail.State.RECEIVED).update(
+            attempts=F("attempts") + 1
+        )
+    with transaction.atomic():
+        inbound = (
+            InboundMail.objects.select_for_update(of=("self",))
+            .select_related("mailbox")
+            .get(pk=inbound_id)
+        )
+        if inbound.state != InboundMail.State.RECEIVED:
+            return inbound
+        if inbound.attempts > MAX_ATTEMPTS:
+            inbound.state = InboundMail.State.QUARANTINED
+            inbound.reason = f"processing did not finish in {MAX_ATTEMPTS} attempts"
+        else:
+            try:
+                with transaction.atomic():
+                    ingest.route(inbound, parse(bytes(inbound.raw)))
+            except (OperationalError, InterfaceError):
+                raise
+            except Exception as exc:
+                inbound.state = InboundMail.State.QUARANTINED
+                inbound.reason = f"{type(exc).__name__}: {exc}"[:500]
+        inbound.processed_at = timezone.now()
+        inbound.save()
+        if inbound.state != InboundMail.State.INGESTED:
+            _audit(inbound, f"mail.{inbound.state}", actor, reason=inbound.reason)
+    return inbound
+
+
+def _audit(inbound: InboundMail, kind: str, actor: Actor, **data: object) -> None:
+    audit.record(
+        kind,
+        inbound,
+        actor=actor,
+        organisation=inbound.ticket.organisation if inbound.ticket is not None else None,
+        mailbox=inbound.mailbox.name,
+        sender=inbound.sender,
+        mail_subject=inbound.subject,
+        **data,
+    )
+
+
+def _locked(inbound: InboundMail, *states: str) -> InboundMail:
+    inbound = (
+        InboundMail.objects.select_for_update(of=("self",))
+        .select_related("mailbox")
+        .get(pk=inbound.pk)
+    )
+    if inbound.state not in states:
+        raise MailError(f"state: a message that is {inbound.state} cannot be changed this way")
+    return inbound
+
+
+def retry(inbound: InboundMail, *, actor: Actor = None) -> InboundMail:
+    """A manager sends a quarantined or triaged message through again (after a fix, or
+    once its sender was added as a contact)."""
+    with transaction.atomic():
+        inbound = _locked(inbound, InboundMail.State.QUARANTINED, InboundMail.State.TRIAGE)
+        _audit(inbound, "mail.retried", actor, previous=inbound.state, reason=inbound.reason)
+        inbound.state, inbound.reason, inbound.attempts = InboundMail.State.RECEIVED, "", 0
+        inbound.save(update_fields=["state", "reason", "attempts"])
+    return process(inbound.pk, actor=actor)
+
+
+def discard(inbound: InboundMail, *, reason: str, actor: Actor = None) -> InboundMail:
+    if not reason.strip():
+        raise MailError("reason: say why the message is discarded")
+    with transaction.atomic():
+        inbound = _locked(inbound, *InboundMail.ATTENTION)
+        inbound.state, inbound.reason = InboundMail.State.DISCARDED, reason.strip()[:500]
+        inbound.save(update_fields=["state", "reason"])
+        _audit(inbound, "mail.discarded", actor, reason=inbound.reason)
+    return inbound
+
+
+def assign(
+    inbound: InboundMail,
+    organisation: Organisation,
+    *,
+    contact: Contact | None = None,
+    actor: Actor = None,
+) -> InboundMail:
+    """Triage: a message from an unknown sender becomes a ticket of ``organisation``."""
+    if contact is not None and contact.organisation_id != organisation.pk:
+        raise MailError("contact: belongs to another organisation")
+    with transaction.atomic():
+        inbound = _locked(inbound, InboundMail.State.TRIAGE)
+        parsed = parse(bytes(inbound.raw))
+        if inbound.mailbox.kind == Mailbox.Kind.FAX_GATEWAY:
+            ingest.new_fax_ticket(inbound, parsed, organisation, contact, "")
+        else:
+            ingest.new_ticket(inbound, parsed, organisation, contact)
+        inbound.reason = ""
+        inbound.processed_at = timezone.now()
+        inbound.save()
+        _audit(inbound, "mail.assigned", actor, organisation_name=organisation.name)
+    return inbound
+
+
+def resend(message: Message, *, actor: Actor = None) -> Message:
+    """An agent sends a failed answer again, after the address or the server was fixed."""
+    with transaction.atomic():
+        message = (
+            Message.objects.select_for_update(of=("self",))
+            .select_related("ticket__organisation")
+            .get(pk=message.pk)
+        )
+        if message.channel != Channel.EMAIL or message.direction != Message.Direction.OUTBOUND:
+            raise MailError("message: only e-mail the desk sent can be sent again")
+        if message.delivery != Message.Delivery.FAILED:
+            raise MailError(f"delivery: the message is {message.delivery}, not failed")
+        message.delivery, message.attempts = Message.Delivery.PENDING, 0
+        message.save(update_fields=["delivery", "attempts", "updated_at"])
+        audit.record(
+            "ticket.mail_resent",
+            message.ticket,
+            actor=actor,
+            organisation=message.ticket.organisation,
+            message=message.pk,
+            previous_error=message.delivery_error,
+        )
+        outbound.queue(message)
+    return message

@@ -1,0 +1,176 @@
+"""Mail the desk sends: answers and acknowledgements from a ticket's thread.
+
+Every message gets its Message-ID on our domain when it is written, with In-Reply-To
+and References from the thread, so the customer's mail client threads it and the
+answer to it comes back to the same ticket. It leaves through a Celery task after the
+transaction that wrote it commits; the task retries with backoff and a failure is
+written on the message, never lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from opiekun.mail.models import InboundMail, Mailbox
+from opiekun.tickets.models import Message, Ticket
+
+AUTO_REPLIED = "auto-replied"
+AUTO_GENERATED = "auto-generated"
+
+
+def new_message_id() -> str:
+    return make_msgid(domain=settings.MAIL_DOMAIN)
+
+
+def reply_address(ticket: Ticket) -> str:
+    """Where an e-mail answer goes: the form's return address, else whoever wrote last,
+    else the contact's primary address."""
+    if ticket.return_channel == Ticket.ReturnChannel.EMAIL and ticket.return_address:
+        return ticket.return_address.strip().lower()
+    last = (
+        ticket.messages.filter(direction=Message.Direction.INBOUND)
+        .exclude(sender="")
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    if last is not None:
+        return last.sender
+    return ticket.contact.primary_email.lower() if ticket.contact else ""
+
+
+def email_fields(ticket: Ticket, *, auto_submitted: str = "") -> dict[str, str]:
+    """The mail fields of a new outbound message on ``ticket``: recipient, subject and
+    the thread headers."""
+    # We answer the customer's latest mail; failing that, continue our own thread.
+    with_id = ticket.messages.exclude(message_id=None).order_by("-created_at", "-id")
+    last = (
+        with_id.filter(direction=Message.Direction.INBOUND).first()
+        or with_id.filter(direction=Message.Direction.OUTBOUND).first()
+    )
+    references = []
+    if last is not None and last.message_id:
+        references = [*last.references.split(), last.message_id][-20:]
+    return {
+        "recipient": reply_address(ticket),
+        "subject": f"Re: [{ticket.reference}] {ticket.subject}"[:300],
+        "message_id": new_message_id(),
+        "in_reply_to": last.message_id if last is not None and last.message_id else "",
+        "references": " ".join(references),
+        "auto_submitted": auto_submitted,
+    }
+
+
+def queue(message: Message) -> None:
+    """Sends ``message`` once the current transaction commits."""
+    from opiekun.mail import tasks
+
+    transaction.on_commit(lambda: tasks.send_message.delay(message.pk))
+
+
+def automatic_mail_allowed(recipient: str, now: dt.datetime | None = None) -> bool:
+    """At most MAIL_AUTO_REPLY_LIMIT automatic mails per recipient in 24 hours, and
+    never to a mailbox of our own or to a mail system."""
+    recipient = recipient.strip().lower()
+    if not recipient or recipient.startswith(("mailer-daemon@", "postmaster@")):
+        return False
+    if Mailbox.objects.filter(address__iexact=recipient).exists():
+        return False
+    since = (now or timezone.now()) - dt.timedelta(days=1)
+    sent = (
+        Message.objects.filter(recipient=recipient, created_at__gte=since)
+        .exclude(auto_submitted="")
+        .count()
+    )
+    bounced = InboundMail.objects.filter(
+        sender=recipient, state=InboundMail.State.TOO_LARGE, fetched_at__gte=since
+    ).count()
+    return sent + bounced < settings.MAIL_AUTO_REPLY_LIMIT
+
+
+def sender_address(ticket: Ticket) -> str:
+    """Answers leave from the mailbox the ticket's mail came to, else from the mailbox
+    of its product or plan, else from DEFAULT_FROM_EMAIL."""
+    came_to = (
+        InboundMail.objects.filter(ticket=ticket).select_related("mailbox").order_by("pk").first()
+    )
+    if came_to is not None:
+        return came_to.mailbox.address
+    boxes = Mailbox.objects.filter(is_active=True, kind=Mailbox.Kind.SUPPORT)
+    if ticket.product_id:
+        by_product = boxes.filter(products=ticket.product_id).first()
+        if by_product:
+            return by_product.address
+    if ticket.contract is not None:
+        by_plan = boxes.filter(plans=ticket.contract.plan_id).first()
+        if by_plan:
+            return by_plan.address
+    return str(settings.DEFAULT_FROM_EMAIL)
+
+
+def build(message: Message) -> EmailMessage:
+    ticket = message.ticket
+    body = message.body_text
+    if message.documentation_ref:
+        body += f"\n\nDokumentacja / Documentation: {message.documentation_ref}"
+    headers = {"Message-ID": message.message_id or new_message_id()}
+    if message.in_reply_to:
+        headers["In-Reply-To"] = message.in_reply_to
+    if message.references:
+        headers["References"] = message.references
+    if message.auto_submitted:
+        headers["Auto-Submitted"] = message.auto_submitted
+        # Exchange and others: do not send us out-of-office replies to this.
+        headers["X-Auto-Response-Suppress"] = "All"
+    headers["X-Opiekun-Ticket"] = ticket.reference
+    return EmailMessage(
+        subject=message.subject or f"[{ticket.reference}] {ticket.subject}",
+        body=body,
+        from_email=sender_address(ticket),
+        to=[message.recipient],
+        headers=headers,
+    )
+
+
+# SMTP answers that will not change by trying again: the address is refused.
+PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
+
+
+def send(message_pk: int) -> bool:
+    """Sends one pending message; True when it left. Marking it sent is a conditional
+    update, so a message is never marked twice; a crash between the SMTP answer and
+    the mark sends it again (the Message-ID lets the receiver drop the copy)."""
+    message = (
+        Message.objects.select_related("ticket__contract", "ticket__product")
+        .filter(pk=message_pk, delivery=Message.Delivery.PENDING)
+        .first()
+    )
+    if message is None:
+        return False
+    if not message.recipient:
+        fail(message_pk, "no recipient address: the contact has no e-mail address")
+        return False
+    build(message).send(fail_silently=False)
+    Message.objects.filter(pk=message_pk, delivery=Message.Delivery.PENDING).update(
+        delivery=Message.Delivery.SENT, sent_at=timezone.now(), delivery_error=""
+    )
+    return True
+
+
+def note_attempt(message_pk: int, error: str) -> None:
+    Message.objects.filter(pk=message_pk).update(
+        attempts=F("attempts") + 1, delivery_error=error[:500]
+    )
+
+
+def fail(message_pk: int, error: str) -> None:
+    """Shown on the ticket: the answer stays, an agent can resend it."""
+    Message.objects.filter(pk=message_pk).exclude(delivery=Message.Delivery.SENT).update(
+        delivery=Message.Delivery.FAILED, delivery_error=error[:500]
+    )

@@ -1,0 +1,214 @@
+"""Reading one mailbox: lease, fetch in chunks, keep, process, then mark on the server.
+
+The server is told a message is done only after its transaction committed, so a crash
+anywhere leaves it to be read again; reading it again is harmless because mail is
+unique by Message-ID. A poll holds a lease on the mailbox row (a conditional UPDATE,
+like the SLA sweep), so two workers never read one mailbox at once."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import imaplib
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError
+from django.db.models import Q
+from django.utils import timezone
+from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
+from imap_tools.errors import ImapToolsError
+
+from opiekun.mail import actions
+from opiekun.mail.models import InboundMail, Mailbox
+
+LEASE = dt.timedelta(minutes=10)
+CHUNK = 50
+DONE_KEYWORD = "$Opiekun"
+_UID = re.compile(rb"UID (\d+)")
+_INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
+# What stops a poll without being the message's fault: the server or the connection.
+CONNECTION_ERRORS = (ImapToolsError, imaplib.IMAP4.error, OSError, EOFError)
+
+
+@dataclass
+class PollResult:
+    mailbox: str
+    fetched: int = 0
+    new: int = 0
+    duplicates: int = 0
+    states: dict[str, int] = field(default_factory=dict)
+    error: str = ""
+    busy: bool = False
+
+    def line(self) -> str:
+        if self.busy:
+            return f"{self.mailbox}: being read by another worker"
+        states = ", ".join(f"{k} {v}" for k, v in sorted(self.states.items()))
+        text = f"{self.mailbox}: {self.fetched} read, {self.new} new, {self.duplicates} seen before"
+        text += f" ({states})" if states else ""
+        return text + (f"; stopped: {self.error}" if self.error else "")
+
+
+def connect(mailbox: Mailbox) -> BaseMailBox:
+    box: BaseMailBox
+    if mailbox.security == Mailbox.Security.SSL:
+        box = MailBox(mailbox.host, mailbox.port, timeout=60)
+    elif mailbox.security == Mailbox.Security.STARTTLS:
+        box = MailBoxStartTls(mailbox.host, mailbox.port, timeout=60)
+    else:
+        box = MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=60)
+    return box.login(mailbox.username, mailbox.password, initial_folder=mailbox.folder)
+
+
+def claim(mailbox_id: int, now: dt.datetime) -> str | None:
+    token = secrets.token_hex(8)
+    taken = (
+        Mailbox.objects.filter(pk=mailbox_id, is_active=True)
+        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+        .update(lease_until=now + LEASE, lease_token=token)
+    )
+    return token if taken == 1 else None
+
+
+def _renew(mailbox_id: int, token: str) -> bool:
+    return (
+        Mailbox.objects.filter(pk=mailbox_id, lease_token=token).update(
+            lease_until=timezone.now() + LEASE
+        )
+        == 1
+    )
+
+
+def _release(mailbox_id: int, token: str, error: str) -> None:
+    now = timezone.now()
+    changes: dict[str, object] = {"lease_until": None, "lease_token": ""}
+    if error:
+        changes.update(last_error=error[:500], last_error_at=now)
+    else:
+        changes.update(last_polled_at=now, last_error="")
+    Mailbox.objects.filter(pk=mailbox_id, lease_token=token).update(**changes)
+
+
+def fetch_raw(box: BaseMailBox, uids: list[str]) -> Iterator[tuple[str, bytes, dt.datetime | None]]:
+    """(uid, raw bytes, arrival) of each message, one round trip per chunk, without the
+    parsing imap-tools would do (we parse once, our way)."""
+    typ, data = box.client.uid("fetch", ",".join(uids), "(UID INTERNALDATE BODY.PEEK[])")
+    if typ != "OK":
+        raise imaplib.IMAP4.error(f"FETCH answered {typ}")
+    records: list[list[bytes]] = []
+    for item in data:
+        if isinstance(item, tuple):
+            records.append([item[0], item[1]])
+        elif isinstance(item, bytes) and records:
+            records[-1][0] += item  # some servers send UID after the literal
+    for head, raw in records:
+        uid = _UID.search(head)
+        if uid is None:
+            continue
+        arrived = None
+        date = _INTERNALDATE.search(head)
+        if date:
+            try:
+                arrived = dt.datetime.strptime(date.group(1).decode(), "%d-%b-%Y %H:%M:%S %z")
+            except ValueError:
+                arrived = None
+        yield uid.group(1).decode(), raw, arrived
+
+
+def _mark_done(box: BaseMailBox, mailbox: Mailbox, uids: list[str]) -> None:
+    if not uids:
+        return
+    if mailbox.done_folder:
+        box.move(uids, mailbox.done_folder)
+    else:
+        box.flag(uids, [DONE_KEYWORD, "\\Seen"], True)
+
+
+def _recover(mailbox: Mailbox, result: PollResult) -> None:
+    """Messages kept but not processed by a poll that died: processed now."""
+    for pk in InboundMail.objects.filter(
+        mailbox=mailbox, state=InboundMail.State.RECEIVED
+    ).values_list("pk", flat=True):
+        state = actions.process(pk).state
+        result.states[state] = result.states.get(state, 0) + 1
+
+
+def poll(mailbox: Mailbox, *, now: dt.datetime | None = None) -> PollResult:
+    """Reads every message not yet done in the mailbox. Never raises for the server or
+    the connection: the error is written on the mailbox and the next poll goes on."""
+    result = PollResult(mailbox.name)
+    token = claim(mailbox.pk, now or timezone.now())
+    if token is None:
+        result.busy = True
+        return result
+    box: BaseMailBox | None = None
+    try:
+        _recover(mailbox, result)
+        box = connect(mailbox)
+        criteria = "ALL" if mailbox.done_folder else f"NOT KEYWORD {DONE_KEYWORD}"
+        uids = box.uids(criteria)
+        for start in range(0, len(uids), CHUNK):
+            done: list[str] = []
+            try:
+                for uid, raw, arrived in fetch_raw(box, uids[start : start + CHUNK]):
+                    result.fetched += 1
+                    inbound, created = actions.receive(mailbox, raw, uid=uid, received_at=arrived)
+                    if created:
+                        result.new += 1
+                    else:
+                        result.duplicates += 1
+                    if inbound.state == InboundMail.State.RECEIVED:
+                        state = actions.process(inbound.pk, counted=created).state
+                        result.states[state] = result.states.get(state, 0) + 1
+                    done.append(uid)
+            finally:
+                # What committed is marked even when the chunk stopped half-way.
+                # Left unmarked when the server is gone: read again next time, harmlessly.
+                with contextlib.suppress(*CONNECTION_ERRORS):
+                    _mark_done(box, mailbox, done)
+            if not _renew(mailbox.pk, token):
+                result.error = "the lease was lost (the poll took too long)"
+                break
+    except CONNECTION_ERRORS as exc:
+        result.error = f"IMAP: {type(exc).__name__}: {exc}"
+    except DatabaseError as exc:
+        result.error = f"database: {type(exc).__name__}: {exc}"
+    finally:
+        if box is not None:
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                box.logout()
+        with contextlib.suppress(DatabaseError):  # else the lease runs out by itself
+            _release(mailbox.pk, token, result.error)
+    return result
+
+
+def due(now: dt.datetime | None = None) -> list[Mailbox]:
+    """Active mailboxes whose interval has come."""
+    now = now or timezone.now()
+    boxes = Mailbox.objects.filter(is_active=True).filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    )
+    return [
+        m
+        for m in boxes
+        if m.last_polled_at is None
+        or m.last_polled_at + dt.timedelta(minutes=m.poll_minutes) <= now
+    ]
+
+
+def overdue(now: dt.datetime | None = None) -> list[Mailbox]:
+    """R-SLA-8: between 7:00 and 22:00 no mailbox goes unread for more than 2 hours
+    (the gap counted from 7:00 at the earliest). These did: the server failing, or no
+    worker running."""
+    now = timezone.localtime(now or timezone.now())
+    if not 7 <= now.hour < 22:
+        return []
+    opens = now.replace(hour=7, minute=0, second=0, microsecond=0)
+    return [
+        m
+        for m in Mailbox.objects.filter(is_active=True)
+        if now - max(m.last_polled_at or m.created_at, opens) > dt.timedelta(hours=2)
+    ]
