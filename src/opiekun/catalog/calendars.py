@@ -7,10 +7,15 @@ import datetime as dt
 from functools import lru_cache
 
 from opiekun.catalog.models import WorkingCalendar as CalendarRow
+from opiekun.core import batch
 from opiekun.workcal import Interval, OpenDate, WorkingCalendar
 
 
 def working_calendar(row: CalendarRow) -> WorkingCalendar:
+    return batch.remember(("working_calendar", row.pk), lambda: _from_row(row))
+
+
+def _from_row(row: CalendarRow) -> WorkingCalendar:
     intervals = tuple(
         Interval(i.weekday, i.start, i.end)
         for i in row.intervals.all().order_by("weekday", "start")

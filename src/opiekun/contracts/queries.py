@@ -9,6 +9,7 @@ from django.db.models import Q
 
 from opiekun.catalog.choices import PriceModel
 from opiekun.contracts.models import Contract
+from opiekun.core import batch
 from opiekun.customers.models import Organisation
 from opiekun.tariff.periods import add_months
 
@@ -18,6 +19,12 @@ IN_FORCE = (Contract.Status.ACTIVE, Contract.Status.NOTICE)
 def contract_in_force(organisation: Organisation, on: dt.date) -> Contract | None:
     """The contract that governs the organisation's tickets on a day: in force then, the
     highest queue priority first when several are (a care contract beats a package)."""
+    return batch.remember(
+        ("contract_in_force", organisation.pk, on), lambda: _contract_in_force(organisation, on)
+    )
+
+
+def _contract_in_force(organisation: Organisation, on: dt.date) -> Contract | None:
     return (
         Contract.objects.filter(organisation=organisation, status__in=IN_FORCE, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))

@@ -30,7 +30,21 @@ def record(
 ) -> AuditEvent:
     """Appends one audit event about ``subject``. ``data`` must be JSON-serialisable;
     dates and decimals are stored as strings by the caller."""
-    return AuditEvent.objects.create(
+    made = event(kind, subject, actor=actor, organisation=organisation, **data)
+    made.save()
+    return made
+
+
+def event(
+    kind: str,
+    subject: models.Model,
+    *,
+    actor: Actor = None,
+    organisation: Any = None,
+    **data: Any,
+) -> AuditEvent:
+    """An unsaved event, for actions that write many at once with bulk_create."""
+    return AuditEvent(
         kind=kind,
         subject_type=subject._meta.label_lower,
         subject_id=str(subject.pk),

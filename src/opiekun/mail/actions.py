@@ -8,20 +8,31 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from opiekun.catalog.choices import Channel
 from opiekun.core import audit
 from opiekun.core.audit import Actor
+from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
 from opiekun.mail import ingest, outbound
 from opiekun.mail.models import InboundMail, Mailbox
-from opiekun.mail.parse import message_id_of, parse
+from opiekun.mail.parse import InboundMessage, message_id_of, parse
 from opiekun.tickets.models import Message
 
 MAX_ATTEMPTS = 3
+PROCESSED_FIELDS = [
+    "state",
+    "reason",
+    "sender",
+    "subject",
+    "automatic",
+    "ticket",
+    "message",
+    "processed_at",
+]
 
 
 class MailError(ValueError):
@@ -63,6 +74,104 @@ def receive(
         return InboundMail.objects.get(dedupe_key=key), False
 
 
+def receive_many(
+    mailbox: Mailbox, items: list[tuple[str, bytes, dt.datetime | None]]
+) -> list[tuple[InboundMail, bool]]:
+    """``receive`` for a chunk, in one statement: the raw bytes of every new message are
+    committed before any is parsed. Should another poll race us to one of them (the
+    same mail in two mailboxes), each is received on its own instead."""
+    keyed = [(uid, raw, arrived, *dedupe_key(raw)) for uid, raw, arrived in items]
+    known = {
+        row.dedupe_key: row
+        for row in InboundMail.objects.filter(dedupe_key__in=[k for *_, k, _ in keyed]).defer("raw")
+    }
+    now = timezone.now()
+    out: list[tuple[InboundMail, bool]] = []
+    new: list[InboundMail] = []
+    for uid, raw, arrived, key, sha256 in keyed:
+        if key in known:
+            out.append((known[key], False))
+            continue
+        row = InboundMail(
+            mailbox=mailbox,
+            uid=uid,
+            dedupe_key=key,
+            sha256=sha256,
+            raw=raw,
+            size=len(raw),
+            received_at=arrived or now,
+            fetched_at=now,
+            attempts=1,
+        )
+        known[key] = row
+        new.append(row)
+        out.append((row, True))
+    try:
+        with transaction.atomic():
+            InboundMail.objects.bulk_create(new)
+    except IntegrityError:
+        return [receive(mailbox, raw, uid=uid, received_at=arrived) for uid, raw, arrived in items]
+    return out
+
+
+def _save_outcomes(rows: list[InboundMail]) -> None:
+    """``save(update_fields=PROCESSED_FIELDS)`` of many rows as one executemany: Django's
+    bulk_update builds a CASE per field and row, and cost more than the rest of a chunk."""
+    if not rows:
+        return
+    fields = [InboundMail._meta.get_field(name) for name in PROCESSED_FIELDS]
+    quote = connection.ops.quote_name
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    table = quote(InboundMail._meta.db_table)
+    params = [
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]  # type: ignore[union-attr]
+        + [row.pk]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE id = %s", params)  # noqa: S608 - our own names
+
+
+def process_many(rows: list[InboundMail]) -> list[InboundMail]:
+    """``process`` for a chunk of just-received rows: plain new tickets and triage in one
+    transaction with a few statements for all, the rest one by one. Should the chunk's
+    transaction fail for anything but the database, every message of it is processed
+    on its own, so one bad message still only quarantines itself."""
+    parsed: list[tuple[InboundMail, InboundMessage]] = []
+    alone: list[InboundMail] = []
+    for row in rows:
+        try:
+            parsed.append((row, parse(bytes(row.raw))))
+        except Exception:
+            alone.append(row)
+    try:
+        with transaction.atomic():
+            alone += ingest.route_many(parsed)
+            done = [row for row, _ in parsed if row not in alone]
+            _save_outcomes(done)
+            AuditEvent.objects.bulk_create(
+                [
+                    audit.event(
+                        f"mail.{row.state}",
+                        row,
+                        mailbox=row.mailbox.name,
+                        sender=row.sender,
+                        mail_subject=row.subject,
+                        reason=row.reason,
+                    )
+                    for row in done
+                    if row.state != InboundMail.State.INGESTED
+                ]
+            )
+    except (OperationalError, InterfaceError):
+        raise
+    except Exception:
+        for row, _ in parsed:
+            row.state = InboundMail.State.RECEIVED
+        alone, done = rows, []
+    return done + [process(row.pk, counted=True) for row in alone]
+
+
 def process(inbound_id: int, *, counted: bool = False, actor: Actor = None) -> InboundMail:
     """Parses and routes one received message in one transaction. A fault of the message
     quarantines it with the reason; a fault of the database propagates, leaving the
@@ -93,7 +202,7 @@ def process(inbound_id: int, *, counted: bool = False, actor: Actor = None) -> I
                 inbound.state = InboundMail.State.QUARANTINED
                 inbound.reason = f"{type(exc).__name__}: {exc}"[:500]
         inbound.processed_at = timezone.now()
-        inbound.save()
+        inbound.save(update_fields=PROCESSED_FIELDS)  # never the raw bytes again
         if inbound.state != InboundMail.State.INGESTED:
             _audit(inbound, f"mail.{inbound.state}", actor, reason=inbound.reason)
     return inbound
@@ -164,7 +273,7 @@ def assign(
             ingest.new_ticket(inbound, parsed, organisation, contact)
         inbound.reason = ""
         inbound.processed_at = timezone.now()
-        inbound.save()
+        inbound.save(update_fields=PROCESSED_FIELDS)
         _audit(inbound, "mail.assigned", actor, organisation_name=organisation.name)
     return inbound
 

@@ -5,6 +5,7 @@ transaction; any exception here quarantines the message, nothing half-written st
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import phonenumbers
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from opiekun.catalog.choices import Channel
 from opiekun.catalog.models import Product
-from opiekun.core import audit
+from opiekun.core import audit, batch
 from opiekun.customers.models import Contact, ContactEmail, ContactPhone, Organisation
 from opiekun.mail import outbound
 from opiekun.mail.models import InboundMail, Mailbox
@@ -34,6 +35,10 @@ class IngestError(ValueError):
 def contact_for(address: str) -> Contact | None:
     if not address:
         return None
+    return batch.remember(("contact_for", address.lower()), lambda: _contact_for(address))
+
+
+def _contact_for(address: str) -> Contact | None:
     found = (
         ContactEmail.objects.annotate(lower=Lower("address"))
         .filter(lower=address.lower(), contact__is_active=True)
@@ -97,22 +102,25 @@ def _attach(ticket: Ticket, message: Message, parts: tuple[Part, ...]) -> None:
 
 
 def _product(mailbox: Mailbox) -> Product | None:
-    products = list(mailbox.products.all()[:2])
+    products = batch.remember(
+        ("mailbox_products", mailbox.pk), lambda: list(mailbox.products.all()[:2])
+    )
     return products[0] if len(products) == 1 else None
 
 
-def _acknowledge(ticket: Ticket, parsed: InboundMessage) -> Message | None:
-    """The automatic confirmation of a new e-mail ticket, never to automatic mail and
-    at most MAIL_AUTO_REPLY_LIMIT a day per recipient."""
+def _acknowledgement(ticket: Ticket, parsed: InboundMessage, question: Message) -> Message | None:
+    """The automatic confirmation of a new e-mail ticket (unsaved), never to automatic
+    mail and at most MAIL_AUTO_REPLY_LIMIT a day per recipient."""
     to = parsed.reply_to or parsed.sender
     if parsed.automatic or not outbound.automatic_mail_allowed(to):
         return None
-    fields = outbound.email_fields(ticket, auto_submitted=outbound.AUTO_REPLIED)
+    outbound.count_automatic(to)
+    fields = outbound.email_fields(ticket, auto_submitted=outbound.AUTO_REPLIED, answering=question)
     due = ""
     if ticket.guaranteed and ticket.reaction_due_at:
         moment = timezone.localtime(ticket.reaction_due_at)
         due = f"Termin reakcji / reaction due: {moment:%Y-%m-%d %H:%M}\n"
-    message = Message.objects.create(
+    return Message(
         ticket=ticket,
         direction=Message.Direction.OUTBOUND,
         channel=Channel.EMAIL,
@@ -129,8 +137,6 @@ def _acknowledge(ticket: Ticket, parsed: InboundMessage) -> Message | None:
             "subject": f"[{ticket.reference}] Przyjęto / Received: {ticket.subject}"[:300],
         },
     )
-    outbound.queue(message)
-    return message
 
 
 def _fax_number(parsed: InboundMessage) -> str | None:
@@ -197,7 +203,10 @@ def new_ticket(
         automatic=bool(parsed.automatic),
     )
     _attach(ticket, message, parsed.attachments)
-    _acknowledge(ticket, parsed)
+    ack = _acknowledgement(ticket, parsed, message)
+    if ack is not None:
+        ack.save()
+        outbound.queue(ack)
     inbound.state, inbound.ticket, inbound.message = InboundMail.State.INGESTED, ticket, message
 
 
@@ -276,8 +285,7 @@ def route(inbound: InboundMail, parsed: InboundMessage) -> None:
     if inbound.size > settings.MAIL_MAX_MESSAGE_BYTES:
         _too_large(inbound, parsed)
         return
-    ours = Mailbox.objects.annotate(lower=Lower("address")).filter(lower=parsed.sender)
-    if ours.exists() or (
+    if parsed.sender in outbound.our_addresses() or (
         parsed.message_id and Message.objects.filter(message_id=parsed.message_id).exists()
     ):
         inbound.state = InboundMail.State.IGNORED
@@ -298,3 +306,109 @@ def route(inbound: InboundMail, parsed: InboundMessage) -> None:
     else:
         inbound.state = InboundMail.State.TRIAGE
         inbound.reason = f"unknown sender {parsed.sender or '(none)'}"
+
+
+@dataclass
+class Chunk:
+    """A chunk of mail sorted by what becomes of it."""
+
+    opening: list[tuple[InboundMail, InboundMessage, Contact]] = field(default_factory=list)
+    replies: list[tuple[InboundMail, InboundMessage, Ticket, Contact | None]] = field(
+        default_factory=list
+    )
+    triage: list[tuple[InboundMail, InboundMessage]] = field(default_factory=list)
+    rest: list[InboundMail] = field(default_factory=list)
+
+
+def _sort(items: list[tuple[InboundMail, InboundMessage]]) -> Chunk:
+    """What can be done in bulk: new tickets of known contacts, replies that change
+    nothing on an open ticket, triage. The rest goes one by one through ``route``:
+    bounces, our own mail, oversize, the fax gateway, replies that restart a clock or
+    reopen a ticket, subject signs, and replies to another message of the same chunk."""
+    ids = {p.message_id for _, p in items if p.message_id}
+    wanted = ids | {t for _, p in items for t in p.thread_ids}
+    threads = {
+        m.message_id: m.ticket
+        for m in Message.objects.filter(message_id__in=wanted).select_related("ticket")
+    }
+    chunk = Chunk()
+    for row, parsed in items:
+        if (
+            row.size > settings.MAIL_MAX_MESSAGE_BYTES
+            or row.mailbox.kind != Mailbox.Kind.SUPPORT
+            or parsed.sender in outbound.our_addresses()
+            or parsed.delivery_report is not None
+            or parsed.message_id in threads
+            or any(t in ids for t in parsed.thread_ids)
+        ):
+            chunk.rest.append(row)
+            continue
+        contact = contact_for(parsed.sender)
+        ticket = next((threads[t] for t in parsed.thread_ids if t in threads), None)
+        if ticket is not None:
+            quiet = ticket.paused_since is None and ticket.status not in (
+                Ticket.Status.RESOLVED,
+                Ticket.Status.CLOSED,
+            )
+            if quiet or parsed.automatic:
+                if contact is not None and contact.organisation_id != ticket.organisation_id:
+                    contact = None
+                chunk.replies.append((row, parsed, ticket, contact))
+            else:
+                chunk.rest.append(row)
+        elif REFERENCE_IN_SUBJECT.search(parsed.subject):
+            chunk.rest.append(row)
+        elif contact is not None:
+            chunk.opening.append((row, parsed, contact))
+        else:
+            chunk.triage.append((row, parsed))
+    return chunk
+
+
+def route_many(items: list[tuple[InboundMail, InboundMessage]]) -> list[InboundMail]:
+    """Routes what it can of a chunk with a few statements for all of it; returns the
+    rows left for ``route``. The caller holds the transaction."""
+    chunk = _sort(items)
+    now = timezone.now()
+    opening = chunk.opening
+    tickets = ticket_actions.open_tickets(
+        [
+            ticket_actions.TicketSpec(
+                contact.organisation,
+                Channel.EMAIL,
+                parsed.subject.strip() or "(bez tematu / no subject)",
+                parsed.text,
+                contact,
+                received_at=min(row.received_at, now),
+                product=_product(row.mailbox),
+            )
+            for row, parsed, contact in opening
+        ]
+    )
+    on_tickets = [(t, row, parsed, c) for t, (row, parsed, c) in zip(tickets, opening, strict=True)]
+    on_tickets += [(t, row, parsed, c) for row, parsed, t, c in chunk.replies]
+    messages = ticket_actions.inbound_messages(
+        [
+            (ticket, contact, parsed.text or NO_TEXT, _mail_fields(parsed), bool(parsed.automatic))
+            for ticket, _, parsed, contact in on_tickets
+        ]
+    )
+    acks = []
+    for (ticket, row, parsed, _), message in zip(on_tickets, messages, strict=True):
+        if parsed.attachments:
+            _attach(ticket, message, parsed.attachments)
+        row.state, row.ticket, row.message = InboundMail.State.INGESTED, ticket, message
+    for ticket, message, (_, parsed, _) in zip(tickets, messages, opening, strict=False):
+        ack = _acknowledgement(ticket, parsed, message)
+        if ack is not None:
+            acks.append(ack)
+    Message.objects.bulk_create(acks)
+    outbound.queue_many(acks)
+    for row, parsed in chunk.triage:
+        row.state = InboundMail.State.TRIAGE
+        row.reason = f"unknown sender {parsed.sender or '(none)'}"
+    for row, parsed in items:
+        if row not in chunk.rest:
+            row.sender, row.subject = parsed.sender, parsed.subject
+            row.automatic, row.processed_at = parsed.automatic[:200], now
+    return chunk.rest

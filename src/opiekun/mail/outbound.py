@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from opiekun.core import batch
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.tickets.models import Message, Ticket
 
@@ -45,9 +46,31 @@ def reply_address(ticket: Ticket) -> str:
     return ticket.contact.primary_email.lower() if ticket.contact else ""
 
 
-def email_fields(ticket: Ticket, *, auto_submitted: str = "") -> dict[str, str]:
+def our_addresses() -> frozenset[str]:
+    return batch.remember(
+        "mailbox_addresses",
+        lambda: frozenset(a.lower() for a in Mailbox.objects.values_list("address", flat=True)),
+    )
+
+
+def email_fields(
+    ticket: Ticket,
+    *,
+    auto_submitted: str = "",
+    answering: Message | None = None,
+) -> dict[str, str]:
     """The mail fields of a new outbound message on ``ticket``: recipient, subject and
-    the thread headers."""
+    the thread headers; ``answering`` is the customer's mail, when the caller has it."""
+    if answering is not None:
+        references = [*answering.references.split(), answering.message_id or ""][-20:]
+        return {
+            "recipient": answering.sender,
+            "subject": f"Re: [{ticket.reference}] {ticket.subject}"[:300],
+            "message_id": new_message_id(),
+            "in_reply_to": answering.message_id or "",
+            "references": " ".join(r for r in references if r),
+            "auto_submitted": auto_submitted,
+        }
     # We answer the customer's latest mail; failing that, continue our own thread.
     with_id = ticket.messages.exclude(message_id=None).order_by("-created_at", "-id")
     last = (
@@ -74,24 +97,48 @@ def queue(message: Message) -> None:
     transaction.on_commit(lambda: tasks.send_message.delay(message.pk))
 
 
+def queue_many(messages: list[Message]) -> None:
+    """Sends ``messages`` once the current transaction commits: one task for them all,
+    which hands a message that fails to ``send_message`` and its retries."""
+    from opiekun.mail import tasks
+
+    ids = [m.pk for m in messages]
+    if ids:
+        transaction.on_commit(lambda: tasks.send_messages.delay(ids))
+
+
 def automatic_mail_allowed(recipient: str, now: dt.datetime | None = None) -> bool:
     """At most MAIL_AUTO_REPLY_LIMIT automatic mails per recipient in 24 hours, and
     never to a mailbox of our own or to a mail system."""
     recipient = recipient.strip().lower()
     if not recipient or recipient.startswith(("mailer-daemon@", "postmaster@")):
         return False
-    if Mailbox.objects.filter(address__iexact=recipient).exists():
+    if recipient in our_addresses():
         return False
-    since = (now or timezone.now()) - dt.timedelta(days=1)
-    sent = (
-        Message.objects.filter(recipient=recipient, created_at__gte=since)
-        .exclude(auto_submitted="")
-        .count()
-    )
-    bounced = InboundMail.objects.filter(
-        sender=recipient, state=InboundMail.State.TOO_LARGE, fetched_at__gte=since
-    ).count()
-    return sent + bounced < settings.MAIL_AUTO_REPLY_LIMIT
+    return _automatic_sent(recipient, now)[0] < settings.MAIL_AUTO_REPLY_LIMIT
+
+
+def _automatic_sent(recipient: str, now: dt.datetime | None = None) -> list[int]:
+    """Automatic mail to ``recipient`` in the last 24 hours, counted once per batch and
+    then kept up to date by ``count_automatic`` (a one-item list, to be incremented)."""
+
+    def count() -> list[int]:
+        since = (now or timezone.now()) - dt.timedelta(days=1)
+        sent = (
+            Message.objects.filter(recipient=recipient, created_at__gte=since)
+            .exclude(auto_submitted="")
+            .count()
+        )
+        bounced = InboundMail.objects.filter(
+            sender=recipient, state=InboundMail.State.TOO_LARGE, fetched_at__gte=since
+        ).count()
+        return [sent + bounced]
+
+    return batch.remember(("automatic_sent", recipient), count)
+
+
+def count_automatic(recipient: str) -> None:
+    _automatic_sent(recipient.strip().lower())[0] += 1
 
 
 def sender_address(ticket: Ticket) -> str:

@@ -299,8 +299,17 @@ def parse(raw: bytes) -> InboundMessage:
     )
 
 
+_MESSAGE_ID_HEADER = re.compile(rb"^message-id:[ \t]*((?:.*)(?:\r?\n[ \t].*)*)", re.I | re.M)
+
+
 def message_id_of(raw: bytes) -> str:
-    """The Message-ID alone, read from the headers without parsing the body."""
-    headers = email.parser.BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
-    value = headers.get("Message-ID")
-    return _message_id(header_text(value)) if value else ""
+    """The Message-ID alone, found in the header block without parsing the message (the
+    poll needs it for every message before anything else)."""
+    end = raw.find(b"\r\n\r\n")
+    if end < 0:
+        end = raw.find(b"\n\n")
+    match = _MESSAGE_ID_HEADER.search(raw, 0, end if end >= 0 else len(raw))
+    if match is None:
+        return ""
+    value = match.group(1).decode("ascii", "surrogateescape")
+    return _message_id(header_text(value)) if value.strip() else ""

@@ -21,11 +21,12 @@ from django.utils import timezone
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError
 
+from opiekun.core import batch
 from opiekun.mail import actions
 from opiekun.mail.models import InboundMail, Mailbox
 
 LEASE = dt.timedelta(minutes=10)
-CHUNK = 50
+CHUNK = 100
 DONE_KEYWORD = "$Opiekun"
 _UID = re.compile(rb"UID (\d+)")
 _INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
@@ -127,6 +128,25 @@ def _mark_done(box: BaseMailBox, mailbox: Mailbox, uids: list[str]) -> None:
         box.flag(uids, [DONE_KEYWORD, "\\Seen"], True)
 
 
+def _take(
+    mailbox: Mailbox, fetched: list[tuple[str, bytes, dt.datetime | None]], result: PollResult
+) -> None:
+    """One chunk: the bytes kept (one commit), then processed (another, or one per
+    message for what cannot be done in bulk)."""
+    received = actions.receive_many(mailbox, fetched)
+    result.fetched += len(received)
+    result.new += sum(created for _, created in received)
+    result.duplicates += sum(not created for _, created in received)
+    fresh = [row for row, created in received if created]
+    # Rows left received by a poll that died: processed one by one, the attempt counted.
+    stale = {row.pk: row for row, created in received if not created}
+    outcomes = actions.process_many(fresh) + [
+        actions.process(row.pk) for row in stale.values() if row.state == InboundMail.State.RECEIVED
+    ]
+    for row in outcomes:
+        result.states[row.state] = result.states.get(row.state, 0) + 1
+
+
 def _recover(mailbox: Mailbox, result: PollResult) -> None:
     """Messages kept but not processed by a poll that died: processed now."""
     for pk in InboundMail.objects.filter(
@@ -153,17 +173,10 @@ def poll(mailbox: Mailbox, *, now: dt.datetime | None = None) -> PollResult:
         for start in range(0, len(uids), CHUNK):
             done: list[str] = []
             try:
-                for uid, raw, arrived in fetch_raw(box, uids[start : start + CHUNK]):
-                    result.fetched += 1
-                    inbound, created = actions.receive(mailbox, raw, uid=uid, received_at=arrived)
-                    if created:
-                        result.new += 1
-                    else:
-                        result.duplicates += 1
-                    if inbound.state == InboundMail.State.RECEIVED:
-                        state = actions.process(inbound.pk, counted=created).state
-                        result.states[state] = result.states.get(state, 0) + 1
-                    done.append(uid)
+                with batch.batch():
+                    fetched = list(fetch_raw(box, uids[start : start + CHUNK]))
+                    _take(mailbox, fetched, result)
+                    done = [uid for uid, _, _ in fetched]
             finally:
                 # What committed is marked even when the chunk stopped half-way.
                 # Left unmarked when the server is gone: read again next time, harmlessly.

@@ -55,6 +55,18 @@ def send_message(self: Task, message_id: int) -> bool:
         raise self.retry(exc=exc, countdown=_backoff(self.request.retries)) from exc
 
 
+@shared_task(name="opiekun.mail.tasks.send_messages", ignore_result=True)
+def send_messages(message_ids: list[int]) -> int:
+    """Acknowledgements of a chunk of mail; any that fails goes on with retries alone."""
+    sent = 0
+    for message_id in message_ids:
+        try:
+            sent += outbound.send(message_id)
+        except (OSError, smtplib.SMTPException):
+            send_message.apply_async((message_id,), countdown=_backoff(0))
+    return sent
+
+
 @shared_task(
     name="opiekun.mail.tasks.send_bounce",
     ignore_result=True,

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from opiekun.catalog.choices import Channel, ScopeKind, Severity, WorkKind
@@ -13,8 +15,9 @@ from opiekun.contracts import banks
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import Contract, QuoteRequest
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
-from opiekun.core import audit
+from opiekun.core import audit, batch
 from opiekun.core.audit import Actor
+from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
 from opiekun.mail import outbound
 from opiekun.staff.models import StaffMember
@@ -37,13 +40,155 @@ class IntakeError(ValueError):
 
 
 def next_reference(prefix: str, year: int) -> str:
-    """The next reference sign, e.g. KJM/2026/00042. Must run inside a transaction: the
-    counter row is locked until commit so two processes never take the same number."""
-    ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
-    counter = ReferenceCounter.objects.select_for_update().get(prefix=prefix, year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"{prefix}/{year}/{counter.last:05d}"
+    """The next reference sign, e.g. KJM/2026/00042. Must run inside a transaction."""
+    return next_references(prefix, year, 1)[0]
+
+
+def next_references(prefix: str, year: int, count: int) -> list[str]:
+    """The next ``count`` reference signs. The counter row is locked by the UPDATE until
+    commit, so two processes never take the same number and there are no gaps."""
+    counter = ReferenceCounter.objects.filter(prefix=prefix, year=year)
+    if not counter.update(last=F("last") + count):
+        with transaction.atomic():  # a savepoint: a racing first insert is retried below
+            try:
+                ReferenceCounter.objects.create(prefix=prefix, year=year, last=count)
+                return [f"{prefix}/{year}/{n:05d}" for n in range(1, count + 1)]
+            except IntegrityError:
+                pass
+        counter.update(last=F("last") + count)
+    last = counter.values_list("last", flat=True).get()
+    return [f"{prefix}/{year}/{n:05d}" for n in range(last - count + 1, last + 1)]
+
+
+@dataclass
+class TicketSpec:
+    """What ``open_ticket`` is asked; ``check()`` validates it and finds the contract.
+    ``open_tickets`` takes many at once."""
+
+    organisation: Organisation
+    channel: str
+    subject: str
+    description: str = ""
+    contact: Contact | None = None
+    severity: str = Severity.NORMAL
+    received_at: dt.datetime | None = None
+    backdated: bool = False
+    form: dict[str, object] = field(default_factory=dict)
+    product: Product | None = None
+    contract: Contract | None = None
+
+    def check(self) -> TicketSpec:
+        if self.channel not in Channel.values:
+            choices = ", ".join(Channel.values)
+            raise IntakeError(f"channel: {self.channel!r} is not one of {choices}")
+        if self.severity not in Severity.values:
+            choices = ", ".join(Severity.values)
+            raise IntakeError(f"severity: {self.severity!r} is not one of {choices}")
+        if not self.subject.strip():
+            raise IntakeError("subject: must not be empty")
+        if self.contact is not None and self.contact.organisation_id != self.organisation.pk:
+            raise IntakeError("contact: belongs to another organisation")
+        now = timezone.now()
+        self.received_at = self.received_at or now
+        if self.received_at > now:
+            raise IntakeError("received_at: cannot be in the future")
+        self.form = dict(self.form or {})
+        unknown = set(self.form) - set(HOT01_FIELDS)
+        if unknown:
+            raise IntakeError(f"form: unknown field(s) {sorted(unknown)}")
+        return_channel = self.form.get("return_channel") or ""
+        if return_channel and return_channel not in Ticket.ReturnChannel.values:
+            choices = ", ".join(Ticket.ReturnChannel.values)
+            raise IntakeError(f"return_channel: {return_channel!r} is not one of {choices}")
+        local = timezone.localtime(self.received_at)
+        self.contract = contract_queries.contract_in_force(self.organisation, local.date())
+        if self.backdated:
+            # An agent enters a call or a fax after the fact: only those, and never
+            # before the contract that governs the ticket.
+            if self.channel not in (Channel.PHONE, Channel.MOBILE, Channel.FAX):
+                raise IntakeError("received_at: only phone and fax tickets may be back-dated")
+            current = contract_queries.contract_in_force(self.organisation, timezone.localdate())
+            if current and current.starts_on and local.date() < current.starts_on:
+                raise IntakeError(
+                    f"received_at: before the contract {current.number} (from {current.starts_on})"
+                )
+        return self
+
+    @property
+    def prefix(self) -> str:
+        return self.contract.plan.vendor.code.upper() if self.contract else "OP"
+
+    @property
+    def received(self) -> dt.datetime:
+        if self.received_at is None:
+            raise IntakeError("received_at: check() the spec first")
+        return self.received_at
+
+    @property
+    def year(self) -> int:
+        return timezone.localtime(self.received).year
+
+
+def _build_ticket(spec: TicketSpec, reference: str) -> Ticket:
+    """The ticket of a checked spec, with its deadlines and the plan's notes; unsaved."""
+    contract, received_at, organisation = spec.contract, spec.received, spec.organisation
+    ticket = Ticket(
+        reference=reference,
+        organisation=organisation,
+        contract=contract,
+        contact=spec.contact,
+        product=spec.product,
+        channel=spec.channel,
+        severity=spec.severity,
+        subject=spec.subject.strip(),
+        description=spec.description,
+        received_at=received_at,
+        queue_due_at=received_at,
+        queue_priority=contract.plan.queue_priority if contract else 0,
+        pinned=spec.severity == Severity.CRITICAL,
+        account_manager=organisation.account_manager,
+        assignee=organisation.account_manager,
+        **spec.form,
+    )
+    clocks.apply_sla(ticket)
+    if contract:
+        # R-CH-1: taken whatever the channel, with the reason the plan would not.
+        ticket.channel_note = intake.channel_note(contract.plan, spec.channel, received_at)[:300]
+    if (
+        contract
+        and contract.plan.requires_valid_package
+        and not batch.remember(
+            ("valid_package", contract.pk, timezone.localtime(received_at).date()),
+            lambda: banks.has_valid_package(contract, received_at),
+        )
+    ):
+        # R-HRS-3: without a valid package the ticket waits, visibly, until one is bought.
+        ticket.status = Ticket.Status.AWAITING_PACKAGE
+        ticket.sla_explanation = [
+            *ticket.sla_explanation,
+            "Waiting for a package: the plan works only on a valid prepaid package.",
+        ]
+    return ticket
+
+
+def _opened_event(ticket: Ticket, spec: TicketSpec, actor: Actor) -> AuditEvent:
+    """R-SLA-4's on-call alert (once the ticket row exists) and the audit event."""
+    contract = spec.contract
+    on_call = intake.alert_on_call(ticket, contract.plan) if contract else []
+    return audit.event(
+        "ticket.opened",
+        ticket,
+        actor=actor,
+        organisation=spec.organisation,
+        channel=spec.channel,
+        received_at=spec.received.isoformat(),
+        contract=contract.number if contract else None,
+        reaction_due_at=_iso(ticket.reaction_due_at),
+        guaranteed=ticket.guaranteed,
+        backdated=spec.backdated,
+        channel_note=ticket.channel_note,
+        on_call_alerted=[str(person) for person in on_call],
+    )
 
 
 def open_ticket(
@@ -63,91 +208,44 @@ def open_ticket(
     """Registers a question from any channel. The organisation's contract in force gives
     the deadlines (R-SLA-*) and the queue priority; the account manager becomes the
     default assignee."""
-    if channel not in Channel.values:
-        raise IntakeError(f"channel: {channel!r} is not one of {', '.join(Channel.values)}")
-    if severity not in Severity.values:
-        raise IntakeError(f"severity: {severity!r} is not one of {', '.join(Severity.values)}")
-    if not subject.strip():
-        raise IntakeError("subject: must not be empty")
-    if contact is not None and contact.organisation_id != organisation.pk:
-        raise IntakeError("contact: belongs to another organisation")
-    now = timezone.now()
-    received_at = received_at or now
-    if received_at > now:
-        raise IntakeError("received_at: cannot be in the future")
-
-    form = dict(form or {})
-    unknown = set(form) - set(HOT01_FIELDS)
-    if unknown:
-        raise IntakeError(f"form: unknown field(s) {sorted(unknown)}")
-    return_channel = form.get("return_channel") or ""
-    if return_channel and return_channel not in Ticket.ReturnChannel.values:
-        choices = ", ".join(Ticket.ReturnChannel.values)
-        raise IntakeError(f"return_channel: {return_channel!r} is not one of {choices}")
-    local = timezone.localtime(received_at)
-    contract = contract_queries.contract_in_force(organisation, local.date())
-    if backdated:
-        # An agent enters a call or a fax after the fact: only those, and never before
-        # the contract that governs the ticket.
-        if channel not in (Channel.PHONE, Channel.MOBILE, Channel.FAX):
-            raise IntakeError("received_at: only phone and fax tickets may be back-dated")
-        current = contract_queries.contract_in_force(organisation, timezone.localdate())
-        if current and current.starts_on and local.date() < current.starts_on:
-            raise IntakeError(
-                f"received_at: before the contract {current.number} (from {current.starts_on})"
-            )
-    prefix = contract.plan.vendor.code.upper() if contract else "OP"
+    spec = TicketSpec(
+        organisation,
+        channel,
+        subject,
+        description,
+        contact,
+        severity,
+        received_at,
+        backdated,
+        dict(form or {}),
+        product,
+    ).check()
     with transaction.atomic():
-        ticket = Ticket(
-            reference=next_reference(prefix, local.year),
-            organisation=organisation,
-            contract=contract,
-            contact=contact,
-            product=product,
-            channel=channel,
-            severity=severity,
-            subject=subject.strip(),
-            description=description,
-            received_at=received_at,
-            queue_due_at=received_at,
-            queue_priority=contract.plan.queue_priority if contract else 0,
-            pinned=severity == Severity.CRITICAL,
-            account_manager=organisation.account_manager,
-            assignee=organisation.account_manager,
-            **form,
-        )
-        clocks.apply_sla(ticket)
-        if contract:
-            # R-CH-1: taken whatever the channel, with the reason the plan would not.
-            ticket.channel_note = intake.channel_note(contract.plan, channel, received_at)[:300]
-        if (
-            contract
-            and contract.plan.requires_valid_package
-            and not banks.has_valid_package(contract, received_at)
-        ):
-            # R-HRS-3: without a valid package the ticket waits, visibly, until one is bought.
-            ticket.status = Ticket.Status.AWAITING_PACKAGE
-            ticket.sla_explanation = [
-                *ticket.sla_explanation,
-                "Waiting for a package: the plan works only on a valid prepaid package.",
-            ]
+        ticket = _build_ticket(spec, next_reference(spec.prefix, spec.year))
         ticket.save()
-        on_call = intake.alert_on_call(ticket, contract.plan) if contract else []
-        audit.record(
-            "ticket.opened",
-            ticket,
-            actor=actor,
-            organisation=organisation,
-            channel=channel,
-            received_at=received_at.isoformat(),
-            contract=contract.number if contract else None,
-            reaction_due_at=_iso(ticket.reaction_due_at),
-            guaranteed=ticket.guaranteed,
-            backdated=backdated,
-            channel_note=ticket.channel_note,
-            on_call_alerted=[str(person) for person in on_call],
-        )
+        _opened_event(ticket, spec, actor).save()
     return ticket
+
+
+def open_tickets(specs: list[TicketSpec], *, actor: Actor = None) -> list[Ticket]:
+    """Many tickets at once, each as ``open_ticket`` makes it, in one transaction with a
+    few statements for all: how a poll takes a chunk of mail without paying per message."""
+    specs = [spec.check() for spec in specs]
+    with transaction.atomic():
+        wanted: dict[tuple[str, int], int] = {}
+        for spec in specs:
+            wanted[(spec.prefix, spec.year)] = wanted.get((spec.prefix, spec.year), 0) + 1
+        references = {
+            key: iter(next_references(key[0], key[1], count)) for key, count in wanted.items()
+        }
+        tickets = [
+            _build_ticket(spec, next(references[(spec.prefix, spec.year)])) for spec in specs
+        ]
+        Ticket.objects.bulk_create(tickets)
+        AuditEvent.objects.bulk_create(
+            [_opened_event(t, spec, actor) for t, spec in zip(tickets, specs, strict=True)]
+        )
+    return tickets
 
 
 def _iso(t: dt.datetime | None) -> str | None:
@@ -573,6 +671,40 @@ def customer_message(
         elif ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
             reopen(ticket, actor=actor)
     return message
+
+
+def inbound_messages(
+    items: list[tuple[Ticket, Contact | None, str, dict[str, str], bool]], *, actor: Actor = None
+) -> list[Message]:
+    """E-mail that changes nothing on its ticket, in one statement: the question of a
+    new ticket, a reply on an open ticket that is not waiting for the customer, or an
+    automatic reply. Each item: ticket, contact, text, mail fields, automatic."""
+    messages = [
+        Message(
+            ticket=ticket,
+            direction=Message.Direction.INBOUND,
+            channel=Channel.EMAIL,
+            author_contact=contact,
+            body_text=body.strip(),
+            sender=mail.get("sender", ""),
+            subject=mail.get("subject", "")[:300],
+            body_html=mail.get("body_html", ""),
+            message_id=mail.get("message_id") or None,
+            in_reply_to=mail.get("in_reply_to", ""),
+            references=mail.get("references", ""),
+        )
+        for ticket, contact, body, mail, _ in items
+    ]
+    Message.objects.bulk_create(messages)
+    events = []
+    for m, (*_, automatic) in zip(messages, items, strict=True):
+        event = audit.event(
+            "ticket.customer_wrote", m.ticket, actor=actor, message=m.pk, automatic=automatic
+        )
+        event.organisation_id = m.ticket.organisation_id  # no query per replied-to ticket
+        events.append(event)
+    AuditEvent.objects.bulk_create(events)
+    return messages
 
 
 def _move(

@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils import timezone
 
 from opiekun.contracts import banks
+from opiekun.core import batch
 from opiekun.tickets import sla
 from opiekun.tickets.models import Ticket
 from opiekun.workcal import WorkingCalendar
@@ -30,7 +32,14 @@ def apply_sla(ticket: Ticket) -> sla.SlaDecision | None:
         received_at=ticket.received_at,
         channel=ticket.channel,
         severity=ticket.severity,
-        guarantee_used_minutes=banks.guarantee_used_minutes(ticket.contract, ticket.received_at),
+        guarantee_used_minutes=batch.remember(
+            (
+                "guarantee_used",
+                ticket.contract.pk,
+                f"{timezone.localtime(ticket.received_at):%Y-%m}",
+            ),
+            lambda: banks.guarantee_used_minutes(ticket.contract, ticket.received_at),
+        ),
         paused_minutes=ticket.paused_minutes,
         warn_share=settings.SLA_WARNING_PERCENT / 100,
     )

@@ -11,6 +11,7 @@ from django.db import transaction
 from opiekun.catalog.calendars import working_calendar
 from opiekun.catalog.choices import Channel, Severity
 from opiekun.catalog.models import Plan
+from opiekun.core import batch
 from opiekun.customers.models import Contact
 from opiekun.staff.models import OnCallShift, StaffMember
 from opiekun.tickets.models import SlaNotification, Ticket
@@ -18,7 +19,10 @@ from opiekun.tickets.models import SlaNotification, Ticket
 
 def channel_note(plan: Plan, channel: str, received_at: dt.datetime) -> str:
     """Why the plan does not open this channel, or not at this hour; '' when it does."""
-    opened = plan.channels.select_related("calendar").filter(channel=channel).first()
+    opened = batch.remember(
+        ("plan_channel", plan.pk, channel),
+        lambda: plan.channels.select_related("calendar").filter(channel=channel).first(),
+    )
     label = Channel(channel).label
     if opened is None:
         return f"{plan.code} does not open the {label} channel"

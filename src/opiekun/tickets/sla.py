@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from opiekun.catalog.calendars import working_calendar
 from opiekun.catalog.choices import Acknowledgement, Channel, Severity
 from opiekun.catalog.models import Plan
+from opiekun.core import batch
 from opiekun.workcal import WorkingCalendar
 from opiekun.workcal.calendar import WEEKDAYS
 
@@ -55,6 +56,10 @@ class SlaDecision:
 
 
 def terms_for(plan: Plan) -> SlaTerms:
+    return batch.remember(("sla_terms", plan.pk, plan.updated_at), lambda: _terms_for(plan))
+
+
+def _terms_for(plan: Plan) -> SlaTerms:
     service = working_calendar(plan.calendar)
     targets = tuple(
         Target(

@@ -6,12 +6,11 @@ Message-ID. Deterministic for a seed. Used by the fault tests and bench/mail.py.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
-
-import datetime as dt
 
 SUBJECTS = (
     "Błąd przy zamknięciu miesiąca",

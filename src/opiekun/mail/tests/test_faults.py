@@ -82,7 +82,7 @@ def test_the_worker_killed_mid_message_and_between_commit_and_flag(
     corpus: list[bytes],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    route, mark_done, release = ingest.route, poll._mark_done, poll._release
+    route_many, mark_done, release = ingest.route_many, poll._mark_done, poll._release
 
     def die_at(n: int) -> Callable[[int], None]:
         def check(call: int) -> None:
@@ -91,15 +91,16 @@ def test_the_worker_killed_mid_message_and_between_commit_and_flag(
 
         return check
 
-    # 1. Killed while processing message 120: its bytes are kept, its ticket is not.
+    assert N // poll.CHUNK >= 4  # the kills below fall in the third chunks
+    # 1. Killed while processing the third chunk: its bytes are kept, its tickets are not.
     monkeypatch.setattr(poll, "_release", lambda *a: None)  # a dead worker releases nothing
-    monkeypatch.setattr(ingest, "route", count_calls(route, die_at(120)))
+    monkeypatch.setattr(ingest, "route_many", count_calls(route_many, die_at(3)))
     with pytest.raises(Killed):
         poll.poll(mailbox)
-    assert InboundMail.objects.filter(state=InboundMail.State.RECEIVED).count() == 1
+    assert InboundMail.objects.filter(state=InboundMail.State.RECEIVED).count() == poll.CHUNK
 
     # 2. Killed after the third chunk committed, before the server heard of it.
-    monkeypatch.setattr(ingest, "route", route)
+    monkeypatch.setattr(ingest, "route_many", route_many)
     monkeypatch.setattr(poll, "_mark_done", count_calls(mark_done, die_at(3)))
     with pytest.raises(Killed):
         poll.poll(mailbox, now=timezone.now() + poll.LEASE + dt.timedelta(seconds=1))
@@ -108,7 +109,7 @@ def test_the_worker_killed_mid_message_and_between_commit_and_flag(
     monkeypatch.setattr(poll, "_mark_done", mark_done)
     monkeypatch.setattr(poll, "_release", release)
     [last] = poll_until_done(mailbox)
-    assert last.duplicates == 50  # the chunk committed but never marked was read again
+    assert last.duplicates == poll.CHUNK  # the chunk committed, never marked, is read again
     assert_each_exactly_once(corpus, mailbox, dovecot_server)
 
 
@@ -119,18 +120,22 @@ def test_the_database_failing_mid_message(
     corpus: list[bytes],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    route = ingest.route
-    failures = {100, 260, 261, 400}
-    calls = 0
+    def failing_after_writing(target: Callable[..., Any], failures: set[int]) -> Callable[..., Any]:
+        calls = 0
 
-    def failing_after_writing(inbound: InboundMail, parsed: Any) -> None:
-        nonlocal calls
-        calls += 1
-        route(inbound, parsed)  # the ticket, its message and attachments are written...
-        if calls in failures:
-            raise OperationalError("server closed the connection unexpectedly")  # ...then this
+        def wrapper(*args: Any) -> Any:
+            nonlocal calls
+            calls += 1
+            result = target(*args)  # tickets, messages, attachments are written...
+            if calls in failures:
+                raise OperationalError("server closed the connection unexpectedly")  # ...then
+            return result
 
-    monkeypatch.setattr(ingest, "route", failing_after_writing)
+        return wrapper
+
+    # Both paths: a chunk's bulk routing, and a single message's (replies, recovery).
+    monkeypatch.setattr(ingest, "route_many", failing_after_writing(ingest.route_many, {2, 4}))
+    monkeypatch.setattr(ingest, "route", failing_after_writing(ingest.route, {10, 40}))
     results = poll_until_done(mailbox)
     assert [r.error.startswith("database: OperationalError") for r in results] == [
         True,
@@ -150,10 +155,10 @@ def test_the_imap_connection_dropped_mid_batch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     def drop(call: int) -> None:
-        if call in (130, 333):
-            dovecot_server.kick(mailbox.username)  # the server hangs up on us
+        if call in (2, 4):
+            dovecot_server.kick(mailbox.username)  # the server hangs up on us mid-chunk
 
-    monkeypatch.setattr(actions, "receive", count_calls(actions.receive, drop))
+    monkeypatch.setattr(actions, "receive_many", count_calls(actions.receive_many, drop))
     results = poll_until_done(mailbox)
     assert [bool(r.error) for r in results] == [True, True, False]
     assert results[0].error.startswith("IMAP:")

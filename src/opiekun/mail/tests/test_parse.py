@@ -161,3 +161,15 @@ def test_the_parser_imports_no_django() -> None:
         "sys.exit(1 if loaded else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0  # noqa: S603
+
+
+def test_the_message_id_is_read_from_the_headers_alone() -> None:
+    from opiekun.core.testing.mailcorpus import generate
+    from opiekun.mail.parse import message_id_of
+
+    folded = b"From: a@b\r\nMessage-Id:\r\n  <folded@x>\r\nSubject: y\r\n\r\nbody\r\n"
+    assert message_id_of(folded) == "<folded@x>"
+    in_body = b"From: a@b\r\nSubject: y\r\n\r\nMessage-ID: <not-a-header@x>\r\n"
+    assert message_id_of(in_body) == ""
+    for raw in generate(60, ["adam@a.example"]):
+        assert message_id_of(raw) == parse(raw).message_id
