@@ -44,6 +44,7 @@ pytest: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	DEBUG=true $(BIN)/python bench/workcal.py
+	$(BIN)/python bench/mail.py
 
 # Re-pin every dependency after changing pyproject.toml: make lock
 lock:

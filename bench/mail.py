@@ -196,8 +196,9 @@ def main() -> None:
         print(f"| {name} | {seconds:.2f} | {seconds / COUNT * 1000:.2f} | {COUNT / seconds:.0f} |")
     states = ", ".join(f"{k} {v}" for k, v in sorted(result.states.items()))
     print(f"\nopiekun tickets opened: {tickets}; messages: {states}")
+    ratio, speedup = raw / ours, peer_best / ours
     print(
-        f"mail: ratio_vs_raw_fetch={raw / ours:.2f} speedup_vs_django_helpdesk={peer_best / ours:.1f} "
+        f"mail: ratio_vs_raw_fetch={ratio:.2f} speedup_vs_django_helpdesk={speedup:.1f} "
         f"lost={lost} duplicated={duplicated}"
     )
 

@@ -13,6 +13,9 @@ def healthz(request: HttpRequest) -> JsonResponse:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         beat = WorkerHeartbeat.objects.filter(name="celery").first()
+        from opiekun.mail.poll import overdue
+
+        late = [m.name for m in overdue()]
     except Exception as exc:
         return JsonResponse({"status": "error", "database": str(exc)}, status=503)
     return JsonResponse(
@@ -20,5 +23,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "status": "ok",
             "database": "ok",
             "worker_seen_at": beat.seen_at.isoformat() if beat else None,
+            # R-SLA-8: mailboxes not read for 2 hours in the day (server down, no worker).
+            "mailboxes_overdue": late,
         }
     )

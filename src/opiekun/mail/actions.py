@@ -9,7 +9,7 @@ import datetime as dt
 import hashlib
 
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F
+from django.db.models import F, Field
 from django.utils import timezone
 
 from opiekun.catalog.choices import Channel
@@ -120,12 +120,12 @@ def _save_outcomes(rows: list[InboundMail]) -> None:
     if not rows:
         return
     fields = [InboundMail._meta.get_field(name) for name in PROCESSED_FIELDS]
+    concrete = [f for f in fields if isinstance(f, Field)]
     quote = connection.ops.quote_name
-    sets = ", ".join(f"{quote(f.column)} = %s" for f in fields)  # type: ignore[union-attr]
+    sets = ", ".join(f"{quote(f.column)} = %s" for f in concrete)
     table = quote(InboundMail._meta.db_table)
     params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]  # type: ignore[union-attr]
-        + [row.pk]
+        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in concrete] + [row.pk]
         for row in rows
     ]
     with connection.cursor() as cursor:

@@ -385,7 +385,9 @@ def route_many(items: list[tuple[InboundMail, InboundMessage]]) -> list[InboundM
             for row, parsed, contact in opening
         ]
     )
-    on_tickets = [(t, row, parsed, c) for t, (row, parsed, c) in zip(tickets, opening, strict=True)]
+    on_tickets: list[tuple[Ticket, InboundMail, InboundMessage, Contact | None]] = [
+        (t, row, parsed, c) for t, (row, parsed, c) in zip(tickets, opening, strict=True)
+    ]
     on_tickets += [(t, row, parsed, c) for row, parsed, t, c in chunk.replies]
     messages = ticket_actions.inbound_messages(
         [

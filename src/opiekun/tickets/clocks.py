@@ -27,6 +27,7 @@ def apply_sla(ticket: Ticket) -> sla.SlaDecision | None:
         ticket.next_check_at = next_check(ticket)
         return None
     terms = sla.terms_for(ticket.contract.plan)
+    contract = ticket.contract
     decision = sla.decide(
         terms,
         received_at=ticket.received_at,
@@ -35,10 +36,10 @@ def apply_sla(ticket: Ticket) -> sla.SlaDecision | None:
         guarantee_used_minutes=batch.remember(
             (
                 "guarantee_used",
-                ticket.contract.pk,
+                contract.pk,
                 f"{timezone.localtime(ticket.received_at):%Y-%m}",
             ),
-            lambda: banks.guarantee_used_minutes(ticket.contract, ticket.received_at),
+            lambda: banks.guarantee_used_minutes(contract, ticket.received_at),
         ),
         paused_minutes=ticket.paused_minutes,
         warn_share=settings.SLA_WARNING_PERCENT / 100,

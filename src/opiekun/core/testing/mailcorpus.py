@@ -74,7 +74,8 @@ def generate(
             message.set_content(text)
             cid = make_msgid(domain="a.example")
             message.add_alternative(f'<p>{text}</p><img src="cid:{cid[1:-1]}">', subtype="html")
-            html_part = message.get_payload()[1]
+            html_part = message.get_body(preferencelist=("html",))
+            assert isinstance(html_part, EmailMessage)
             html_part.add_related(PNG, maintype="image", subtype="png", cid=cid)
         elif kind == 7 and earlier:  # a reply in a thread
             parent = rng.choice(earlier)

@@ -449,3 +449,28 @@ def test_the_mail_command_lists_what_needs_a_manager(
     assert "2 read, 2 new" in out
     assert "triage\tnowy@c.example" in out
     assert "quarantined" in out and "ParseError" in out
+
+
+def test_r_sla_8_an_unread_mailbox_shows_on_the_health_check_and_the_command(
+    db: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from django.core.management.base import CommandError
+    from django.test import Client
+    from django.utils import timezone
+
+    noon = dt.datetime(2026, 11, 20, 12, 0, tzinfo=W)
+    mailbox = Mailbox.objects.create(
+        name="pomoc", address="pomoc@kjm.example", host="h", username="u", password="p"
+    )
+    Mailbox.objects.filter(pk=mailbox.pk).update(
+        created_at=noon - dt.timedelta(days=3),
+        last_polled_at=noon - dt.timedelta(hours=2, minutes=1),
+    )
+    monkeypatch.setattr(timezone, "now", lambda: noon)
+    assert Client().get("/healthz").json()["mailboxes_overdue"] == ["pomoc"]
+    with pytest.raises(CommandError, match="1 mailbox"):
+        call_command("mail", "check")
+    assert "not read for over 2 hours: pomoc" in capsys.readouterr().out
+    Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=noon - dt.timedelta(minutes=5))
+    assert Client().get("/healthz").json()["mailboxes_overdue"] == []
+    call_command("mail", "check")

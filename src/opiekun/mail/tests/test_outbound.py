@@ -55,12 +55,15 @@ def test_r_ch_2_an_e_mail_question_is_answered_by_e_mail_in_its_thread(
     [sent] = smtp_sink.messages
     assert sent["To"] == "adam@a.example"
     assert sent["From"] == "pomoc@kjm.example"  # the mailbox of the ticket's plan
-    assert sent["Message-ID"] == answer.message_id and answer.message_id.endswith("@localhost>")
+    assert answer.message_id is not None and answer.message_id.endswith("@localhost>")
+    assert sent["Message-ID"] == answer.message_id
     assert sent["In-Reply-To"] == "<q1@a.example>"
     assert sent["References"] == "<q1@a.example>"
     assert sent["Auto-Submitted"] is None  # a person wrote it
     assert email_ticket.reference in header_text(sent["Subject"])
-    body = sent.get_payload(decode=True).decode()
+    body = sent.get_payload(decode=True)
+    assert isinstance(body, bytes)
+    body = body.decode()
     assert "Podręcznik administratora, rozdz. 4.2" in body  # R-CH-3
     answer.refresh_from_db()
     assert answer.delivery == Message.Delivery.SENT and answer.sent_at is not None
