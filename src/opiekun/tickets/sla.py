@@ -106,15 +106,14 @@ def decide(
     reason = _no_guarantee_reason(terms, target, channel, guarantee_used_minutes)
     calendar = target.calendar if target and not reason else terms.service
     start = calendar.next_working_moment(received_at)
+    received = when(received_at, calendar.tz)
     if start == received_at.astimezone(calendar.tz):
-        notes.append(
-            f"Received {when(received_at)}, within working time: the clock starts at once."
-        )
+        notes.append(f"Received {received}, within working time: the clock starts at once.")
     else:
         # R-SLA-2: after hours, the clock starts at the next working moment.
         notes.append(
-            f"Received {when(received_at)}, outside working time: the clock starts at the "
-            f"next working moment, {when(start)}."
+            f"Received {received}, outside working time: the clock starts at the "
+            f"next working moment, {when(start, calendar.tz)}."
         )
     decision = SlaDecision(start, None, False, None, calendar, no_guarantee_reason=reason)
     if target is None or reason:
@@ -193,8 +192,10 @@ def _target_scope(target: Target) -> str:
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def when(t: dt.datetime) -> str:
-    local = t.astimezone(t.tzinfo)
+def when(t: dt.datetime, tz: dt.tzinfo | None = None) -> str:
+    """A moment as the desk reads it: in the calendar's zone (a moment read back from the
+    database is in UTC)."""
+    local = t.astimezone(tz or t.tzinfo)
     return f"{WEEKDAYS[local.weekday()]} {local:%Y-%m-%d %H:%M}"
 
 

@@ -60,9 +60,26 @@ def test_mail_from_a_contact_opens_a_ticket_and_is_acknowledged(
 
     ticket = Ticket.objects.get()
     assert ticket.organisation == contracted_personas.org_a
+    assert ticket.reference == "KJM/2026/00001"
     assert ticket.contact == contracted_personas.customer_a
     assert (ticket.channel, ticket.subject) == ("email", "Błąd przy zamknięciu miesiąca")
     assert ticket.contract == contracted_personas.contract_a
+    # Opened in bulk with a chunk, yet exactly as open_ticket opens one, audit included.
+    twin = ticket_actions.open_ticket(
+        ticket.organisation,
+        channel="email",
+        subject="twin",
+        contact=ticket.contact,
+        received_at=ticket.received_at,
+    )
+    same = ("reaction_due_at", "guaranteed", "sla_explanation", "queue_priority", "assignee_id")
+    assert [getattr(ticket, f) for f in same] == [getattr(twin, f) for f in same]
+    assert ticket.sla_explanation  # KJM care guarantees critical outages only: it says so
+    assert sorted(e.kind for e in events_for(ticket)) == [
+        "ticket.attachment_added",
+        "ticket.customer_wrote",
+        "ticket.opened",
+    ]
     question = ticket.messages.get(direction="in")
     assert question.message_id == "<AM0PR02MB1234ABCD@AM0PR02MB1234.eurprd02.prod.outlook.com>"
     assert "Nie można zapisać dokumentu" in question.body_text
@@ -85,6 +102,7 @@ def test_mail_from_a_contact_opens_a_ticket_and_is_acknowledged(
     assert dovecot_server.count(mailbox.username, "NOT KEYWORD $Opiekun") == 0
     assert poll.poll(mailbox).fetched == 0
     assert InboundMail.objects.get().state == InboundMail.State.INGESTED
+    assert Ticket.objects.filter(subject="twin").get().reference == "KJM/2026/00002"
 
 
 def test_a_reply_threads_by_in_reply_to_and_restarts_a_paused_clock(

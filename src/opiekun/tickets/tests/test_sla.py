@@ -236,3 +236,17 @@ def test_r_sla_9_editing_a_calendar_in_the_admin_recomputes_open_tickets(
     # 8 h of 8-14 from Mon 9:00: 5 h Mon, 3 h Tue.
     assert ticket.reaction_due_at == at(11, 17, 11, 0)
     assert events_for(ticket).filter(kind="ticket.deadlines_recomputed").exists()
+
+
+def test_the_explanation_reads_in_the_desk_s_zone_whatever_zone_the_moment_is_in(
+    presets: None,
+) -> None:
+    # A moment read back from the database is in UTC; the explanation still says 16:46.
+    from opiekun.tickets import sla as sla_module
+
+    plan = Plan.objects.get(code="KJM-CARE")
+    utc = dt.datetime(2026, 11, 21, 15, 46, tzinfo=dt.UTC)
+    decision = sla_module.decide(
+        sla_module.terms_for(plan), received_at=utc, channel="email", severity="normal"
+    )
+    assert "Received Sat 2026-11-21 16:46" in " ".join(decision.explanation)
