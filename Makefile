@@ -17,9 +17,14 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	@touch $@
 
-install: $(STAMP)
+# Translations are compiled by the build (pure-Python Babel: no gettext needed).
+MO := src/opiekun/locale/pl/LC_MESSAGES/django.mo
+$(MO): src/opiekun/locale/pl/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/pybabel compile --statistics -D django -d src/opiekun/locale -l pl
 
-run: $(STAMP)
+install: $(STAMP) $(MO)
+
+run: $(STAMP) $(MO)
 	$(OPIEKUN) migrate --noinput
 	$(OPIEKUN) preset load all
 	$(OPIEKUN) demo
@@ -37,7 +42,7 @@ typecheck: $(STAMP)
 migrations-check: $(STAMP)
 	$(OPIEKUN) makemigrations --check --dry-run
 
-pytest: $(STAMP)
+pytest: $(STAMP) $(MO)
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # Benchmarks against peers, side by side in one run; each prints its summary as its last line.

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "opiekun.contracts",
     "opiekun.tickets",
     "opiekun.mail",
+    "opiekun.console",
+    "opiekun.portal",
     "opiekun.api",
 ]
 
@@ -214,7 +216,9 @@ CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "schedule": float(SLA_SWEEP_SECONDS),
 }
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.flag("SESSION_COOKIE_SECURE", not DEBUG)

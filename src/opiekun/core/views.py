@@ -1,7 +1,10 @@
+from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.views.decorators.http import require_GET
 
+from opiekun.core.access import is_staff_member, organisation_id_of
 from opiekun.core.models import WorkerHeartbeat
 
 
@@ -27,3 +30,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "mailboxes_overdue": late,
         }
     )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Where "/" leads: staff to the console, contacts to the portal, others to sign in."""
+    if is_staff_member(request.user):
+        return redirect("console:queue")
+    if organisation_id_of(request.user) is not None:
+        return redirect("portal:home")
+    return redirect_to_login("/")

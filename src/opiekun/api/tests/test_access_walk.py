@@ -44,6 +44,12 @@ COLLECTIONS = {
     ("post", "/api/v1/tickets"),
 }
 TOP_LEVEL = {
+    "": "redirect by role",
+    "login/": "public",
+    "logout/": "public",
+    "i18n/": "public (language switch)",
+    "console/": "staff only, walked in console/tests",
+    "portal/": "contacts only, walked in portal/tests",
     "healthz": "public",
     "admin/": "admin",
     "api/v1/": "api",

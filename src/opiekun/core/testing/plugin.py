@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import os
 import socket
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -144,3 +145,44 @@ def smtp_sink(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
     settings.EMAIL_PORT = sink.port  # type: ignore[attr-defined]
     yield sink
     sink.stop()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[object]:
+    """Debian's chromium, headless, driven by Playwright; never a downloaded browser.
+    Playwright starts it with a fresh temporary user-data dir; each persona of a test
+    gets a context of its own (cookies, storage)."""
+    if not os.path.exists(CHROMIUM):
+        if IN_CI:
+            pytest.fail("CI=true but /usr/bin/chromium is missing (.ci/run installs chromium)")
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium")
+    # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls
+    # are still synchronous, one at a time.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshots() -> Path:
+    """Where browser tests leave screenshots of the main pages for a reviewer."""
+    folder = Path(settings.BASE_DIR) / "test-output" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

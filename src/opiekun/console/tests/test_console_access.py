@@ -1,0 +1,57 @@
+"""The console is for staff only: customers and outsiders get 404 for every page, the
+anonymous are sent to sign in (ARCHITECTURE rule 5)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from opiekun.core.testing.personas import Personas
+from opiekun.tickets import actions
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
+    ticket = actions.open_ticket(
+        contracted_personas.org_a,
+        channel="email",
+        subject="Tajne A",
+        contact=contracted_personas.customer_a,
+    )
+    return [
+        ("get", "/console/"),
+        ("get", f"/console/tickets/{ticket.pk}/"),
+        ("post", f"/console/tickets/{ticket.pk}/act"),
+        ("get", f"/console/tickets/{ticket.pk}/work-preview?kind=phone&minutes=17"),
+    ]
+
+
+@pytest.mark.parametrize("who", ["customer_a", "customer_b", "outsider"])
+def test_no_console_page_answers_anyone_but_staff(
+    contracted_personas: Personas, pages: list[tuple[str, str]], who: str
+) -> None:
+    client = Client()
+    client.force_login(contracted_personas.user(who))
+    for method, url in pages:
+        response = getattr(client, method)(url, {"action": "close"} if method == "post" else None)
+        assert response.status_code == 404, (who, url)
+    assert contracted_personas.org_a.tickets.get().status == "new"
+
+
+def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:
+    for method, url in pages:
+        response = getattr(Client(), method)(url)
+        assert response.status_code == 302 and response["Location"].startswith("/login/"), url
+
+
+def test_an_agent_sees_the_queue_and_the_ticket(
+    contracted_personas: Personas, pages: list[tuple[str, str]]
+) -> None:
+    client = Client()
+    client.force_login(contracted_personas.user("agent"))
+    assert "Tajne A" in client.get("/console/").content.decode()
+    assert "Tajne A" in client.get(pages[1][1]).content.decode()
+    preview = client.get(pages[3][1]).content.decode()
+    assert "min" in preview

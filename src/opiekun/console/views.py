@@ -1,0 +1,201 @@
+"""The agents' console: the queue, a ticket, logging work with a live billing preview.
+Every view is for active staff only; anyone else gets 404 (not a hint that it exists)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import F, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from opiekun.catalog.choices import WorkKind
+from opiekun.contracts import banks
+from opiekun.contracts.models import HourBank
+from opiekun.contracts.tariffs import out_of_hours, tariff_for
+from opiekun.core.access import is_staff_member
+from opiekun.tariff import BillingError, bill
+from opiekun.tickets import access, actions, queries
+from opiekun.tickets.attachments import AttachmentError
+from opiekun.tickets.models import Ticket
+
+View = Callable[..., HttpResponse]
+REFUSALS = (actions.IntakeError, BillingError, AttachmentError, banks.BankError)
+
+
+def staff_only(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_staff_member(request.user):
+            raise Http404("No such page")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+VIEWS = {
+    "all": _("All"),
+    "mine": _("Mine"),
+    "my-customers": _("My customers"),
+    "on-call": _("On call"),
+}
+
+
+@require_GET
+@staff_only
+def queue(request: HttpRequest) -> HttpResponse:
+    view = request.GET.get("view", "all")
+    if view not in VIEWS:
+        view = "all"
+    staff = request.user.staff_member  # type: ignore[union-attr]
+    tickets = queries.queue(staff, view).select_related("organisation")[:200]
+    return render(
+        request,
+        "console/queue.html",
+        {"tickets": tickets, "view": view, "views": {k: _(v) for k, v in VIEWS.items()}},
+    )
+
+
+def _banks(ticket: Ticket) -> list[HourBank]:
+    if ticket.contract is None:
+        return []
+    now = timezone.now()
+    valid = ticket.contract.banks.filter(closed_at__isnull=True, valid_from__lte=now).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+    )
+    # The order log_work draws in: the soonest-expiring first.
+    return list(banks.with_balances(valid).order_by(F("expires_at").asc(nulls_last=True)))
+
+
+@require_GET
+@staff_only
+def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    found = access.ticket_for(request.user, ticket_id)
+    return render(
+        request,
+        "console/ticket.html",
+        {
+            "ticket": found,
+            "thread": found.messages.select_related("author_staff__user", "author_contact"),
+            "work": found.work_logs.select_related("staff__user"),
+            "banks": _banks(found),
+            "kinds": WorkKind.choices,
+        },
+    )
+
+
+@require_POST
+@staff_only
+def act(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Answer, note, status change or work log: one form per action, each calling it."""
+    found = access.ticket_for(request.user, ticket_id)
+    staff = request.user.staff_member  # type: ignore[union-attr]
+    what = request.POST.get("action", "")
+    try:
+        if what == "answer":
+            actions.answer(
+                found,
+                staff=staff,
+                body=request.POST.get("body", ""),
+                documentation_ref=request.POST.get("documentation_ref", ""),
+                actor=request.user,
+            )
+            messages.success(request, _("The answer was saved."))
+        elif what == "note":
+            actions.add_note(
+                found, staff=staff, body=request.POST.get("body", ""), actor=request.user
+            )
+            messages.success(request, _("The note was saved."))
+        elif what == "work":
+            work = actions.log_work(
+                found,
+                staff=staff,
+                kind=request.POST.get("kind", ""),
+                raw_minutes=_minutes(request.POST.get("minutes", "")),
+                emergency=request.POST.get("emergency") == "on",
+                note=request.POST.get("note", ""),
+                actor=request.user,
+            )
+            messages.success(
+                request,
+                _("Logged: %(raw)s min, billable %(billable)s min.")
+                % {"raw": work.raw_minutes, "billable": work.billable_minutes},
+            )
+        elif what in ("start", "resolve", "close", "reopen", "wait"):
+            {
+                "start": actions.start_work,
+                "resolve": actions.resolve,
+                "close": actions.close,
+                "reopen": actions.reopen,
+                "wait": actions.wait_for_customer,
+            }[what](found, actor=request.user)
+            messages.success(request, _("The status was changed."))
+        else:
+            raise actions.IntakeError(f"action: unknown action {what!r}")
+    except REFUSALS as exc:
+        messages.error(request, str(exc))
+    return redirect("console:ticket", ticket_id=found.pk)
+
+
+def _minutes(text: str) -> int:
+    try:
+        minutes = int(text)
+    except ValueError:
+        raise BillingError("minutes: a whole number of minutes") from None
+    if minutes < 1:
+        raise BillingError("minutes: at least 1")
+    return minutes
+
+
+@require_GET
+@staff_only
+def work_preview(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """What logging this work would bill, before it is saved (htmx)."""
+    found = access.ticket_for(request.user, ticket_id)
+    lines: list[str] = []
+    error = ""
+    try:
+        if found.contract is None:
+            raise BillingError("ticket: no contract in force, so no billing rules apply")
+        plan = found.contract.plan
+        billing = bill(
+            tariff_for(plan),
+            request.GET.get("kind", ""),
+            _minutes(request.GET.get("minutes", "")),
+            out_of_hours=out_of_hours(plan, timezone.now()),
+            emergency=request.GET.get("emergency") == "on",
+        )
+        lines = list(billing.explanation)
+        if billing.draws_on_package and not plan.unlimited_support:
+            left = billing.billable_minutes
+            for bank in _banks(found):
+                if bank.kind == HourBank.Kind.GUARANTEE or left <= 0:
+                    continue
+                taken = min(left, max(int(bank.balance_minutes or 0), 0))  # type: ignore[attr-defined]
+                if taken:
+                    rest = int(bank.balance_minutes or 0) - taken  # type: ignore[attr-defined]
+                    lines.append(
+                        _("%(taken)s min from the %(bank)s, %(rest)s left.")
+                        % {"taken": taken, "bank": banks.bank_label(bank), "rest": _hm(rest)}
+                    )
+                    left -= taken
+            if left > 0:
+                lines.append(
+                    _("%(left)s min beyond the banks, at the hourly rate.") % {"left": left}
+                )
+    except BillingError as exc:
+        error = str(exc)
+    return render(request, "console/work_preview.html", {"lines": lines, "error": error})
+
+
+def _hm(minutes: int) -> str:
+    h, m = divmod(minutes, 60)
+    return f"{h} h {m} min" if h else f"{m} min"

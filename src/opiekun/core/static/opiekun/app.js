@@ -1,0 +1,34 @@
+// Live countdowns to deadlines and keyboard navigation of the queue. No framework.
+(function () {
+  "use strict";
+  function fmt(ms) {
+    var late = ms < 0, m = Math.floor(Math.abs(ms) / 60000), h = Math.floor(m / 60), d = Math.floor(h / 24);
+    var text = d ? d + " d " + (h % 24) + " h" : h ? h + " h " + (m % 60) + " min" : m + " min";
+    return (late ? "−" : "") + text;
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-due]").forEach(function (el) {
+      var due = Date.parse(el.dataset.due), start = Date.parse(el.dataset.start || el.dataset.due);
+      var left = due - now, span = Math.max(due - start, 1), used = (now - start) / span;
+      el.querySelector(".left").textContent = fmt(left);
+      el.classList.remove("ok", "warn", "late");
+      el.classList.add(left < 0 ? "late" : used >= 0.75 ? "warn" : "ok");
+    });
+  }
+  function keys(event) {
+    var rows = Array.prototype.slice.call(document.querySelectorAll("tr[data-href]"));
+    if (!rows.length || /INPUT|TEXTAREA|SELECT/.test(document.activeElement.tagName)) return;
+    var at = rows.findIndex(function (r) { return r.classList.contains("selected"); });
+    if (event.key === "j" || event.key === "ArrowDown") at = Math.min(at + 1, rows.length - 1);
+    else if (event.key === "k" || event.key === "ArrowUp") at = Math.max(at - 1, 0);
+    else if (event.key === "Enter" && at >= 0) { window.location = rows[at].dataset.href; return; }
+    else return;
+    event.preventDefault();
+    rows.forEach(function (r) { r.classList.remove("selected"); });
+    rows[at].classList.add("selected");
+    rows[at].querySelector("a").focus();
+  }
+  document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 30000); });
+  document.addEventListener("keydown", keys);
+})();

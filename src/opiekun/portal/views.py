@@ -1,0 +1,155 @@
+"""The customers' portal (R-CH-4): my organisation's tickets, the HOT-01 form (R-CH-5),
+answers, hour balances. Only a signed-in contact may use it; anyone else gets 404."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.db.models import F, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from opiekun.catalog.choices import Severity
+from opiekun.contracts import banks
+from opiekun.contracts.models import HourBank
+from opiekun.customers.access import contact_of
+from opiekun.customers.models import Contact
+from opiekun.tickets import access, actions, attachments
+from opiekun.tickets.models import Message, Ticket
+
+View = Callable[..., HttpResponse]
+
+
+def contacts_only(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        contact = contact_of(request.user)
+        if contact is None:
+            raise Http404("No such page")
+        return view(request, contact, *args, **kwargs)
+
+    return wrapped
+
+
+def _balances(contact: Contact) -> list[HourBank]:
+    now = timezone.now()
+    valid = (
+        HourBank.objects.filter(contract__organisation=contact.organisation_id)
+        .filter(closed_at__isnull=True, valid_from__lte=now)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .exclude(kind=HourBank.Kind.GUARANTEE)
+    )
+    return list(banks.with_balances(valid).order_by(F("expires_at").asc(nulls_last=True)))
+
+
+@require_GET
+@contacts_only
+def home(request: HttpRequest, contact: Contact) -> HttpResponse:
+    tickets = access.visible_tickets(request.user).order_by("-received_at")[:100]
+    return render(
+        request,
+        "portal/home.html",
+        {"contact": contact, "tickets": tickets, "banks": _balances(contact)},
+    )
+
+
+class Hot01Form(forms.Form):
+    """Form HOT-01 (R-CH-5): the question and how the answer should come back."""
+
+    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=300)
+    description = forms.CharField(label=gettext_lazy("Question"), widget=forms.Textarea)
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"), choices=Severity.choices, initial=Severity.NORMAL
+    )
+    form_date = forms.DateField(
+        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    form_sign = forms.CharField(label=gettext_lazy("Your reference sign"), required=False)
+    requester_name = forms.CharField(label=gettext_lazy("Full name"), required=False)
+    office_name = forms.CharField(label=gettext_lazy("Office name"), required=False)
+    return_channel = forms.ChoiceField(
+        label=gettext_lazy("Answer by"),
+        choices=[("portal", gettext_lazy("portal")), *Ticket.ReturnChannel.choices[:3]],
+        required=False,
+    )
+    return_address = forms.CharField(
+        label=gettext_lazy("Return phone, fax or e-mail"), required=False
+    )
+    attachment = forms.FileField(label=gettext_lazy("Attachment"), required=False)
+
+
+@require_http_methods(["GET", "POST"])
+@contacts_only
+def new_ticket(request: HttpRequest, contact: Contact) -> HttpResponse:
+    form = Hot01Form(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        hot01 = {
+            k: data[k]
+            for k in actions.HOT01_FIELDS
+            if data.get(k) not in (None, "") and not (k == "return_channel" and data[k] == "portal")
+        }
+        try:
+            # One transaction: no ticket without the file the customer attached.
+            with transaction.atomic():
+                ticket = actions.open_ticket(
+                    contact.organisation,
+                    channel="portal",
+                    subject=data["subject"],
+                    description=data["description"],
+                    severity=data["severity"],
+                    contact=contact,
+                    form=hot01,
+                    actor=request.user,
+                )
+                upload = data.get("attachment")
+                if upload is not None:
+                    attachments.store(ticket, upload.name, upload.read(), actor=request.user)
+        except (actions.IntakeError, attachments.AttachmentError) as exc:
+            field, _sep, text = str(exc).partition(": ")
+            form.add_error(field if field in form.fields else None, text or str(exc))
+        else:
+            messages.success(
+                request, _("Your question was registered as %(ref)s.") % {"ref": ticket.reference}
+            )
+            return redirect("portal:ticket", ticket_id=ticket.pk)
+    return render(request, "portal/new_ticket.html", {"form": form})
+
+
+@require_GET
+@contacts_only
+def ticket(request: HttpRequest, contact: Contact, ticket_id: int) -> HttpResponse:
+    found = access.ticket_for(request.user, ticket_id)
+    thread = found.messages.exclude(direction=Message.Direction.NOTE).select_related(
+        "author_staff__user", "author_contact"
+    )
+    return render(request, "portal/ticket.html", {"ticket": found, "thread": thread})
+
+
+@require_POST
+@contacts_only
+def reply(request: HttpRequest, contact: Contact, ticket_id: int) -> HttpResponse:
+    found = access.ticket_for(request.user, ticket_id)
+    try:
+        actions.customer_message(
+            found,
+            contact=contact,
+            body=request.POST.get("body", ""),
+            channel="portal",
+            actor=request.user,
+        )
+        messages.success(request, _("Your message was added."))
+    except actions.IntakeError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:ticket", ticket_id=found.pk)
