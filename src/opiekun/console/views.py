@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -65,14 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _banks(ticket: Ticket) -> list[HourBank]:
-    if ticket.contract is None:
-        return []
-    now = timezone.now()
-    valid = ticket.contract.banks.filter(closed_at__isnull=True, valid_from__lte=now).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
-    )
-    # The order log_work draws in: the soonest-expiring first.
-    return list(banks.with_balances(valid).order_by(F("expires_at").asc(nulls_last=True)))
+    return banks.open_banks(ticket.contract.banks.all()) if ticket.contract else []
 
 
 @require_GET

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from opiekun.catalog.choices import AllotmentPeriod
@@ -44,6 +44,16 @@ def balance(bank: HourBank) -> int:
 def with_balances(banks: QuerySet[HourBank]) -> QuerySet[HourBank]:
     """Each bank with its balance as ``balance_minutes``, in one query."""
     return banks.annotate(balance_minutes=Sum("entries__minutes"))
+
+
+def open_banks(banks: QuerySet[HourBank], at: dt.datetime | None = None) -> list[HourBank]:
+    """Of ``banks``, those in force at ``at`` (now) with their balances, in the order
+    ``draw`` takes from them: the soonest-expiring first."""
+    at = at or timezone.now()
+    valid = banks.filter(closed_at__isnull=True, valid_from__lte=at).filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=at)
+    )
+    return list(with_balances(valid).order_by(F("expires_at").asc(nulls_last=True)))
 
 
 def bank_label(bank: HourBank) -> str:

@@ -11,10 +11,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import F, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -43,14 +41,8 @@ def contacts_only(view: View) -> View:
 
 
 def _balances(contact: Contact) -> list[HourBank]:
-    now = timezone.now()
-    valid = (
-        HourBank.objects.filter(contract__organisation=contact.organisation_id)
-        .filter(closed_at__isnull=True, valid_from__lte=now)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .exclude(kind=HourBank.Kind.GUARANTEE)
-    )
-    return list(banks.with_balances(valid).order_by(F("expires_at").asc(nulls_last=True)))
+    mine = HourBank.objects.filter(contract__organisation=contact.organisation_id)
+    return banks.open_banks(mine.exclude(kind=HourBank.Kind.GUARANTEE))
 
 
 @require_GET
