@@ -3,12 +3,14 @@ Every view is for active staff only; anyone else gets 404 (not a hint that it ex
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,10 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opiekun.catalog.choices import WorkKind
+from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks
+from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import HourBank
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core.access import is_staff_member
+from opiekun.customers.access import organisation_for
+from opiekun.customers.models import ContactPhone, Organisation
+from opiekun.customers.validators import normalise_phone
 from opiekun.tariff import BillingError, bill
 from opiekun.tickets import access, actions, queries
 from opiekun.tickets.attachments import AttachmentError
@@ -191,3 +198,47 @@ def work_preview(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def _hm(minutes: int) -> str:
     h, m = divmod(minutes, 60)
     return f"{h} h {m} min" if h else f"{m} min"
+
+
+@require_GET
+@staff_only
+def customer(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    """The customer card: plan, contract dates and notice, banks, account manager, known
+    numbers, recent tickets."""
+    return render(
+        request, "console/customer.html", _card(organisation_for(request.user, organisation_id))
+    )
+
+
+def _card(organisation: Organisation) -> dict[str, object]:
+    contract = contract_queries.contract_in_force(organisation, timezone.localdate())
+    contacts = organisation.contacts.filter(is_active=True).prefetch_related("phones", "emails")
+    return {
+        "organisation": organisation,
+        "contract": contract,
+        "earliest_end": contract_actions.minimum_end(contract) if contract else None,
+        "banks": banks.open_banks(contract.banks.all()) if contract else [],
+        "contacts": contacts,
+        "tickets": organisation.tickets.order_by("-received_at")[:10],
+    }
+
+
+@require_GET
+@staff_only
+def caller(request: HttpRequest) -> HttpResponse:
+    """Caller ID (R-PPL-3): the card of whoever calls from a number, or that the number
+    is not registered (then the account manager need not take the call)."""
+    number = request.GET.get("number", "").strip()
+    phone = None
+    if number:
+        with contextlib.suppress(ValidationError):  # unparsable: simply not a known caller
+            number = normalise_phone(number)
+        phone = (
+            ContactPhone.objects.filter(number=number, contact__is_active=True)
+            .select_related("contact__organisation")
+            .first()
+        )
+    context: dict[str, object] = {"number": number, "phone": phone}
+    if phone is not None:
+        context.update(_card(phone.contact.organisation))
+    return render(request, "console/caller.html", context)

@@ -25,6 +25,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         ("get", f"/console/tickets/{ticket.pk}/"),
         ("post", f"/console/tickets/{ticket.pk}/act"),
         ("get", f"/console/tickets/{ticket.pk}/work-preview?kind=phone&minutes=17"),
+        ("get", f"/console/customers/{contracted_personas.org_a.pk}/"),
+        ("get", "/console/caller?number=%2B48601000001"),
     ]
 
 
@@ -55,3 +57,17 @@ def test_an_agent_sees_the_queue_and_the_ticket(
     assert "Tajne A" in client.get(pages[1][1]).content.decode()
     preview = client.get(pages[3][1]).content.decode()
     assert "min" in preview
+
+
+def test_r_ppl_3_the_caller_box_shows_the_card_or_says_the_number_is_unknown(
+    contracted_personas: Personas, pages: list[tuple[str, str]]
+) -> None:
+    client = Client()
+    client.force_login(contracted_personas.user("agent"))
+    known = client.get("/console/caller", {"number": "601 000 001"}).content.decode()
+    assert "Firma A" in known and "KJM-CARE" in known and "Tajne A" in known
+    assert "+48601000001" in known  # the registered numbers are on the card
+    unknown = client.get("/console/caller", {"number": "+48 500 500 500"}).content.decode()
+    assert "+48500500500" in unknown and "Firma" not in unknown
+    card = client.get(f"/console/customers/{contracted_personas.org_a.pk}/").content.decode()
+    assert "Olgierd Opiekun" in card and "Adam Klient" in card

@@ -61,6 +61,12 @@ def test_hot01_question_answered_and_billed_end_to_end(
     assert ticket.form_sign == "ZN/17/2026"
 
     agent = sign_in(chromium, base, "p-agent")
+    # R-PPL-3: the customer calls; the number typed into the caller box brings the card.
+    agent.get_by_label("Dzwoniący").fill("601 000 002")
+    agent.locator("#card").get_by_text("Firma B").first.wait_for()
+    assert "SHIP-START" in agent.locator("#card").inner_text()
+    agent.screenshot(path=screenshots / "console-caller.png", full_page=True)
+    agent.goto(f"{base}/console/")
     row = agent.locator("tr", has_text=ticket.reference)
     row.wait_for()
     # No guaranteed time for a portal question on SHIP START: said, with why.
