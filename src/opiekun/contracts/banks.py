@@ -56,6 +56,25 @@ def open_banks(banks: QuerySet[HourBank], at: dt.datetime | None = None) -> list
     return list(with_balances(valid).order_by(F("expires_at").asc(nulls_last=True)))
 
 
+def run_out_forecast(bank: HourBank, at: dt.datetime | None = None) -> dt.date | None:
+    """When ``bank`` runs out at the pace of the last 30 days; None when nothing was used
+    then, or when at that pace it lasts past its expiry (it expires first)."""
+    at = at or timezone.now()
+    used = -int(
+        bank.entries.filter(
+            kind=LedgerEntry.Kind.USE, at__gt=at - dt.timedelta(days=30), at__lte=at
+        ).aggregate(total=Sum("minutes"))["total"]
+        or 0
+    )
+    left = int(getattr(bank, "balance_minutes", None) or balance(bank))
+    if used <= 0 or left <= 0:
+        return None
+    runs_out = at + dt.timedelta(days=30 * left / used)
+    if bank.expires_at is not None and runs_out >= bank.expires_at:
+        return None
+    return timezone.localtime(runs_out).date()
+
+
 def bank_label(bank: HourBank) -> str:
     local = timezone.localtime(bank.valid_from)
     if bank.kind == HourBank.Kind.PACKAGE:

@@ -42,7 +42,10 @@ def contacts_only(view: View) -> View:
 
 def _balances(contact: Contact) -> list[HourBank]:
     mine = HourBank.objects.filter(contract__organisation=contact.organisation_id)
-    return banks.open_banks(mine.exclude(kind=HourBank.Kind.GUARANTEE))
+    found = banks.open_banks(mine.exclude(kind=HourBank.Kind.GUARANTEE))
+    for bank in found:
+        bank.runs_out_on = banks.run_out_forecast(bank)  # type: ignore[attr-defined]
+    return found
 
 
 @require_GET

@@ -260,3 +260,42 @@ def test_r_ppl_2_only_designated_contacts_use_the_package(
     assert (work.billable_minutes, work.overage_minutes) == (30, 30)
     assert "Not from a designated contact" in work.explanation[-1]
     assert left(contract).get("monthly allotment 2026-11", 180) == 180
+
+
+def test_the_portal_forecast_of_when_a_bank_runs_out(contracted_personas: Personas) -> None:
+    """R-HRS-4 allotment of SHIP START (180 min): 60 min used in the last 30 days leaves
+    120 min, which at that pace lasts 60 days, past the month's end: no run-out date;
+    with 150 min used, 30 min left lasts 6 days."""
+    contract = contracted_personas.contract_b
+    assert contract is not None
+    at = dt.datetime(2026, 11, 10, 12, 0, tzinfo=W)
+    [allotment] = [
+        b
+        for b in banks.ensure_month_banks(contract, at.date())
+        if b.kind == HourBank.Kind.ALLOTMENT
+    ]
+    ticket = actions.open_ticket(
+        contracted_personas.org_b,
+        channel="phone",
+        subject="x",
+        contact=contracted_personas.customer_b,
+        received_at=at - dt.timedelta(days=5),
+        backdated=True,
+    )
+    actions.log_work(
+        ticket,
+        staff=contracted_personas.agent,
+        kind="phone",
+        raw_minutes=55,
+        started_at=at - dt.timedelta(days=5),
+    )
+    assert banks.run_out_forecast(allotment, at) is None  # 120 min at 60 min a month
+    actions.log_work(
+        ticket,
+        staff=contracted_personas.agent,
+        kind="phone",
+        raw_minutes=85,
+        started_at=at - dt.timedelta(days=4),
+    )
+    assert banks.balance(allotment) == 30
+    assert banks.run_out_forecast(allotment, at) == dt.date(2026, 11, 16)
