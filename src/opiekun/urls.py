@@ -13,7 +13,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("language", core_views.switch_language, name="switch-language"),
     path("console/", include("opiekun.console.urls")),
     path("portal/", include("opiekun.portal.urls")),
     path("healthz", core_views.healthz, name="healthz"),

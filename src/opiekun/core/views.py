@@ -1,9 +1,11 @@
 from django.contrib.auth.views import redirect_to_login
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django.views.i18n import set_language
 
+from opiekun.core import language
 from opiekun.core.access import is_staff_member, organisation_id_of
 from opiekun.core.models import WorkerHeartbeat
 
@@ -39,3 +41,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if organisation_id_of(request.user) is not None:
         return redirect("portal:home")
     return redirect_to_login("/")
+
+
+@require_POST
+def switch_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switch: kept on the person's record, then the cookie."""
+    chosen = request.POST.get("language", "")
+    if chosen not in language.LANGUAGES:
+        return HttpResponseBadRequest(f"language: {chosen!r} is not offered")
+    language.remember(request.user, chosen)
+    return set_language(request)

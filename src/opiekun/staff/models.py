@@ -31,6 +31,13 @@ class StaffMember(Timestamped):
         default=False,
         help_text=_("Manages plans, contracts and settlement."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the browser's."),
+    )
     mobile_phone = models.CharField(
         _("mobile phone (E.164)"), max_length=16, blank=True, validators=[validate_e164]
     )

@@ -47,7 +47,7 @@ TOP_LEVEL = {
     "": "redirect by role",
     "login/": "public",
     "logout/": "public",
-    "i18n/": "public (language switch)",
+    "language": "public (a stranger's choice is only a cookie)",
     "console/": "staff only, walked in console/tests",
     "portal/": "contacts only, walked in portal/tests",
     "healthz": "public",
