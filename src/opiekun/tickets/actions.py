@@ -639,22 +639,9 @@ def customer_message(
         raise IntakeError("body: the message is empty")
     if contact is not None and contact.organisation_id != ticket.organisation_id:
         raise IntakeError("contact: belongs to another organisation")
+    message = _inbound(ticket, contact, body, channel, mail)
     with transaction.atomic():
-        message = Message.objects.create(
-            ticket=ticket,
-            direction=Message.Direction.INBOUND,
-            channel=channel,
-            author_contact=contact,
-            body_text=body.strip(),
-            sender=mail.pop("sender", ""),
-            subject=mail.pop("subject", "")[:300],
-            body_html=mail.pop("body_html", ""),
-            message_id=mail.pop("message_id", None) or None,
-            in_reply_to=mail.pop("in_reply_to", ""),
-            references=mail.pop("references", ""),
-        )
-        if mail:
-            raise IntakeError(f"mail: unknown field(s) {sorted(mail)}")
+        message.save()
         audit.record(
             "ticket.customer_wrote",
             ticket,
@@ -673,6 +660,31 @@ def customer_message(
     return message
 
 
+MAIL_FIELDS = ("sender", "subject", "body_html", "message_id", "in_reply_to", "references")
+
+
+def _inbound(
+    ticket: Ticket, contact: Contact | None, body: str, channel: str, mail: dict[str, str]
+) -> Message:
+    """An unsaved message from the customer; ``mail`` holds an e-mail's MAIL_FIELDS."""
+    unknown = set(mail) - set(MAIL_FIELDS)
+    if unknown:
+        raise IntakeError(f"mail: unknown field(s) {sorted(unknown)}")
+    return Message(
+        ticket=ticket,
+        direction=Message.Direction.INBOUND,
+        channel=channel,
+        author_contact=contact,
+        body_text=body.strip(),
+        sender=mail.get("sender", ""),
+        subject=mail.get("subject", "")[:300],
+        body_html=mail.get("body_html", ""),
+        message_id=mail.get("message_id") or None,
+        in_reply_to=mail.get("in_reply_to", ""),
+        references=mail.get("references", ""),
+    )
+
+
 def inbound_messages(
     items: list[tuple[Ticket, Contact | None, str, dict[str, str], bool]], *, actor: Actor = None
 ) -> list[Message]:
@@ -680,19 +692,7 @@ def inbound_messages(
     new ticket, a reply on an open ticket that is not waiting for the customer, or an
     automatic reply. Each item: ticket, contact, text, mail fields, automatic."""
     messages = [
-        Message(
-            ticket=ticket,
-            direction=Message.Direction.INBOUND,
-            channel=Channel.EMAIL,
-            author_contact=contact,
-            body_text=body.strip(),
-            sender=mail.get("sender", ""),
-            subject=mail.get("subject", "")[:300],
-            body_html=mail.get("body_html", ""),
-            message_id=mail.get("message_id") or None,
-            in_reply_to=mail.get("in_reply_to", ""),
-            references=mail.get("references", ""),
-        )
+        _inbound(ticket, contact, body, Channel.EMAIL, mail)
         for ticket, contact, body, mail, _ in items
     ]
     Message.objects.bulk_create(messages)
