@@ -28,7 +28,7 @@ from opiekun.customers.access import organisation_for
 from opiekun.customers.models import ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
 from opiekun.tariff import BillingError, bill
-from opiekun.tickets import access, actions, queries
+from opiekun.tickets import access, actions, intake, queries, sla
 from opiekun.tickets.attachments import AttachmentError
 from opiekun.tickets.models import Ticket
 
@@ -173,17 +173,24 @@ def work_preview(request: HttpRequest, ticket_id: int) -> HttpResponse:
             emergency=request.GET.get("emergency") == "on",
         )
         lines = list(billing.explanation)
+        # As log_work would: the designated contacts' work only (R-PPL-2), from the banks
+        # in the order draw takes them (nothing is written here).
         if billing.draws_on_package and not plan.unlimited_support:
             left = billing.billable_minutes
-            for bank in _banks(found):
-                if bank.kind == HourBank.Kind.GUARANTEE or left <= 0:
-                    continue
-                taken = min(left, max(int(bank.balance_minutes or 0), 0))  # type: ignore[attr-defined]
-                if taken:
-                    rest = int(bank.balance_minutes or 0) - taken  # type: ignore[attr-defined]
+            designated = intake.may_draw_on_package(plan, found.contact)
+            if not designated:
+                lines.append(_("Not from a designated contact: the banks are not used."))
+            for bank in banks.drawable(found.contract, timezone.now()) if designated else []:
+                available = banks.balance(bank)
+                taken = min(left, available)
+                if taken > 0:
                     lines.append(
                         _("%(taken)s min from the %(bank)s, %(rest)s left.")
-                        % {"taken": taken, "bank": banks.bank_label(bank), "rest": _hm(rest)}
+                        % {
+                            "taken": taken,
+                            "bank": banks.bank_label(bank),
+                            "rest": sla.hours(available - taken),
+                        }
                     )
                     left -= taken
             if left > 0:
@@ -193,11 +200,6 @@ def work_preview(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except BillingError as exc:
         error = str(exc)
     return render(request, "console/work_preview.html", {"lines": lines, "error": error})
-
-
-def _hm(minutes: int) -> str:
-    h, m = divmod(minutes, 60)
-    return f"{h} h {m} min" if h else f"{m} min"
 
 
 @require_GET

@@ -208,6 +208,20 @@ def has_valid_package(contract: Contract, at: dt.datetime) -> bool:
     return balances.filter(left__gt=0).exists()
 
 
+def drawable(contract: Contract, at: dt.datetime) -> list[HourBank]:
+    """The banks ``draw`` takes from at ``at``, in its order: the soonest-expiring
+    package first, then the month's allotment."""
+    candidates = list(valid_packages(contract, at).order_by("expires_at", "valid_from", "pk"))
+    allotment = HourBank.objects.filter(
+        contract=contract,
+        kind=HourBank.Kind.ALLOTMENT,
+        valid_from__lte=at,
+        expires_at__gt=at,
+        closed_at__isnull=True,
+    ).first()
+    return [*candidates, allotment] if allotment else candidates
+
+
 def draw(
     contract: Contract,
     minutes: int,
@@ -220,16 +234,7 @@ def draw(
     Must run inside a transaction; the banks are locked in id order, so parallel draws
     queue up instead of overdrawing."""
     ensure_month_banks(contract, timezone.localtime(at).date(), actor=actor)
-    candidates = list(valid_packages(contract, at).order_by("expires_at", "valid_from", "pk"))
-    allotment = HourBank.objects.filter(
-        contract=contract,
-        kind=HourBank.Kind.ALLOTMENT,
-        valid_from__lte=at,
-        expires_at__gt=at,
-        closed_at__isnull=True,
-    ).first()
-    if allotment:
-        candidates.append(allotment)
+    candidates = drawable(contract, at)
     locked = {
         b.pk: b
         for b in HourBank.objects.select_for_update()

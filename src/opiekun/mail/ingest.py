@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import phonenumbers
 from django.conf import settings
+from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -261,19 +262,18 @@ def _report(inbound: InboundMail, parsed: InboundMessage) -> None:
 
 
 def _too_large(inbound: InboundMail, parsed: InboundMessage) -> None:
-    from opiekun.mail import tasks
+    from opiekun.mail import tasks  # tasks -> poll -> actions -> here: import when needed
 
     limit = settings.MAIL_MAX_MESSAGE_BYTES
     inbound.state = InboundMail.State.TOO_LARGE
     inbound.reason = f"{inbound.size} bytes is over the limit of {limit} bytes"
-    to = parsed.reply_to or parsed.sender
-    if parsed.automatic or not outbound.automatic_mail_allowed(to):
+    # The bounce goes to the sender (send_bounce writes to inbound.sender), counted too.
+    if parsed.automatic or not outbound.automatic_mail_allowed(parsed.sender):
         inbound.reason += "; not bounced (automatic mail or the daily limit)"
         return
-    inbound.reason += f"; bounced to {to}"
+    outbound.count_automatic(parsed.sender)
+    inbound.reason += f"; bounced to {parsed.sender}"
     pk = inbound.pk
-    from django.db import transaction
-
     transaction.on_commit(lambda: tasks.send_bounce.delay(pk))
 
 

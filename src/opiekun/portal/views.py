@@ -75,8 +75,8 @@ class Hot01Form(forms.Form):
     office_name = forms.CharField(label=gettext_lazy("Office name"), required=False)
     return_channel = forms.ChoiceField(
         label=gettext_lazy("Answer by"),
-        choices=[("portal", gettext_lazy("portal")), *Ticket.ReturnChannel.choices[:3]],
-        required=False,
+        choices=Ticket.ReturnChannel.choices,
+        initial=Ticket.ReturnChannel.PORTAL,
     )
     return_address = forms.CharField(
         label=gettext_lazy("Return phone, fax or e-mail"), required=False
@@ -90,11 +90,7 @@ def new_ticket(request: HttpRequest, contact: Contact) -> HttpResponse:
     form = Hot01Form(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        hot01 = {
-            k: data[k]
-            for k in actions.HOT01_FIELDS
-            if data.get(k) not in (None, "") and not (k == "return_channel" and data[k] == "portal")
-        }
+        hot01 = {k: data[k] for k in actions.HOT01_FIELDS if data.get(k) not in (None, "")}
         try:
             # One transaction: no ticket without the file the customer attached.
             with transaction.atomic():

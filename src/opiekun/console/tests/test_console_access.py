@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from opiekun.core.testing.personas import Personas
 from opiekun.tickets import actions
@@ -71,3 +72,23 @@ def test_r_ppl_3_the_caller_box_shows_the_card_or_says_the_number_is_unknown(
     assert "+48500500500" in unknown and "Firma" not in unknown
     card = client.get(f"/console/customers/{contracted_personas.org_a.pk}/").content.decode()
     assert "Olgierd Opiekun" in card and "Adam Klient" in card
+
+
+def test_r_ppl_2_the_billing_preview_draws_as_log_work_would(
+    contracted_personas: Personas,
+) -> None:
+    p = contracted_personas  # B is on SHIP START: 180 min a month, single point of contact
+    client = Client()
+    client.force_login(p.user("agent"))
+    own = actions.open_ticket(p.org_b, channel="phone", subject="x", contact=p.customer_b)
+    someone = actions.open_ticket(p.org_b, channel="phone", subject="y")
+    from opiekun.contracts import banks
+
+    banks.ensure_month_banks(p.contract_b, timezone.localdate())  # type: ignore[arg-type]
+    url = "/console/tickets/{}/work-preview?kind=phone&minutes=17"
+    designated = client.get(url.format(own.pk)).content.decode()
+    assert "30 min z puli" in designated and "zostanie 2 h 30 min" in designated
+    other = client.get(url.format(someone.pk)).content.decode()
+    assert "Nie od osoby wskazanej" in other and "30 min ponad pule" in other
+    assert "z puli" not in other
+    assert not own.work_logs.exists()  # a preview writes nothing
