@@ -88,7 +88,7 @@ class BankOut(Schema):
             id=b.pk,
             contract=b.contract.number,
             kind=b.kind,
-            label=bank_label(b),
+            label=bank_label(b, for_screen=True),
             valid_from=b.valid_from,
             expires_at=b.expires_at,
             closed=b.closed_at is not None,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opiekun.console import views
+from opiekun.console import appointments, dashboards, knowledge, views
 
 app_name = "console"
 urlpatterns = [
@@ -10,4 +10,18 @@ urlpatterns = [
     path("caller", views.caller, name="caller"),
     path("tickets/<int:ticket_id>/act", views.act, name="act"),
     path("tickets/<int:ticket_id>/work-preview", views.work_preview, name="work-preview"),
+    path(
+        "tickets/<int:ticket_id>/to-article", knowledge.ticket_to_article, name="ticket-to-article"
+    ),
+    path("kb/", knowledge.articles, name="articles"),
+    path("kb/new", knowledge.new_article, name="new-article"),
+    path("kb/<int:article_id>/", knowledge.article, name="article"),
+    path("kb/<int:article_id>/status", knowledge.article_status, name="article-status"),
+    path("forum/", knowledge.threads, name="threads"),
+    path("forum/<int:thread_id>/", knowledge.thread, name="thread"),
+    path("forum/<int:thread_id>/act", knowledge.thread_act, name="thread-act"),
+    path("tickets/<int:ticket_id>/book-session", appointments.book, name="book-session"),
+    path("sessions/", appointments.index, name="appointments"),
+    path("sessions/<int:appointment_id>/cancel", appointments.cancel, name="cancel-session"),
+    path("dashboards/", dashboards.dashboard, name="dashboard"),
 ]

@@ -4,26 +4,22 @@ Every view is for active staff only; anyone else gets 404 (not a hint that it ex
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opiekun.catalog.choices import WorkKind
+from opiekun.console.guards import staff_only
 from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import HourBank
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
-from opiekun.core.access import is_staff_member
 from opiekun.customers.access import organisation_for
 from opiekun.customers.models import ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
@@ -32,19 +28,7 @@ from opiekun.tickets import access, actions, intake, queries, sla
 from opiekun.tickets.attachments import AttachmentError
 from opiekun.tickets.models import Ticket
 
-View = Callable[..., HttpResponse]
 REFUSALS = (actions.IntakeError, BillingError, AttachmentError, banks.BankError)
-
-
-def staff_only(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not is_staff_member(request.user):
-            raise Http404("No such page")
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 VIEWS = {
@@ -87,6 +71,7 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "work": found.work_logs.select_related("staff__user"),
             "banks": _banks(found),
             "kinds": WorkKind.choices,
+            "appointments": found.appointments.select_related("staff__user"),
         },
     )
 
@@ -188,7 +173,7 @@ def work_preview(request: HttpRequest, ticket_id: int) -> HttpResponse:
                         _("%(taken)s min from the %(bank)s, %(rest)s left.")
                         % {
                             "taken": taken,
-                            "bank": banks.bank_label(bank),
+                            "bank": banks.bank_label(bank, for_screen=True),
                             "rest": sla.hours(available - taken),
                         }
                     )

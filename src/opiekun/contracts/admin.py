@@ -8,6 +8,7 @@ from opiekun.contracts.models import (
     LedgerEntry,
     QuoteRequest,
     Statement,
+    StatementApproval,
     StatementLine,
 )
 from opiekun.core.admin import ReadOnlyAdmin
@@ -112,6 +113,12 @@ class StatementLineAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["statement__number", "description", "ticket_reference"]
     list_select_related = ["statement"]
+
+
+@admin.register(StatementApproval)
+class StatementApprovalAdmin(ReadOnlyAdmin):
+    list_display = ["statement", "period_start", "approved_by", "approved_at"]
+    list_select_related = ["statement", "approved_by"]
 
 
 @admin.register(QuoteRequest)

@@ -12,11 +12,13 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opiekun.catalog.choices import AllotmentPeriod
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.core import audit
 from opiekun.core.audit import Actor
+from opiekun.core.language import stored_label
 from opiekun.tariff.periods import add_months, month_start, next_month_start
 
 if TYPE_CHECKING:
@@ -75,11 +77,16 @@ def run_out_forecast(bank: HourBank, at: dt.datetime | None = None) -> dt.date |
     return timezone.localtime(runs_out).date()
 
 
-def bank_label(bank: HourBank) -> str:
+def bank_label(bank: HourBank, *, for_screen: bool = False) -> str:
+    """How a bank is named: in stored text (statement lines, ledger reasons) always the
+    same English words; ``for_screen`` in the reader's language."""
     local = timezone.localtime(bank.valid_from)
     if bank.kind == HourBank.Kind.PACKAGE:
+        if for_screen:
+            return _("package of %(day)s") % {"day": f"{local:%Y-%m-%d}"}
         return f"package of {local:%Y-%m-%d}"
-    return f"{bank.get_kind_display()} {local:%Y-%m}"
+    kind = HourBank.Kind(bank.kind)
+    return f"{kind.label if for_screen else stored_label(kind)} {local:%Y-%m}"
 
 
 def _grant(bank: HourBank, minutes: int, reason: str, actor: Actor) -> None:
@@ -175,7 +182,12 @@ def ensure_month_banks(
                 defaults={"expires_at": expires_at},
             )
             if created:
-                _grant(bank, minutes, f"{bank.get_kind_display()} for {start:%Y-%m}", actor)
+                _grant(
+                    bank,
+                    minutes,
+                    f"{stored_label(HourBank.Kind(bank.kind))} for {start:%Y-%m}",
+                    actor,
+                )
         banks.append(bank)
     return banks
 

@@ -352,6 +352,35 @@ class StatementLine(AppendOnly):
         return self.description
 
 
+class StatementApproval(AppendOnly):
+    """The customer's approval of a statement (R-REG-2). It locks the month: work can no
+    longer be logged into it, and any later correction is a new statement to approve."""
+
+    statement = models.OneToOneField(
+        Statement, verbose_name=_("statement"), on_delete=models.PROTECT, related_name="approval"
+    )
+    contract = models.ForeignKey(
+        Contract, verbose_name=_("contract"), on_delete=models.PROTECT, related_name="+"
+    )
+    period_start = models.DateField(_("month"))
+    approved_at = models.DateTimeField(_("approved at"), default=timezone.now)
+    approved_by = models.ForeignKey(
+        "customers.Contact",
+        verbose_name=_("approved by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("statement approval")
+        verbose_name_plural = _("statement approvals")
+        ordering = ["-approved_at"]
+        indexes = [models.Index(fields=["contract", "period_start"])]
+
+    def __str__(self) -> str:
+        return f"{self.statement.number} approved {self.approved_at:%Y-%m-%d}"
+
+
 class QuoteRequest(Timestamped):
     """Work outside a plan's scope that the customer may order at the price list: a
     separate quote and contract (R-SCP-1: KJM custom programming)."""

@@ -16,9 +16,17 @@ from django.utils import timezone
 
 from opiekun.contracts import queries
 from opiekun.contracts.banks import bank_label, local_midnight
-from opiekun.contracts.models import Contract, HourBank, LedgerEntry, Statement, StatementLine
+from opiekun.contracts.models import (
+    Contract,
+    HourBank,
+    LedgerEntry,
+    Statement,
+    StatementApproval,
+    StatementLine,
+)
 from opiekun.core import audit, exports
 from opiekun.core.audit import Actor
+from opiekun.customers.models import Contact
 from opiekun.tariff import for_minutes, prorate_update, quantise, vat
 from opiekun.tariff.periods import month_start, months_in_year_without, next_month_start
 
@@ -283,6 +291,52 @@ def issue(
             corrects=corrects.number if corrects else None,
         )
     return statement
+
+
+def latest(contract: Contract, month: dt.date) -> Statement | None:
+    """The document that stands for the month: the last correction, else the original."""
+    return (
+        Statement.objects.filter(contract=contract, period_start=month_start(month))
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
+
+
+def is_locked(contract: Contract, month: dt.date) -> bool:
+    """Whether the customer approved a statement of the month (R-REG-2)."""
+    return StatementApproval.objects.filter(
+        contract=contract, period_start=month_start(month)
+    ).exists()
+
+
+def approve(statement: Statement, *, contact: Contact, actor: Actor = None) -> StatementApproval:
+    """The customer approves the statement; the month is locked from then on."""
+    with transaction.atomic():
+        Contract.objects.select_for_update().filter(pk=statement.contract_id).first()
+        if statement.contract.organisation_id != contact.organisation_id:
+            raise StatementError("statement: not a statement of your organisation")
+        if StatementApproval.objects.filter(statement=statement).exists():
+            raise StatementError(f"statement: {statement.number} is already approved")
+        newest = latest(statement.contract, statement.period_start)
+        if newest is not None and newest.pk != statement.pk:
+            raise StatementError(
+                f"statement: {statement.number} was corrected by {newest.number}; approve that"
+            )
+        approval = StatementApproval.objects.create(
+            statement=statement,
+            contract=statement.contract,
+            period_start=statement.period_start,
+            approved_by=contact,
+        )
+        audit.record(
+            "statement.approved",
+            statement,
+            actor=actor,
+            organisation=statement.contract.organisation,
+            contact=contact.pk,
+            month=f"{statement.period_start:%Y-%m}",
+        )
+    return approval
 
 
 HEADER = [

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from opiekun.catalog.models import Plan
 from opiekun.contracts import actions as contract_actions
@@ -214,6 +215,102 @@ WORK = [
 ]
 
 
+# October's work for Mewa (SHIP START), so November's portal has a statement to approve.
+OCTOBER_WORK = (
+    "Konfiguracja kuriera InPost",
+    dt.datetime(2026, 10, 14, 10, 0, tzinfo=WARSAW),
+    [("phone", 25), ("remote", 70)],
+)
+
+ARTICLES = [
+    # vendor code, title, question, answer, documentation reference
+    (
+        "kjm",
+        "Rozdzielenie lat obrachunkowych w F-K",
+        "Jak rozdzielić bazę F-K na dwa lata obrachunkowe?",
+        "Zamknij rok w menu Rok → Zamknięcie roku; program utworzy nowy rok z bilansem "
+        "otwarcia. Poprzedni rok pozostaje do odczytu.",
+        "Podręcznik F-K, rozdz. 7.3",
+    ),
+    (
+        "ship",
+        "Etykiety kuriera drukują się obrócone",
+        "Etykieta drukuje się obrócona o 90 stopni.",
+        "W ustawieniach drukarki wybierz orientację pionową i format 100 x 150 mm; "
+        "w programie: Ustawienia → Wydruk → Etykiety → Obrót 0°.",
+        "Podręcznik użytkownika, rozdz. 4.2",
+    ),
+    (
+        "eks",
+        "Gdzie znaleźć rejestr decyzji?",
+        "",
+        "Rejestr decyzji jest w menu Rejestry → Decyzje; filtr dat zawęża wydruk do okresu.",
+        "Instrukcja administratora, s. 41",
+    ),
+]
+
+FORUM = (
+    "ship",
+    "mewa",
+    "Jak drukować etykiety A6 na arkuszu A4?",
+    "Mam tylko drukarkę laserową A4. Czy da się drukować 4 etykiety na arkuszu?",
+    "Tak: Ustawienia → Wydruk → Etykiety → Układ 2 x 2 na A4.",
+)
+
+
+def _knowledge(staff: StaffMember, contacts: dict[str, Contact], tally: Tally) -> None:
+    from opiekun.catalog.models import Vendor
+    from opiekun.knowledge import actions as kb
+    from opiekun.knowledge.models import Article, ForumThread
+
+    for code, title, question, answer, reference in ARTICLES:
+        if not Article.objects.filter(title=title).exists():
+            article = kb.write_article(
+                vendor=Vendor.objects.get(code=code),
+                title=title,
+                question=question,
+                answer=answer,
+                documentation_ref=reference,
+            )
+            kb.publish(article)
+            tally["created"] += 1
+    code, login, title, body, reply = FORUM
+    if login in contacts and not ForumThread.objects.filter(title=title).exists():
+        thread = kb.ask(contacts[login], Vendor.objects.get(code=code), title=title, body=body)
+        kb.accept(thread, kb.reply(thread, body=reply, staff=staff))
+        tally["created"] += 1
+
+
+def _october_statement(
+    org: Organisation, contact: Contact | None, staff: StaffMember, tally: Tally
+) -> None:
+    from opiekun.contracts import statements
+    from opiekun.contracts.models import Statement
+
+    contract = Contract.objects.get(number="SHIP/2026/0042")
+    subject, received, pieces = OCTOBER_WORK
+    if not Ticket.objects.filter(organisation=org, subject=subject).exists():
+        banks.ensure_month_banks(contract, received.date())
+        ticket = ticket_actions.open_ticket(
+            org, channel="phone", subject=subject, contact=contact, received_at=received
+        )
+        for n, (kind, minutes) in enumerate(pieces):
+            ticket_actions.log_work(
+                ticket,
+                staff=staff,
+                kind=kind,
+                raw_minutes=minutes,
+                started_at=received + dt.timedelta(days=n, minutes=15),
+            )
+        ticket_actions.resolve(ticket)
+        tally["created"] += 1
+    october = dt.date(2026, 10, 1)
+    over = timezone.localdate() >= dt.date(2026, 11, 1)
+    if over and not Statement.objects.filter(contract=contract, period_start=october).exists():
+        statements.issue(contract, october)
+        tally["created"] += 1
+
+
 def staff_logins() -> list[Login]:
     return [Login(u, pw, f"{name} ({', '.join(roles)})") for u, name, roles, _, pw in STAFF]
 
@@ -316,4 +413,6 @@ def load_demo() -> Tally:
                     ticket, staff=staff["agent"], kind=kind, raw_minutes=minutes, started_at=started
                 )
                 tally["created"] += 1
+        _knowledge(staff["agent"], contacts, tally)
+        _october_statement(orgs["mewa"], contacts.get("mewa"), staff["agent"], tally)
     return tally

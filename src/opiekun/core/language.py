@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
+from django.db.models import Choices
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
@@ -54,3 +55,15 @@ class UserLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+# Explanations stored on records (why a channel is closed, why no guarantee, a grant's
+# reason) are written once, in English, whoever's request wrote them, so one record never
+# mixes two languages; the screens translate everything around them.
+STORED_TEXT_LANGUAGE = "en"
+
+
+def stored_label(choice: Choices) -> str:
+    """A choice's label for text stored on a record."""
+    with translation.override(STORED_TEXT_LANGUAGE):
+        return str(choice.label)

@@ -3,15 +3,10 @@ answers, hour balances. Only a signed-in contact may use it; anyone else gets 40
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
-
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,24 +15,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiekun.catalog.choices import Severity
 from opiekun.contracts import banks
 from opiekun.contracts.models import HourBank
-from opiekun.customers.access import contact_of
 from opiekun.customers.models import Contact
+from opiekun.portal.guards import contacts_only
 from opiekun.tickets import access, actions, attachments
 from opiekun.tickets.models import Message, Ticket
-
-View = Callable[..., HttpResponse]
-
-
-def contacts_only(view: View) -> View:
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        contact = contact_of(request.user)
-        if contact is None:
-            raise Http404("No such page")
-        return view(request, contact, *args, **kwargs)
-
-    return wrapped
 
 
 def _balances(contact: Contact) -> list[HourBank]:

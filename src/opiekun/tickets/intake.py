@@ -12,6 +12,7 @@ from opiekun.catalog.calendars import working_calendar
 from opiekun.catalog.choices import Channel, Severity
 from opiekun.catalog.models import Plan
 from opiekun.core import batch
+from opiekun.core.language import stored_label
 from opiekun.customers.models import Contact
 from opiekun.staff.models import OnCallShift, StaffMember
 from opiekun.tickets.models import SlaNotification, Ticket
@@ -23,7 +24,7 @@ def channel_note(plan: Plan, channel: str, received_at: dt.datetime) -> str:
         ("plan_channel", plan.pk, channel),
         lambda: plan.channels.select_related("calendar").filter(channel=channel).first(),
     )
-    label = Channel(channel).label
+    label = stored_label(Channel(channel))
     if opened is None:
         return f"{plan.code} does not open the {label} channel"
     notes = []

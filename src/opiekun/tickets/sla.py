@@ -13,6 +13,7 @@ from opiekun.catalog.calendars import working_calendar
 from opiekun.catalog.choices import Acknowledgement, Channel, Severity
 from opiekun.catalog.models import Plan
 from opiekun.core import batch
+from opiekun.core.language import stored_label
 from opiekun.workcal import WorkingCalendar
 from opiekun.workcal.calendar import WEEKDAYS
 
@@ -162,17 +163,17 @@ def _no_guarantee_reason(
         severities = {t.severity for t in terms.targets}
         if "" not in severities:
             # KJM care: the 2-hour guarantee is for critical outages only (R-SLA-4).
-            names = sorted(str(Severity(s).label) for s in severities)
+            names = sorted(stored_label(Severity(s)) for s in severities)
             return f"the plan guarantees a reaction only for: {', '.join(names)}"
     if target is None or (channel_terms is not None and not channel_terms.guaranteed):
         # R-SLA-5: SHIP guarantees the reaction only for tickets sent by e-mail.
         names = sorted(
-            {str(Channel(t.channel).label) for t in terms.targets if t.channel}
-            or {str(Channel(c).label) for c, t in terms.channels.items() if t.guaranteed}
+            {stored_label(Channel(t.channel)) for t in terms.targets if t.channel}
+            or {stored_label(Channel(c)) for c, t in terms.channels.items() if t.guaranteed}
         )
         return f"the plan guarantees a reaction only for tickets sent by {', '.join(names)}"
     if channel_terms is None:
-        return f"the plan does not open the {Channel(channel).label} channel"
+        return f"the plan does not open the {stored_label(Channel(channel))} channel"
     limit = terms.guaranteed_monthly_minutes
     if limit is not None and used_minutes >= limit:
         # R-SLA-5: answered, but without a guaranteed reaction, once the limit is used.
@@ -188,7 +189,7 @@ def _target_scope(target: Target) -> str:
     if target.severity:
         parts.append(f"{target.severity} tickets")
     if target.channel:
-        parts.append(f"sent by {Channel(target.channel).label}")
+        parts.append(f"sent by {stored_label(Channel(target.channel))}")
     return f" ({', '.join(parts)})" if parts else ""
 
 

@@ -3,11 +3,18 @@ anonymous are sent to sign in (ARCHITECTURE rule 5)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from django.test import Client
 from django.utils import timezone
 
+from opiekun.catalog.models import Vendor
+from opiekun.console import urls as console_urls
 from opiekun.core.testing.personas import Personas
+from opiekun.knowledge import actions as kb
+from opiekun.knowledge.models import Article, ForumThread
 from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db
@@ -15,20 +22,39 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
-    ticket = actions.open_ticket(
-        contracted_personas.org_a,
-        channel="email",
-        subject="Tajne A",
-        contact=contracted_personas.customer_a,
+    """Every console route, filled with customer A's objects (B's forum thread). Built
+    from the URL conf: a new console route fails this fixture until it is listed."""
+    p = contracted_personas
+    ticket = actions.open_ticket(p.org_a, channel="email", subject="Tajne A", contact=p.customer_a)
+    session = actions.book_remote_session(
+        ticket,
+        staff=p.agent,
+        starts_at=timezone.now() + dt.timedelta(days=1),
+        ends_at=timezone.now() + dt.timedelta(days=1, hours=1),
     )
+    article = kb.write_article(
+        vendor=Vendor.objects.get(code="kjm"), title="Szkic A", answer="Odpowiedź"
+    )
+    thread = kb.ask(p.customer_b, Vendor.objects.get(code="ship"), title="Wątek", body="Pytanie")
+    ids = {
+        "ticket_id": ticket.pk,
+        "organisation_id": p.org_a.pk,
+        "article_id": article.pk,
+        "thread_id": thread.pk,
+        "appointment_id": session.pk,
+    }
+    methods = {"act", "status", "to-article", "book-session", "cancel"}
+    found = []
+    for pattern in console_urls.urlpatterns:
+        route = str(pattern.pattern)
+        url = "/console/" + re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), route)
+        last = route.rstrip("/").rsplit("/", 1)[-1]
+        found.append(("post" if last in methods else "get", url))
     return [
-        ("get", "/console/"),
-        ("get", f"/console/tickets/{ticket.pk}/"),
-        ("post", f"/console/tickets/{ticket.pk}/act"),
-        ("get", f"/console/tickets/{ticket.pk}/work-preview?kind=phone&minutes=17"),
-        ("get", f"/console/customers/{contracted_personas.org_a.pk}/"),
-        ("get", "/console/caller?number=%2B48601000001"),
-    ]
+        (m, u + ("?number=%2B48601000001" if u.endswith("caller") else ""))
+        for m, u in found
+        if not u.endswith("work-preview")
+    ] + [("get", f"/console/tickets/{ticket.pk}/work-preview?kind=phone&minutes=17")]
 
 
 @pytest.mark.parametrize("who", ["customer_a", "customer_b", "outsider"])
@@ -38,9 +64,12 @@ def test_no_console_page_answers_anyone_but_staff(
     client = Client()
     client.force_login(contracted_personas.user(who))
     for method, url in pages:
-        response = getattr(client, method)(url, {"action": "close"} if method == "post" else None)
+        body = {"action": "ticket", "minutes": 30, "starts_at": "2099-01-01T10:00"}
+        response = getattr(client, method)(url, body if method == "post" else None)
         assert response.status_code == 404, (who, url)
-    assert contracted_personas.org_a.tickets.get().status == "new"
+    ticket = contracted_personas.org_a.tickets.get()
+    assert ticket.status == "new" and ticket.appointments.get().status == "confirmed"
+    assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
 
 
 def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:
@@ -55,8 +84,11 @@ def test_an_agent_sees_the_queue_and_the_ticket(
     client = Client()
     client.force_login(contracted_personas.user("agent"))
     assert "Tajne A" in client.get("/console/").content.decode()
+    for method, url in pages:
+        if method == "get":
+            assert client.get(url).status_code == 200, url
     assert "Tajne A" in client.get(pages[1][1]).content.decode()
-    preview = client.get(pages[3][1]).content.decode()
+    preview = client.get(pages[-1][1]).content.decode()
     assert "min" in preview
 
 

@@ -47,3 +47,18 @@ def test_each_organisation_has_an_account_manager_a_contract_and_a_known_phone(
         "PWSK-SUPERVISION",
         "MER-SOS",
     } <= plans
+
+
+def test_the_demo_has_articles_a_forum_thread_and_a_statement_to_approve(
+    presets: None,
+) -> None:
+    from opiekun.contracts.models import Statement
+    from opiekun.knowledge.models import Article, ForumThread
+
+    demo.load_demo()
+    assert Article.objects.filter(status="published").count() == 3
+    thread = ForumThread.objects.get()
+    assert thread.accepted_post is not None and thread.author.full_name == "Marek Mewa"
+    statement = Statement.objects.get()  # October is over: Mewa's statement is issued
+    assert statement.organisation_name == "Sklep Wysyłkowy Mewa"
+    assert statement.lines.filter(kind="work").count() == 2

@@ -14,7 +14,8 @@ import pytest
 from django.utils import timezone
 
 from opiekun.contracts import banks
-from opiekun.core.testing.personas import PASSWORD, Personas, make_personas
+from opiekun.core.testing.browser import sign_in
+from opiekun.core.testing.personas import Personas, make_personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 
@@ -29,15 +30,6 @@ def people(presets: None) -> Personas:
     assert p.contract_b is not None
     banks.ensure_month_banks(p.contract_b, timezone.localdate())
     return p
-
-
-def sign_in(chromium: Any, base: str, username: str) -> Any:
-    page = chromium.new_context(locale="pl-PL", timezone_id="Europe/Warsaw").new_page()
-    page.goto(f"{base}/login/")
-    page.get_by_label("Nazwa użytkownika").fill(username)
-    page.get_by_label("Hasło").fill(PASSWORD)
-    page.get_by_role("button", name="Zaloguj").click()
-    return page
 
 
 def test_hot01_question_answered_and_billed_end_to_end(

@@ -1,0 +1,41 @@
+"""Dashboards: reaction-SLA compliance per plan and month, hours used against included
+per customer, the backlog by age. Each chart is drawn from the table under it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from opiekun.console.guards import staff_only
+from opiekun.reports import queries
+from opiekun.tickets.models import Ticket
+
+
+def _month(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        return timezone.localdate().replace(day=1)
+
+
+@require_GET
+@staff_only
+def dashboard(request: HttpRequest) -> HttpResponse:
+    month = _month(request.GET.get("month", ""))
+    statuses, backlog = queries.backlog_by_age()
+    labels = dict(Ticket.Status.choices)
+    return render(
+        request,
+        "console/dashboard.html",
+        {
+            "month": month,
+            "compliance": queries.sla_compliance(),
+            "hours": queries.hours_by_customer(month)[:20],
+            "statuses": [(s, labels[s]) for s in statuses],
+            "backlog": backlog,
+        },
+    )

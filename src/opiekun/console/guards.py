@@ -1,0 +1,25 @@
+"""The console is for active staff only; anyone else gets 404 (not a hint that it exists)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+
+from opiekun.core.access import is_staff_member
+
+View = Callable[..., HttpResponse]
+
+
+def staff_only(view: View) -> View:
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_staff_member(request.user):
+            raise Http404("No such page")
+        return view(request, *args, **kwargs)
+
+    return wrapped

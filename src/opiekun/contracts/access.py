@@ -1,0 +1,29 @@
+"""Permission-checked fetches of statements: staff see all, a contact its organisation's,
+anyone else none (404)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import QuerySet
+from django.http import Http404
+
+from opiekun.contracts.models import Statement
+from opiekun.core.access import is_staff_member, organisation_id_of
+
+
+def visible_statements(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Statement]:
+    if is_staff_member(user):
+        return Statement.objects.all()
+    org_id = organisation_id_of(user)
+    if org_id is None:
+        return Statement.objects.none()
+    return Statement.objects.filter(contract__organisation_id=org_id)
+
+
+def statement_for(user: AbstractBaseUser | AnonymousUser, statement_id: int) -> Statement:
+    found = visible_statements(user).select_related("contract", "corrects").filter(pk=statement_id)
+    statement = found.first()
+    if statement is None:
+        raise Http404("No such statement")
+    return statement

@@ -1,0 +1,32 @@
+"""Helpers for the browser tests: a persona signed in, in its own browser context, and
+the page checks every screen must pass (labels on fields, nothing wider than a phone)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from opiekun.core.testing.personas import PASSWORD
+
+# Every visible field with no label to say what it is: a <label for>, a wrapping <label>,
+# aria-label or aria-labelledby. Hidden fields and buttons need none.
+UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
+  .filter(e => e.type !== 'hidden' && e.type !== 'submit' && e.offsetParent !== null)
+  .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')
+               && !e.getAttribute('aria-labelledby'))
+  .map(e => e.outerHTML)"""
+
+
+def sign_in(chromium: Any, base: str, username: str, **context: Any) -> Any:
+    page = chromium.new_context(locale="pl-PL", timezone_id="Europe/Warsaw", **context).new_page()
+    page.goto(f"{base}/login/")
+    page.get_by_label("Nazwa użytkownika").fill(username)
+    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_role("button", name="Zaloguj").click()
+    return page
+
+
+def check_page(page: Any) -> None:
+    """Every field labelled; on a phone-sized window, nothing scrolls sideways."""
+    assert page.evaluate(UNLABELLED) == [], page.url
+    width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert width <= 0, f"{page.url} is {width}px wider than the window"

@@ -1,0 +1,72 @@
+"""Monthly statements in the portal (R-REG-2): read line by line, download as CSV or
+XLSX, approve. Approval locks the month; a later correction is a new statement."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from opiekun.contracts import access, statements
+from opiekun.contracts.models import StatementApproval
+from opiekun.customers.models import Contact
+from opiekun.portal.guards import contacts_only
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@require_GET
+@contacts_only
+def index(request: HttpRequest, contact: Contact) -> HttpResponse:
+    found = access.visible_statements(request.user).select_related("approval", "corrects")
+    return render(request, "portal/statements.html", {"statements": found[:120]})
+
+
+@require_GET
+@contacts_only
+def detail(request: HttpRequest, contact: Contact, statement_id: int) -> HttpResponse:
+    found = access.statement_for(request.user, statement_id)
+    newest = statements.latest(found.contract, found.period_start)
+    approval = StatementApproval.objects.filter(statement=found).select_related("approved_by")
+    return render(
+        request,
+        "portal/statement.html",
+        {
+            "statement": found,
+            "lines": found.lines.all(),
+            "approval": approval.first(),
+            "superseded_by": newest if newest and newest.pk != found.pk else None,
+        },
+    )
+
+
+@require_GET
+@contacts_only
+def download(request: HttpRequest, contact: Contact, statement_id: int, fmt: str) -> HttpResponse:
+    if fmt not in CONTENT_TYPES:
+        raise Http404("No such format")
+    found = access.statement_for(request.user, statement_id)
+    response = HttpResponse(statements.export(found, fmt), content_type=CONTENT_TYPES[fmt])
+    name = found.number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@require_POST
+@contacts_only
+def approve(request: HttpRequest, contact: Contact, statement_id: int) -> HttpResponse:
+    found = access.statement_for(request.user, statement_id)
+    try:
+        statements.approve(found, contact=contact, actor=request.user)
+        messages.success(
+            request,
+            _("Statement %(number)s is approved; the month is closed.") % {"number": found.number},
+        )
+    except statements.StatementError as exc:
+        messages.error(request, str(exc))
+    return redirect("portal:statement", statement_id=found.pk)
