@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opiekun.catalog.models import Product, Vendor
 from opiekun.console.guards import staff_only
+from opiekun.console.views import posted_id
 from opiekun.knowledge import access as kb_access
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge import search
@@ -167,7 +168,7 @@ def thread_act(request: HttpRequest, thread_id: int) -> HttpResponse:
             )
             messages.success(request, _("The answer was posted."))
         elif what == "accept":
-            post = found.posts.filter(pk=_int(request.POST.get("post"))).first()
+            post = found.posts.filter(pk=posted_id(request.POST.get("post", ""))).first()
             if post is None:
                 raise kb.KnowledgeError("post: not in this thread")
             kb.accept(found, post, actor=request.user)
@@ -185,11 +186,3 @@ def thread_act(request: HttpRequest, thread_id: int) -> HttpResponse:
     except kb.KnowledgeError as exc:
         messages.error(request, str(exc))
     return redirect("console:thread", thread_id=found.pk)
-
-
-def _int(text: str | None) -> int:
-    """A posted id; 0 (no row has it) when it is not a number."""
-    try:
-        return int(text or "")
-    except ValueError:
-        return 0

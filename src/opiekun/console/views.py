@@ -4,16 +4,20 @@ Every view is for active staff only; anyone else gets 404 (not a hint that it ex
 from __future__ import annotations
 
 import contextlib
+from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from opiekun.catalog.choices import WorkKind
+from opiekun.catalog.choices import Channel, Severity, WorkKind
+from opiekun.catalog.models import ScopeItem
 from opiekun.console.guards import staff_only
 from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks
@@ -46,12 +50,47 @@ def queue(request: HttpRequest) -> HttpResponse:
     if view not in VIEWS:
         view = "all"
     staff = request.user.staff_member  # type: ignore[union-attr]
-    tickets = queries.queue(staff, view).select_related("organisation")[:200]
+    filters = QueueFilters(request.GET)
+    tickets = queries.queue(staff, view)
+    if filters.is_valid():
+        wanted = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")}
+        tickets = queries.filtered(tickets, **wanted)
     return render(
         request,
         "console/queue.html",
-        {"tickets": tickets, "view": view, "views": {k: _(v) for k, v in VIEWS.items()}},
+        {
+            "tickets": tickets.select_related("organisation")[:200],
+            "view": view,
+            "views": {k: _(v) for k, v in VIEWS.items()},
+            "filters": filters,
+        },
     )
+
+
+def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+class QueueFilters(forms.Form):
+    """The API's ticket filters (GET /api/v1/tickets), by the same names and values."""
+
+    q = forms.CharField(label=gettext_lazy("Subject or reference"), required=False)
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), required=False, choices=_blank(Ticket.Status.choices)
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"), required=False, choices=_blank(Channel.choices)
+    )
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"), required=False, choices=_blank(Severity.choices)
+    )
+    organisation_id = forms.ModelChoiceField(
+        label=gettext_lazy("Customer"), required=False, queryset=Organisation.objects.all()
+    )
+
+    def clean_organisation_id(self) -> int | None:
+        organisation = self.cleaned_data.get("organisation_id")
+        return organisation.pk if organisation else None
 
 
 def _banks(ticket: Ticket) -> list[HourBank]:
@@ -72,6 +111,11 @@ def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "banks": _banks(found),
             "kinds": WorkKind.choices,
             "appointments": found.appointments.select_related("staff__user"),
+            "scope_items": (
+                found.contract.plan.scope_items.all()
+                if found.contract
+                else ScopeItem.objects.none()
+            ),
         },
     )
 
@@ -113,6 +157,14 @@ def act(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 _("Logged: %(raw)s min, billable %(billable)s min.")
                 % {"raw": work.raw_minutes, "billable": work.billable_minutes},
             )
+        elif what == "scope":
+            item = ScopeItem.objects.filter(pk=posted_id(request.POST.get("item", ""))).first()
+            if item is None:
+                raise actions.IntakeError("item: choose a line of the plan's scope")
+            actions.classify_scope(
+                found, item, note=request.POST.get("note", ""), actor=request.user
+            )
+            messages.success(request, _("The scope was recorded."))
         elif what in ("start", "resolve", "close", "reopen", "wait"):
             {
                 "start": actions.start_work,
@@ -127,6 +179,11 @@ def act(request: HttpRequest, ticket_id: int) -> HttpResponse:
     except REFUSALS as exc:
         messages.error(request, str(exc))
     return redirect("console:ticket", ticket_id=found.pk)
+
+
+def posted_id(text: str) -> int:
+    """A posted id; 0 (no row has it) when it is not a number."""
+    return int(text) if text.isdigit() else 0
 
 
 def _minutes(text: str) -> int:

@@ -124,3 +124,49 @@ def test_r_ppl_2_the_billing_preview_draws_as_log_work_would(
     assert "Nie od osoby wskazanej" in other and "30 min ponad pule" in other
     assert "z puli" not in other
     assert not own.work_logs.exists()  # a preview writes nothing
+
+
+def test_the_queue_takes_the_api_filters_and_names_a_bad_one(
+    contracted_personas: Personas,
+) -> None:
+    p = contracted_personas
+    actions.open_ticket(p.org_a, channel="email", subject="Mail A", contact=p.customer_a)
+    actions.open_ticket(p.org_b, channel="phone", subject="Telefon B", contact=p.customer_b)
+    client = Client()
+    client.force_login(p.user("agent"))
+    by_channel = client.get("/console/", {"channel": "phone"}).content.decode()
+    assert "Telefon B" in by_channel and "Mail A" not in by_channel
+    by_org = client.get("/console/", {"organisation_id": p.org_a.pk}).content.decode()
+    assert "Mail A" in by_org and "Telefon B" not in by_org
+    assert "Mail A" in client.get("/console/", {"q": "mail"}).content.decode()
+    bad = client.get("/console/", {"severity": "apocalyptic"}).content.decode()
+    assert "apocalyptic" in bad and 'role="alert"' in bad
+    assert "Mail A" in bad and "Telefon B" in bad  # a bad filter filters nothing
+
+
+def test_scope_is_classified_from_the_ticket_page(contracted_personas: Personas) -> None:
+    from opiekun.catalog.models import ScopeItem
+    from opiekun.contracts.models import QuoteRequest
+
+    p = contracted_personas
+    ticket = actions.open_ticket(
+        p.org_a, channel="email", subject="Nowy raport", contact=p.customer_a
+    )
+    excluded = ScopeItem.objects.filter(plan__code="KJM-CARE", kind="excluded").first()
+    assert excluded is not None
+    client = Client()
+    client.force_login(p.user("agent"))
+    page = client.get(f"/console/tickets/{ticket.pk}/").content.decode()
+    assert excluded.text in page
+    client.post(
+        f"/console/tickets/{ticket.pk}/act",
+        {"action": "scope", "item": excluded.pk, "note": "raport sprzedaży"},
+    )
+    ticket.refresh_from_db()
+    assert ticket.scope == "billable" and QuoteRequest.objects.get().ticket == ticket
+    other = ScopeItem.objects.exclude(plan__code="KJM-CARE").first()
+    assert other is not None
+    wrong = client.post(
+        f"/console/tickets/{ticket.pk}/act", {"action": "scope", "item": other.pk}, follow=True
+    )
+    assert "not a scope line of this ticket" in wrong.content.decode()
