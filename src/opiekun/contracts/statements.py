@@ -302,13 +302,6 @@ def latest(contract: Contract, month: dt.date) -> Statement | None:
     )
 
 
-def is_locked(contract: Contract, month: dt.date) -> bool:
-    """Whether the customer approved a statement of the month (R-REG-2)."""
-    return StatementApproval.objects.filter(
-        contract=contract, period_start=month_start(month)
-    ).exists()
-
-
 def approve(statement: Statement, *, contact: Contact, actor: Actor = None) -> StatementApproval:
     """The customer approves the statement; the month is locked from then on."""
     with transaction.atomic():

@@ -1,0 +1,143 @@
+"""A register as a file: CSV, XLSX (typed cells) or PDF (names, period, page numbers and
+the content hash on every page). Every format ends with the same content hash, which
+`opiekun report verify FILE` checks against the system."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from opiekun.catalog.choices import Channel
+from opiekun.core import exports
+from opiekun.reports import pdf
+from opiekun.reports.register import HEADER, Register
+
+FORMATS = ("csv", "xlsx", "pdf")
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+HASH_LABEL = "content hash (SHA-256)"
+HASH = re.compile(r"SHA-256:\s*([0-9a-f]{64})")
+
+
+def css_string(text: str) -> SafeString:
+    """``text`` as a CSS string literal that can never close the <style> element."""
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', "\\22 ").replace("<", "\\3C ").replace("\n", " ")
+    )
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - escaped above for CSS, not HTML
+
+
+def filename(register: Register, fmt: str) -> str:
+    name = re.sub(r"[^\w.-]+", "-", register.organisation).strip("-").lower() or "register"
+    return f"register-{name}-{register.period}.{fmt}"
+
+
+def _moment(text: str, typed: bool) -> exports.Cell:
+    """A local date and time: a real date cell in XLSX, the text itself in CSV."""
+    if typed and text:
+        return dt.datetime.strptime(text, "%Y-%m-%d %H:%M")  # noqa: DTZ007 - local, as printed
+    return text or None
+
+
+def _cells(register: Register, *, typed: bool = False) -> list[list[exports.Cell]]:
+    rows: list[list[exports.Cell]] = [
+        [
+            r.position,
+            _moment(r.asked_at, typed),
+            r.channel,
+            r.reference,
+            r.subject,
+            r.answer,
+            r.documentation_ref,
+            _moment(r.answered_at, typed),
+            r.status,
+            r.raw_minutes,
+            r.billable_minutes,
+            r.banks,
+        ]
+        for r in register.rows
+    ]
+    t = register.totals
+    rows.append(
+        [
+            None,
+            "totals",
+            None,
+            None,
+            f"{t['questions']} questions",
+            None,
+            None,
+            None,
+            f"{t['closed']} closed, {t['pending']} pending",
+            t["raw_minutes"],
+            t["billable_minutes"],
+            None,
+        ]
+    )
+    rows.append([None, HASH_LABEL, register.content_hash, *([None] * 9)])
+    return rows
+
+
+def render(register: Register, fmt: str) -> bytes:
+    if fmt == "csv":
+        return exports.to_csv(HEADER, _cells(register))
+    if fmt == "xlsx":
+        return exports.to_xlsx(f"register {register.period}", HEADER, _cells(register, typed=True))
+    if fmt == "pdf":
+        return render_pdf(register)
+    raise ValueError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
+
+
+def render_pdf(register: Register) -> bytes:
+    statuses = {"closed": _("closed"), "pending": _("pending")}
+    channels = {str(Channel(c).label): label for c, label in Channel.choices}
+    rows = [
+        {**r.__dict__, "status": statuses[r.status], "channel": channels.get(r.channel, r.channel)}
+        for r in register.rows
+    ]
+    title = _("Register of users' questions and the answers given")
+    period = _("Period: %(period)s") % {"period": register.period}
+    html = render_to_string(
+        "reports/register_pdf.html",
+        {
+            "title": title,
+            "vendor": register.vendor,
+            "organisation": register.organisation,
+            "tax_id": register.organisation_tax_id,
+            "contract": register.contract,
+            "contract_word": _("contract"),
+            "period_label": period,
+            "header": [
+                "#",
+                _("Asked at"),
+                _("Channel"),
+                _("Reference sign"),
+                _("Subject"),
+                _("Answer"),
+                _("Documentation"),
+                _("Answered at"),
+                _("Status"),
+                _("Minutes"),
+                _("Billable"),
+                _("Banks drawn"),
+            ],
+            "rows": rows,
+            "totals": register.totals,
+            "totals_label": _("Totals: %(n)s questions") % {"n": register.totals["questions"]},
+            "content_hash": register.content_hash,
+            "css": {
+                "top_left": css_string(f"{register.vendor} · {register.organisation}"),
+                "top_right": css_string(period),
+                "page": css_string(_("Page")),
+            },
+        },
+    )
+    data, _refused = pdf.render(html)
+    return data

@@ -1,0 +1,230 @@
+"""The register of questions and answers (R-REG-1, R-REG-2; EKS: "Rejestr pytań
+Użytkowników oraz odpowiedzi udzielonych przez konsultantów Wykonawcy"): for one
+organisation (or one contract) and one month, every question open at some moment of the
+month, with the answer, its date and documentation reference (R-CH-3), the status at the
+month's end, the minutes worked in the month and the banks they were drawn from.
+
+The status at the end of the month is read from the audit trail, not from the ticket as
+it is today, so a register handed over in December still says what November's did: its
+content hash (printed on every page of the PDF) can be checked later."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.db.models import Q
+
+from opiekun.catalog.choices import Channel
+from opiekun.contracts.banks import bank_label, local_midnight
+from opiekun.contracts.models import Contract, HourBank, LedgerEntry
+from opiekun.core.language import stored_label
+from opiekun.core.models import AuditEvent
+from opiekun.customers.models import Organisation
+from opiekun.tariff.periods import month_start, next_month_start
+from opiekun.tickets.models import Message, Ticket, WorkLog
+
+DONE = {"ticket.resolved", "ticket.closed"}
+STATUS_EVENTS = (*DONE, "ticket.reopened")
+ANSWER_LIMIT = 2000  # characters of an answer printed in the register
+
+
+class RegisterError(ValueError):
+    """The register cannot be made as asked; the message names what is wrong."""
+
+
+@dataclass(frozen=True)
+class Row:
+    position: int
+    asked_at: str  # local time, ISO, to the minute
+    channel: str
+    reference: str
+    subject: str
+    answer: str
+    documentation_ref: str
+    answered_at: str
+    status: str  # "closed" or "pending" at the end of the month
+    raw_minutes: int
+    billable_minutes: int
+    banks: str
+
+
+@dataclass
+class Register:
+    vendor: str
+    organisation: str
+    organisation_tax_id: str
+    contract: str
+    period: str  # YYYY-MM
+    rows: list[Row] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        return {
+            "questions": len(self.rows),
+            "closed": sum(1 for r in self.rows if r.status == "closed"),
+            "pending": sum(1 for r in self.rows if r.status == "pending"),
+            "raw_minutes": sum(r.raw_minutes for r in self.rows),
+            "billable_minutes": sum(r.billable_minutes for r in self.rows),
+        }
+
+    def canonical(self) -> bytes:
+        """The content the hash is taken of: every field, in a fixed order and form."""
+        content = {
+            "vendor": self.vendor,
+            "organisation": self.organisation,
+            "organisation_tax_id": self.organisation_tax_id,
+            "contract": self.contract,
+            "period": self.period,
+            "rows": [asdict(r) for r in self.rows],
+            "totals": self.totals,
+        }
+        return json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
+
+    @property
+    def content_hash(self) -> str:
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+
+def parse_period(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(f"{text}-01")
+    except ValueError:
+        raise RegisterError(f"period: {text!r} is not a month like 2026-11") from None
+
+
+def _local(moment: dt.datetime | None) -> str:
+    from django.utils import timezone
+
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+def build(
+    organisation: Organisation, month: dt.date, *, contract: Contract | None = None
+) -> Register:
+    start = month_start(month)
+    lo, hi = local_midnight(start), local_midnight(next_month_start(start))
+    if contract is not None and contract.organisation_id != organisation.pk:
+        raise RegisterError(f"contract: {contract.number} is not a contract of {organisation}")
+    tickets_qs = Ticket.objects.filter(organisation=organisation, received_at__lt=hi)
+    if contract is not None:
+        tickets_qs = tickets_qs.filter(contract=contract)
+    # Candidates: asked in the month, or open now, or finished at or after its start; the
+    # audit trail then decides which were open at some moment of the month.
+    candidates = list(
+        tickets_qs.filter(
+            Q(received_at__gte=lo) | Q(is_open=True) | Q(resolved_at__gte=lo) | Q(closed_at__gte=lo)
+        )
+        .select_related("contract__plan__vendor")
+        .order_by("received_at", "pk")
+    )
+    events: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
+    for subject_id, at, kind in AuditEvent.objects.filter(
+        subject_type="tickets.ticket",
+        subject_id__in=[str(t.pk) for t in candidates],
+        kind__in=STATUS_EVENTS,
+        at__lt=hi,
+    ).values_list("subject_id", "at", "kind"):
+        events[int(subject_id)].append((at, kind))
+
+    def done_at(ticket: Ticket, moment: dt.datetime) -> bool:
+        before = sorted(e for e in events[ticket.pk] if e[0] < moment)
+        return bool(before) and before[-1][1] in DONE
+
+    def changed_within(ticket: Ticket) -> bool:
+        return any(lo <= at < hi for at, _kind in events[ticket.pk])
+
+    tickets = [
+        t for t in candidates if t.received_at >= lo or not done_at(t, lo) or changed_within(t)
+    ]
+    ids = [t.pk for t in tickets]
+    answers: dict[int, Message] = {}
+    for message in Message.objects.filter(
+        ticket_id__in=ids,
+        direction=Message.Direction.OUTBOUND,
+        author_staff__isnull=False,
+        created_at__lt=hi,
+    ).order_by("created_at", "pk"):
+        answers[message.ticket_id] = message  # the last answer given by the month's end
+    minutes: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for ticket_id, raw, billable, overage in WorkLog.objects.filter(
+        ticket_id__in=ids, started_at__gte=lo, started_at__lt=hi
+    ).values_list("ticket_id", "raw_minutes", "billable_minutes", "overage_minutes"):
+        minutes[ticket_id][0] += raw
+        minutes[ticket_id][1] += billable
+        minutes[ticket_id][2] += overage
+    drawn: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for entry in (
+        LedgerEntry.objects.filter(
+            work_log__ticket_id__in=ids,
+            work_log__started_at__gte=lo,
+            work_log__started_at__lt=hi,
+            kind=LedgerEntry.Kind.USE,
+        )
+        .exclude(bank__kind=HourBank.Kind.GUARANTEE)
+        .select_related("bank", "work_log")
+    ):
+        drawn[entry.work_log.ticket_id][bank_label(entry.bank)] += -entry.minutes
+
+    rows = []
+    for n, ticket in enumerate(tickets, start=1):
+        reply = answers.get(ticket.pk)
+        raw, billable, overage = minutes[ticket.pk]
+        banks = [f"{label} {m} min" for label, m in sorted(drawn[ticket.pk].items())]
+        if overage:
+            banks.append(f"beyond the banks {overage} min")
+        rows.append(
+            Row(
+                position=n,
+                asked_at=_local(ticket.received_at),
+                channel=stored_label(Channel(ticket.channel)),
+                reference=ticket.reference,
+                subject=ticket.subject,
+                answer=(reply.body_text[:ANSWER_LIMIT] if reply else ""),
+                documentation_ref=reply.documentation_ref if reply else "",
+                answered_at=_local(reply.created_at) if reply else "",
+                status="closed" if done_at(ticket, hi) else "pending",
+                raw_minutes=raw,
+                billable_minutes=billable,
+                banks=", ".join(banks),
+            )
+        )
+    vendors = sorted(
+        {t.contract.plan.vendor.name for t in tickets if t.contract}
+        | (
+            {contract.plan.vendor.name}
+            if contract is not None
+            else set(
+                organisation.contracts.filter(starts_on__lt=next_month_start(start))
+                .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+                .values_list("plan__vendor__name", flat=True)
+            )
+        )
+    )
+    return Register(
+        vendor=", ".join(vendors),
+        organisation=organisation.name,
+        organisation_tax_id=organisation.tax_id,
+        contract=contract.number if contract else "",
+        period=f"{start:%Y-%m}",
+        rows=rows,
+    )
+
+
+HEADER = [
+    "#",
+    "asked at",
+    "channel",
+    "reference",
+    "subject",
+    "answer",
+    "documentation reference",
+    "answered at",
+    "status at the end of the month",
+    "raw minutes",
+    "billable minutes",
+    "banks drawn",
+]

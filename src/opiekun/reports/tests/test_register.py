@@ -1,0 +1,226 @@
+"""The register of questions and answers (R-REG-1, R-REG-2, R-CH-3) and its exports:
+read back from CSV, XLSX and PDF (pdftotext), with the defences against formula
+injection and against a ticket body that tries to pull a local file into the PDF, and
+`verify` of a handed-over copy."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import shutil
+import subprocess
+from zoneinfo import ZoneInfo
+
+import pytest
+from openpyxl import load_workbook
+
+from opiekun.core.models import AuditEvent
+from opiekun.core.testing.personas import Personas, make_personas
+from opiekun.reports import actions, documents, register, verify
+from opiekun.reports.models import IssuedDocument
+from opiekun.staff.models import StaffMember
+from opiekun.tickets import actions as ticket_actions
+from opiekun.tickets.models import Message, Ticket
+
+pytestmark = pytest.mark.django_db
+W = ZoneInfo("Europe/Warsaw")
+OCTOBER = dt.date(2026, 10, 1)
+NEEDS_PDFTOTEXT = pytest.mark.skipif(
+    shutil.which("pdftotext") is None, reason="needs pdftotext (poppler-utils)"
+)
+
+
+def at(month: int, day: int, hour: int = 10, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2026, month, day, hour, minute, tzinfo=W)
+
+
+def answered(
+    ticket: Ticket, staff: StaffMember, when: dt.datetime, body: str, ref: str = ""
+) -> None:
+    # History as the actions wrote it at that moment: an answer, by a consultant.
+    Message.objects.create(
+        ticket=ticket,
+        direction=Message.Direction.OUTBOUND,
+        channel=ticket.channel,
+        author_staff=staff,
+        body_text=body,
+        documentation_ref=ref,
+        created_at=when,
+        delivery=Message.Delivery.SENT,
+        sent_at=when,
+    )
+
+
+def finished(ticket: Ticket, when: dt.datetime) -> None:
+    AuditEvent.objects.create(
+        kind="ticket.resolved", subject_type="tickets.ticket", subject_id=str(ticket.pk), at=when
+    )
+    Ticket.objects.filter(pk=ticket.pk).update(status="resolved", resolved_at=when)
+
+
+@pytest.fixture
+def office(presets: None) -> Personas:
+    """Customer A is a public office on the EKS hot-line, B a SHIP customer."""
+    p = make_personas("EKS-HOTLINE", "SHIP-START")
+    ask = ticket_actions.open_ticket
+
+    earlier = ask(
+        p.org_a,
+        channel="email",
+        subject="Wrześniowe, otwarte",
+        contact=p.customer_a,
+        received_at=at(9, 25),
+    )
+    answered(earlier, p.agent, at(9, 26), "Sprawdzamy.")
+    finished(earlier, at(10, 10))
+    october = ask(
+        p.org_a,
+        channel="email",
+        subject="Gdzie jest rejestr decyzji?",
+        contact=p.customer_a,
+        received_at=at(10, 5, 9, 30),
+    )
+    answered(october, p.agent, at(10, 5, 12), "Menu Rejestry → Decyzje.", "Instrukcja, s. 41")
+    ticket_actions.log_work(
+        october, staff=p.agent, kind="phone", raw_minutes=17, started_at=at(10, 5, 11)
+    )
+    finished(october, at(11, 3))  # pending at the end of October
+    done = ask(
+        p.org_a,
+        channel="email",
+        subject="Wrześniowe, zamknięte",
+        contact=p.customer_a,
+        received_at=at(9, 1),
+    )
+    finished(done, at(9, 2))
+    hostile = ask(
+        p.org_a,
+        channel="email",
+        subject='=HYPERLINK("http://evil.example","x")',
+        contact=p.customer_a,
+        received_at=at(10, 20),
+    )
+    answered(
+        hostile,
+        p.agent,
+        at(10, 21),
+        '<img src="file:///etc/passwd"><link rel=stylesheet href="http://evil.example/x.css">',
+    )
+    ask(p.org_b, channel="email", subject="Cudze", contact=p.customer_b, received_at=at(10, 6))
+    return p
+
+
+def test_r_reg_1_the_register_lists_the_months_questions_and_the_pending_ones_before(
+    office: Personas,
+) -> None:
+    made = register.build(office.org_a, OCTOBER)
+    assert [r.subject for r in made.rows] == [
+        "Wrześniowe, otwarte",  # asked in September, still pending when October began
+        "Gdzie jest rejestr decyzji?",
+        '=HYPERLINK("http://evil.example","x")',
+    ]
+    first, second, _third = made.rows
+    assert (first.asked_at, first.answered_at, first.status) == (
+        "2026-09-25 10:00",
+        "2026-09-26 10:00",
+        "closed",
+    )
+    assert second.asked_at == "2026-10-05 09:30" and second.channel == "e-mail"
+    assert second.answer == "Menu Rejestry → Decyzje."
+    assert second.documentation_ref == "Instrukcja, s. 41"  # R-CH-3
+    assert (second.answered_at, second.status) == ("2026-10-05 12:00", "pending")
+    assert (second.raw_minutes, second.billable_minutes) == (17, 17)  # the hot-line rounds nothing
+    assert second.reference.startswith("EKS/2026/")
+    assert made.totals == {
+        "questions": 3,
+        "closed": 1,
+        "pending": 2,
+        "raw_minutes": 17,
+        "billable_minutes": 17,
+    }
+    november = register.build(office.org_a, dt.date(2026, 11, 1))
+    assert "Gdzie jest rejestr decyzji?" in [r.subject for r in november.rows]  # until closed
+    assert "Wrześniowe, otwarte" not in [r.subject for r in november.rows]
+    assert made.vendor and made.organisation == "Firma A"
+
+
+def test_the_hash_is_stable_and_changes_with_the_content(office: Personas) -> None:
+    one = register.build(office.org_a, OCTOBER).content_hash
+    assert register.build(office.org_a, OCTOBER).content_hash == one
+    ticket = Ticket.objects.get(subject="Gdzie jest rejestr decyzji?")
+    ticket_actions.log_work(
+        ticket, staff=office.agent, kind="phone", raw_minutes=5, started_at=at(10, 6, 11)
+    )
+    assert register.build(office.org_a, OCTOBER).content_hash != one
+
+
+def test_csv_and_xlsx_read_back_typed_and_neutralised(office: Personas) -> None:
+    made, data, issued = actions.issue_register(office.org_a, OCTOBER, "csv")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["#", "asked at", "channel", "reference"]
+    hostile = next(r for r in rows if "HYPERLINK" in r[4])
+    assert hostile[4].startswith("'=")  # formula injection neutralised
+    assert rows[-1][1:3] == [documents.HASH_LABEL, made.content_hash]
+    assert issued.content_sha256 == made.content_hash and issued.format == "csv"
+    _made, xlsx, _issued = actions.issue_register(office.org_a, OCTOBER, "xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx)).worksheets[0]
+    second = [c.value for c in sheet[3]]
+    assert second[1] == dt.datetime(2026, 10, 5, 9, 30)  # a date cell, not text
+    assert second[9] == 17 and isinstance(second[9], int)  # minutes are numbers
+    assert str(sheet.cell(row=4, column=5).value).startswith("'=")
+
+
+@NEEDS_PDFTOTEXT
+def test_the_pdf_names_both_parties_numbers_pages_and_prints_the_hash_on_each(
+    office: Personas,
+) -> None:
+    made, data, _issued = actions.issue_register(office.org_a, OCTOBER, "pdf")
+    text = subprocess.run(  # noqa: S603 - a fixed program on our own file
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert all(f"SHA-256: {made.content_hash}" in p for p in pages)
+    assert f"1 / {len(pages)}" in pages[0]
+    flat = " ".join(text.split())  # cells wrap over lines
+    assert "Firma A" in flat and made.vendor in flat and "2026-10" in flat
+    assert "Gdzie jest rejestr decyzji?" in flat and "Instrukcja, s. 41" in flat
+    # The hostile answer is printed as text; nothing was fetched, nothing leaked.
+    assert '<img src="file:///etc/' in flat and "root:" not in flat
+
+
+def test_the_pdf_fetcher_refuses_files_and_the_network() -> None:
+    from opiekun.reports import pdf
+
+    try:
+        data, refused = pdf.render(
+            '<img src="file:///etc/passwd"><link rel=stylesheet href="http://evil.example/a.css">'
+            '<img src="https://evil.example/p.png"><p>ok</p>'
+        )
+    except pdf.PdfUnavailable:
+        pytest.skip("no Pango on this machine")
+    assert set(refused) == {
+        "file:///etc/passwd",
+        "http://evil.example/a.css",
+        "https://evil.example/p.png",
+    }
+    assert data.startswith(b"%PDF")
+
+
+@NEEDS_PDFTOTEXT
+def test_verify_tells_an_issued_copy_from_an_edited_or_outdated_one(office: Personas) -> None:
+    _made, data, _issued = actions.issue_register(office.org_a, OCTOBER, "pdf")
+    assert verify.verify(data).ok
+    edited = data + b"%edited\n"  # the same text, but not the bytes that were issued
+    verdict = verify.verify(edited)
+    assert not verdict.ok and "not byte for byte" in verdict.lines[-1]
+    ticket = Ticket.objects.get(subject="Gdzie jest rejestr decyzji?")
+    ticket_actions.log_work(
+        ticket, staff=office.agent, kind="phone", raw_minutes=5, started_at=at(10, 6, 11)
+    )
+    verdict = verify.verify(data)
+    assert not verdict.ok and any("has changed since" in line for line in verdict.lines)
+    _m, csv_data, _i = actions.issue_register(office.org_a, OCTOBER, "csv")
+    assert verify.verify(csv_data).ok
+    assert not verify.verify(b"#,asked at\n1,x\n").ok
+    assert IssuedDocument.objects.count() == 2
