@@ -25,13 +25,14 @@ def issue_register(
     *,
     contract: Contract | None = None,
     actor: Actor = None,
+    progress: register.Progress | None = None,
 ) -> tuple[register.Register, bytes, IssuedDocument]:
     """The register of ``month`` as a ``fmt`` file, recorded as issued."""
     if fmt not in documents.FORMATS:
         raise register.RegisterError(
             f"format: {fmt!r} is not one of {', '.join(documents.FORMATS)}"
         )
-    made = register.build(organisation, month, contract=contract)
+    made = register.build(organisation, month, contract=contract, progress=progress)
     data = documents.render(made, fmt)
     with transaction.atomic():
         issued = IssuedDocument.objects.create(

@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q
@@ -102,8 +103,15 @@ def _local(moment: dt.datetime | None) -> str:
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
+Progress = Callable[[int, int], None]  # (done, total) as rows are made
+
+
 def build(
-    organisation: Organisation, month: dt.date, *, contract: Contract | None = None
+    organisation: Organisation,
+    month: dt.date,
+    *,
+    contract: Contract | None = None,
+    progress: Progress | None = None,
 ) -> Register:
     start = month_start(month)
     lo, hi = local_midnight(start), local_midnight(next_month_start(start))
@@ -192,6 +200,8 @@ def build(
                 banks=", ".join(banks),
             )
         )
+        if progress is not None:
+            progress(n, len(tickets))
     vendors = sorted(
         {t.contract.plan.vendor.name for t in tickets if t.contract}
         | (

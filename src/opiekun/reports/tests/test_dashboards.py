@@ -96,3 +96,47 @@ def test_the_dashboard_page_carries_the_chart_tables_and_is_staff_only(
         client = Client()
         client.force_login(contracted_personas.user(who))
         assert client.get("/console/dashboards/").status_code == 404, who
+
+
+def test_r_sla_4_the_sla_report_gives_median_and_worst_reaction_in_working_minutes(
+    contracted_personas: Personas,
+) -> None:
+    from zoneinfo import ZoneInfo
+
+    from opiekun.reports import tables
+
+    p = contracted_personas
+    w = ZoneInfo("Europe/Warsaw")
+    late_evening = actions.open_ticket(
+        p.org_a,
+        channel="email",
+        subject="Awaria wieczorem",
+        severity="critical",
+        contact=p.customer_a,
+        received_at=dt.datetime(2026, 10, 5, 21, 30, tzinfo=w),
+    )
+    # The critical clock runs 7:00-22:00 every day: 30 min that evening, 45 the next morning.
+    actions.start_work(late_evening, at=dt.datetime(2026, 10, 6, 7, 45, tzinfo=w))
+    quick = actions.open_ticket(
+        p.org_a,
+        channel="email",
+        subject="Awaria w dzień",
+        severity="critical",
+        contact=p.customer_a,
+        received_at=dt.datetime(2026, 10, 7, 10, 0, tzinfo=w),
+    )
+    actions.start_work(quick, at=dt.datetime(2026, 10, 7, 10, 20, tzinfo=w))
+    actions.open_ticket(
+        p.org_a,
+        channel="email",
+        subject="Pytanie",
+        contact=p.customer_a,
+        received_at=dt.datetime(2026, 10, 8, 10, 0, tzinfo=w),
+    )
+    table = tables.sla_report(dt.date(2026, 10, 1), dt.date(2026, 10, 1))
+    (row,) = table.rows
+    assert row[:7] == ["KJM-CARE", "Firma A", "2026-10", 2, 0, 0, 1]
+    assert row[7] == "the plan guarantees a reaction only for: critical outage (1)"
+    assert row[8:] == [48, 75]  # median of 75 and 20, the worst
+    late_evening.refresh_from_db()
+    assert tables.reaction_minutes(late_evening) == 75

@@ -1,0 +1,252 @@
+"""The three reports of the console (issue 8) as tables: one header, typed rows, and which
+columns the chart draws. The same table is the page, the chart and the CSV/XLSX export.
+
+- SLA: per plan, organisation and month: reaction met, breached, pending, no guarantee
+  (with why), median and worst reaction in working minutes of the target's calendar.
+- Hours: per bank: granted, used and left, expiry, and when it runs out at the pace of
+  the last 30 days; per customer: minutes beyond the banks and out-of-hours emergencies.
+- Backlog: open tickets by age and status; work by agent in the month."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from opiekun.contracts import banks
+from opiekun.contracts.models import HourBank, LedgerEntry
+from opiekun.core import exports
+from opiekun.reports import queries
+from opiekun.tariff.periods import add_months, month_start, next_month_start
+from opiekun.tickets import sla
+from opiekun.tickets.models import Ticket, WorkLog
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    header: list[str]
+    rows: list[list[exports.Cell]] = field(default_factory=list)
+    chart: str = "grouped"  # or "stacked"
+    series: tuple[int, ...] = ()  # the columns the chart draws
+    labels: tuple[int, ...] = (0,)  # the columns that name a bar
+
+    def export(self, fmt: str) -> bytes:
+        if fmt == "csv":
+            return exports.to_csv(self.header, self.rows)
+        if fmt == "xlsx":
+            return exports.to_xlsx(self.key, self.header, self.rows)
+        raise ValueError(f"format: {fmt!r} is not csv or xlsx")
+
+
+def _range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return banks.local_midnight(month_start(first)), banks.local_midnight(next_month_start(last))
+
+
+def reaction_minutes(ticket: Ticket) -> int | None:
+    """Working minutes from the clock's start to the first reaction, in the calendar the
+    ticket's target is counted in, less the time it waited for the customer."""
+    if ticket.reacted_at is None or ticket.contract is None:
+        return None
+    terms = sla.terms_for(ticket.contract.plan)
+    target = sla.find_target(terms, ticket.severity, ticket.channel)
+    calendar = target.calendar if target else terms.service
+    start = ticket.clock_starts_at or ticket.received_at
+    if ticket.reacted_at <= start:
+        return 0
+    return max(
+        calendar.working_minutes_between(start, ticket.reacted_at) - ticket.paused_minutes, 0
+    )
+
+
+def sla_report(first: dt.date, last: dt.date, now: dt.datetime | None = None) -> Table:
+    now = now or timezone.now()
+    lo, hi = _range(first, last)
+    table = Table(
+        "sla",
+        "Reaction SLA per plan, organisation and month",
+        [
+            "plan",
+            "organisation",
+            "month",
+            "met",
+            "breached",
+            "pending",
+            "no guarantee",
+            "why no guarantee",
+            "median reaction (working min)",
+            "worst reaction (working min)",
+        ],
+        chart="stacked",
+        series=(3, 4, 5, 6),
+        labels=(0, 1, 2),
+    )
+    groups: dict[tuple[str, str, dt.date], list[Ticket]] = defaultdict(list)
+    for ticket in (
+        Ticket.objects.filter(received_at__gte=lo, received_at__lt=hi)
+        .select_related("contract__plan", "organisation")
+        .order_by("received_at")
+    ):
+        plan = ticket.contract.plan.code if ticket.contract else "—"
+        month = month_start(timezone.localtime(ticket.received_at).date())
+        groups[(plan, ticket.organisation.name, month)].append(ticket)
+    for (plan, organisation, month), tickets in sorted(groups.items()):
+        counts: Counter[str] = Counter()
+        why: Counter[str] = Counter()
+        reactions = []
+        for t in tickets:
+            if not t.guaranteed:
+                counts["none"] += 1
+                why[t.guarantee_note or "no reaction guarantee"] += 1
+            elif t.reaction_breached or (
+                t.reacted_at is None and t.reaction_due_at and t.reaction_due_at < now
+            ):
+                counts["breached"] += 1
+            elif t.reacted_at is None:
+                counts["pending"] += 1
+            else:
+                counts["met"] += 1
+            minutes = reaction_minutes(t) if t.guaranteed else None
+            if minutes is not None:
+                reactions.append(minutes)
+        table.rows.append(
+            [
+                plan,
+                organisation,
+                f"{month:%Y-%m}",
+                counts["met"],
+                counts["breached"],
+                counts["pending"],
+                counts["none"],
+                "; ".join(f"{reason} ({n})" for reason, n in why.most_common()),
+                round(statistics.median(reactions)) if reactions else None,
+                max(reactions) if reactions else None,
+            ]
+        )
+    return table
+
+
+def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
+    now = now or timezone.now()
+    lo, hi = _range(month, month)
+    table = Table(
+        "hours",
+        "Hours per bank and customer",
+        [
+            "organisation",
+            "bank",
+            "granted in the month (min)",
+            "used in the month (min)",
+            "left now (min)",
+            "expires",
+            "runs out at the current pace",
+            "beyond the banks (min)",
+            "out-of-hours emergencies",
+        ],
+        series=(2, 3),
+        labels=(0, 1),
+    )
+    by_bank = {
+        row["bank"]: row
+        for row in LedgerEntry.objects.filter(at__gte=lo, at__lt=hi)
+        .values("bank")
+        .annotate(
+            granted=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.GRANT)),
+            used=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.USE)),
+        )
+    }
+    extra = {
+        row["ticket__organisation"]: row
+        for row in WorkLog.objects.filter(started_at__gte=lo, started_at__lt=hi)
+        .values("ticket__organisation")
+        .annotate(
+            overage=Sum("overage_minutes"),
+            emergencies=Count("pk", filter=Q(emergency=True, out_of_hours=True)),
+        )
+    }
+    active = (
+        HourBank.objects.exclude(kind=HourBank.Kind.GUARANTEE)
+        .filter(Q(pk__in=by_bank) | Q(closed_at__isnull=True, valid_from__lt=hi))
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=lo))
+        .select_related("contract__organisation")
+        .order_by("contract__organisation__name", "valid_from")
+    )
+    listed_extra = set()
+    for bank in banks.with_balances(active):
+        org = bank.contract.organisation
+        row = by_bank.get(bank.pk, {})
+        first_of_org = org.pk not in listed_extra
+        listed_extra.add(org.pk)
+        ext = extra.get(org.pk, {}) if first_of_org else {}
+        expires = timezone.localtime(bank.expires_at).date() if bank.expires_at else None
+        table.rows.append(
+            [
+                org.name,
+                banks.bank_label(bank),
+                row.get("granted") or 0,
+                -(row.get("used") or 0),
+                int(bank.balance_minutes or 0),  # type: ignore[attr-defined]
+                expires,
+                banks.run_out_forecast(bank, now) if bank.closed_at is None else None,
+                ext.get("overage") or 0 if first_of_org else None,
+                ext.get("emergencies") or 0 if first_of_org else None,
+            ]
+        )
+    return table
+
+
+def backlog_report(now: dt.datetime | None = None) -> Table:
+    statuses, rows = queries.backlog_by_age(now)
+    labels = dict(Ticket.Status.choices)
+    table = Table(
+        "backlog",
+        "Open tickets by age and status",
+        ["age", *(str(labels[s]) for s in statuses), "total"],
+        chart="stacked",
+        series=tuple(range(1, len(statuses) + 1)),
+    )
+    for row in rows:
+        table.rows.append([row.bucket, *row.by_status.values(), row.total])
+    return table
+
+
+def work_report(month: dt.date) -> Table:
+    lo, hi = _range(month, month)
+    table = Table(
+        "work",
+        "Work by agent",
+        ["agent", "pieces of work", "tickets", "raw minutes", "billable minutes"],
+        series=(3, 4),
+    )
+    for row in (
+        WorkLog.objects.filter(started_at__gte=lo, started_at__lt=hi)
+        .values("staff__user__first_name", "staff__user__last_name", "staff__user__username")
+        .annotate(
+            pieces=Count("pk"),
+            tickets=Count("ticket", distinct=True),
+            raw=Sum("raw_minutes"),
+            billable=Sum("billable_minutes"),
+        )
+        .order_by("-billable", "staff__user__username")
+    ):
+        name = f"{row['staff__user__first_name']} {row['staff__user__last_name']}".strip()
+        table.rows.append(
+            [
+                name or row["staff__user__username"],
+                row["pieces"],
+                row["tickets"],
+                row["raw"],
+                row["billable"],
+            ]
+        )
+    return table
+
+
+def last_months(count: int, today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    last = month_start(today or timezone.localdate())
+    return add_months(last, -(count - 1)), last
