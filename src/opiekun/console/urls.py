@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opiekun.console import appointments, dashboards, knowledge, views
+from opiekun.console import appointments, dashboards, knowledge, reports, views
 
 app_name = "console"
 urlpatterns = [
@@ -24,4 +24,6 @@ urlpatterns = [
     path("sessions/", appointments.index, name="appointments"),
     path("sessions/<int:appointment_id>/cancel", appointments.cancel, name="cancel-session"),
     path("dashboards/", dashboards.dashboard, name="dashboard"),
+    path("reports/register", reports.register_page, name="register"),
+    path("reports/<str:key>/", reports.report, name="report"),
 ]

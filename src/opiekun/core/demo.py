@@ -413,6 +413,16 @@ def load_demo() -> Tally:
                     ticket, staff=staff["agent"], kind=kind, raw_minutes=minutes, started_at=started
                 )
                 tally["created"] += 1
+        decisions = Ticket.objects.get(subject="Gdzie znaleźć rejestr decyzji?")
+        if not decisions.messages.filter(direction="out").exists():
+            # The hot-line's register (R-REG-1) then shows an answer with its reference.
+            ticket_actions.answer(
+                decisions,
+                staff=staff["agent"],
+                body="Rejestr decyzji jest w menu Rejestry → Decyzje; filtr dat zawęża wydruk.",
+                documentation_ref="Instrukcja administratora, s. 41",
+            )
+            tally["created"] += 1
         _knowledge(staff["agent"], contacts, tally)
         _october_statement(orgs["mewa"], contacts.get("mewa"), staff["agent"], tally)
     return tally

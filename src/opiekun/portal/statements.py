@@ -13,11 +13,7 @@ from opiekun.contracts import access, statements
 from opiekun.contracts.models import StatementApproval
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
-
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
+from opiekun.reports import documents
 
 
 @require_GET
@@ -48,13 +44,11 @@ def detail(request: HttpRequest, contact: Contact, statement_id: int) -> HttpRes
 @require_GET
 @contacts_only
 def download(request: HttpRequest, contact: Contact, statement_id: int, fmt: str) -> HttpResponse:
-    if fmt not in CONTENT_TYPES:
+    if fmt not in ("csv", "xlsx"):
         raise Http404("No such format")
     found = access.statement_for(request.user, statement_id)
-    response = HttpResponse(statements.export(found, fmt), content_type=CONTENT_TYPES[fmt])
-    name = found.number.replace("/", "-")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    name = f"{found.number.replace('/', '-')}.{fmt}"
+    return documents.attachment(statements.export(found, fmt), name, fmt)
 
 
 @require_POST

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opiekun.portal import knowledge, statements, views
+from opiekun.portal import knowledge, register, statements, views
 
 app_name = "portal"
 urlpatterns = [
@@ -22,4 +22,6 @@ urlpatterns = [
         name="statement-download",
     ),
     path("statements/<int:statement_id>/approve", statements.approve, name="statement-approve"),
+    path("register/", register.page, name="register"),
+    path("register/approve", register.approve, name="register-approve"),
 ]

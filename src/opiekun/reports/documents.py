@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -24,6 +25,13 @@ CONTENT_TYPES = {
 }
 HASH_LABEL = "content hash (SHA-256)"
 HASH = re.compile(r"SHA-256:\s*([0-9a-f]{64})")
+
+
+def attachment(data: bytes, name: str, fmt: str) -> HttpResponse:
+    """A download of ``data`` named ``name``."""
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 def css_string(text: str) -> SafeString:

@@ -42,12 +42,13 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "article_id": article.pk,
         "thread_id": thread.pk,
         "appointment_id": session.pk,
+        "key": "sla",
     }
     methods = {"act", "status", "to-article", "book-session", "cancel"}
     found = []
     for pattern in console_urls.urlpatterns:
         route = str(pattern.pattern)
-        url = "/console/" + re.sub(r"<int:(\w+)>", lambda m: str(ids[m.group(1)]), route)
+        url = "/console/" + re.sub(r"<\w+:(\w+)>", lambda m: str(ids[m.group(1)]), route)
         last = route.rstrip("/").rsplit("/", 1)[-1]
         found.append(("post" if last in methods else "get", url))
     return [

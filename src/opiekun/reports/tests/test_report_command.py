@@ -50,7 +50,7 @@ def test_bad_input_is_named(office: Personas, tmp_path: Path) -> None:  # noqa: 
         run("register", "firma-a", "--period", "październik", "--format", "csv", "-o", out)
     with pytest.raises(CommandError, match="contract: firma-a has no contract 'X/1'"):
         run("register", "firma-a", "--period", "2026-10", "--contract", "X/1", "-o", out)
-    with pytest.raises(CommandError, match="file: .* does not exist"):
+    with pytest.raises(CommandError, match=r"file: .* does not exist"):
         run("verify", str(tmp_path / "missing.pdf"))
     assert not Path(out).exists()
 

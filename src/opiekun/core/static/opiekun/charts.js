@@ -1,6 +1,7 @@
 /* opiekun charts: a small bar-chart drawer, served by the app (no CDN, no build).
    It draws an SVG above every <table data-chart="stacked|grouped">: the first column
-   labels the bars, every other column is a series, each cell's data-v is its value.
+   (or the columns in data-labels) names the bars, every other column (or those in
+   data-series) is a series, and each cell's data-v is its value.
    The table stays in the page: it is the accessible, exact form of the same figures. */
 (function () {
   "use strict";
@@ -14,19 +15,29 @@
     return node;
   }
 
+  function columns(table, name, fallback) {
+    var text = table.getAttribute(name);
+    return text ? text.split(",").map(Number) : fallback;
+  }
+
   function read(table) {
-    var series = Array.prototype.slice.call(table.tHead.rows[0].cells, 1).map(function (c) {
-      return c.textContent.trim();
-    });
+    var head = table.tHead.rows[0].cells;
+    var all = Array.prototype.map.call(head, function (c, i) { return i; }).slice(1);
+    var series = columns(table, "data-series", all);
+    var labels = columns(table, "data-labels", [0]);
     var rows = Array.prototype.map.call(table.tBodies[0].rows, function (tr) {
       return {
-        label: tr.cells[0].textContent.trim(),
-        values: Array.prototype.slice.call(tr.cells, 1).map(function (c) {
-          return parseFloat(c.getAttribute("data-v")) || 0;
+        label: labels.map(function (i) { return tr.cells[i].textContent.trim(); }).join(" "),
+        values: series.map(function (i) {
+          var cell = tr.cells[i];
+          return parseFloat(cell.getAttribute("data-v") || cell.textContent) || 0;
         })
       };
     });
-    return { series: series, rows: rows };
+    return {
+      series: series.map(function (i) { return head[i].textContent.trim(); }),
+      rows: rows
+    };
   }
 
   function draw(table) {

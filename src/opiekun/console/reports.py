@@ -1,0 +1,127 @@
+"""The reports in the console (issue 8): the register of questions and answers, SLA,
+hours, backlog and work by agent. Each page has its chart and its export; the register
+downloads as PDF, XLSX or CSV, recorded as issued so a copy can be verified later."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from opiekun.console.guards import staff_only
+from opiekun.customers.models import Organisation
+from opiekun.reports import actions, documents, register, tables
+from opiekun.reports.pdf import PdfUnavailable
+
+REPORTS = {
+    "sla": gettext_lazy("Reaction SLA"),
+    "hours": gettext_lazy("Hours"),
+    "backlog": gettext_lazy("Backlog"),
+    "work": gettext_lazy("Work by agent"),
+}
+
+
+def _month(text: str | None, default: dt.date) -> dt.date:
+    try:
+        return register.parse_period(text) if text else default
+    except register.RegisterError:
+        return default
+
+
+def _cells(table: tables.Table) -> list[list[dict[str, object]]]:
+    """Each cell as shown (localised) and, for numbers, the value the chart draws."""
+    out: list[list[dict[str, object]]] = []
+    for row in table.rows:
+        cells: list[dict[str, object]] = []
+        for value in row:
+            number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+            shown = "" if value is None else formats.localize(value)
+            cells.append({"text": shown, "v": value if number else "", "number": number})
+        out.append(cells)
+    return out
+
+
+@require_GET
+@staff_only
+def report(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in REPORTS:
+        raise Http404("No such report")
+    this_month = timezone.localdate().replace(day=1)
+    first, last = tables.last_months(6)
+    first = _month(request.GET.get("from"), first)
+    last = _month(request.GET.get("to"), last)
+    month = _month(request.GET.get("period"), this_month)
+    table = {
+        "sla": lambda: tables.sla_report(first, last),
+        "hours": lambda: tables.hours_report(month),
+        "backlog": lambda: tables.backlog_report(),
+        "work": lambda: tables.work_report(month),
+    }[key]()
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        stamp = f"{first:%Y-%m}-{last:%Y-%m}" if key == "sla" else f"{month:%Y-%m}"
+        return documents.attachment(table.export(fmt), f"{key}-{stamp}.{fmt}", fmt)
+    return render(
+        request,
+        "console/report.html",
+        {
+            "key": key,
+            "reports": REPORTS,
+            "table": table,
+            "title": REPORTS[key],
+            "cells": _cells(table),
+            "series": ",".join(map(str, table.series)),
+            "labels": ",".join(map(str, table.labels)),
+            "first": first,
+            "last": last,
+            "month": month,
+        },
+    )
+
+
+class RegisterForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=gettext_lazy("Customer"), queryset=Organisation.objects.order_by("name")
+    )
+    period = forms.CharField(
+        label=gettext_lazy("Month"), widget=forms.TextInput(attrs={"type": "month"})
+    )
+
+    def clean_period(self) -> dt.date:
+        try:
+            return register.parse_period(self.cleaned_data["period"])
+        except register.RegisterError as exc:
+            raise forms.ValidationError(str(exc).partition(": ")[2]) from None
+
+
+@require_GET
+@staff_only
+def register_page(request: HttpRequest) -> HttpResponse:
+    previous = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    form = RegisterForm(request.GET or None, initial={"period": f"{previous:%Y-%m}"})
+    made = None
+    if request.GET and form.is_valid():
+        organisation, month = form.cleaned_data["organisation"], form.cleaned_data["period"]
+        fmt = request.GET.get("format", "")
+        if fmt in documents.FORMATS:
+            try:
+                made, data, issued = actions.issue_register(
+                    organisation, month, fmt, actor=request.user
+                )
+            except PdfUnavailable as exc:
+                messages.error(request, str(exc))
+            else:
+                return documents.attachment(data, issued.filename, fmt)
+        made = register.build(organisation, month)
+    return render(
+        request,
+        "console/register.html",
+        {"form": form, "register": made, "reports": REPORTS, "formats": documents.FORMATS},
+    )

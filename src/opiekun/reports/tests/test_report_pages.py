@@ -1,0 +1,103 @@
+"""The reports in the console and the register in the portal: pages with their charts and
+exports, downloads recorded as issued, approval closing the month, and 404 for anyone who
+may not see them."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+
+from opiekun.core.testing.personas import Personas
+from opiekun.reports.models import IssuedDocument, RegisterApproval
+from opiekun.reports.tests.test_register import W, office  # noqa: F401
+from opiekun.tariff import BillingError
+from opiekun.tickets import actions
+from opiekun.tickets.models import Ticket
+
+pytestmark = pytest.mark.django_db
+
+
+def client_of(p: Personas, who: str) -> Client:
+    client = Client()
+    client.force_login(p.user(who))
+    return client
+
+
+def test_each_report_page_has_its_chart_and_exports(office: Personas) -> None:  # noqa: F811
+    agent = client_of(office, "agent")
+    for key in ("sla", "hours", "backlog", "work"):
+        page = agent.get(
+            f"/console/reports/{key}/", {"from": "2026-09", "to": "2026-10", "period": "2026-10"}
+        )
+        assert page.status_code == 200 and b'data-chart="' in page.content, key
+        exported = agent.get(f"/console/reports/{key}/", {"period": "2026-10", "format": "csv"})
+        assert exported["Content-Disposition"].startswith("attachment;"), key
+    sla = agent.get("/console/reports/sla/", {"from": "2026-10", "to": "2026-10", "format": "csv"})
+    rows = list(csv.reader(io.StringIO(sla.content.decode("utf-8-sig"))))
+    assert [r[1] for r in rows[1:]] == ["Firma A", "Firma B"]
+    assert agent.get("/console/reports/nonsense/").status_code == 404
+
+
+def test_the_register_page_previews_and_downloads_recorded_copies(
+    office: Personas,  # noqa: F811
+) -> None:
+    agent = client_of(office, "agent")
+    query: dict[str, str | int] = {"organisation": office.org_a.pk, "period": "2026-10"}
+    page = agent.get("/console/reports/register", query).content.decode()
+    assert "Gdzie jest rejestr decyzji?" in page and "Cudze" not in page
+    csv_copy = agent.get("/console/reports/register", {**query, "format": "csv"})
+    assert csv_copy["Content-Disposition"] == 'attachment; filename="register-firma-a-2026-10.csv"'
+    issued = IssuedDocument.objects.get()
+    assert (issued.organisation, issued.issued_by) == (office.org_a, office.agent.user)
+    bad = agent.get("/console/reports/register", {**query, "period": "październik"}).content
+    assert "is not a month like 2026-11" in bad.decode()
+
+
+def test_a_customer_reads_downloads_and_approves_its_own_register(
+    office: Personas,  # noqa: F811
+) -> None:
+    a = client_of(office, "customer_a")
+    page = a.get("/portal/register/", {"period": "2026-10"}).content.decode()
+    assert "Gdzie jest rejestr decyzji?" in page and "Cudze" not in page
+    xlsx = a.get("/portal/register/", {"period": "2026-10", "format": "xlsx"})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert IssuedDocument.objects.get().issued_by == office.customer_a.user
+    b_page = client_of(office, "customer_b").get("/portal/register/", {"period": "2026-10"})
+    assert "Gdzie jest rejestr decyzji?" not in b_page.content.decode()  # B sees its own
+    a.post("/portal/register/approve", {"period": "2026-10"})
+    approval = RegisterApproval.objects.get()
+    assert (approval.organisation, approval.approved_by) == (office.org_a, office.customer_a)
+    ticket = Ticket.objects.get(subject="Gdzie jest rejestr decyzji?")
+    with pytest.raises(BillingError, match="approved the register of 2026-10"):
+        actions.log_work(
+            ticket,
+            staff=office.agent,
+            kind="phone",
+            raw_minutes=5,
+            started_at=dt.datetime(2026, 10, 30, 10, tzinfo=W),
+        )
+    again = a.post("/portal/register/approve", {"period": "2026-10"}, follow=True)
+    assert "is approved" in again.content.decode() and RegisterApproval.objects.count() == 1
+    soon = a.post("/portal/register/approve", {"period": "2099-01"}, follow=True)
+    assert "is not over yet" in soon.content.decode()
+
+
+def test_outsiders_get_404_for_the_register_and_the_reports(office: Personas) -> None:  # noqa: F811
+    for who in ("outsider", "agent"):
+        client = client_of(office, who)
+        assert client.get("/portal/register/").status_code == 404, who
+        assert client.post("/portal/register/approve", {"period": "2026-10"}).status_code == 404
+    download: dict[str, str | int] = {
+        "organisation": office.org_a.pk,
+        "period": "2026-10",
+        "format": "csv",
+    }
+    for who in ("customer_a", "customer_b", "outsider"):
+        client = client_of(office, who)
+        assert client.get("/console/reports/register", download).status_code == 404, who
+        assert client.get("/console/reports/sla/").status_code == 404, who
+    assert not IssuedDocument.objects.exists() and not RegisterApproval.objects.exists()
