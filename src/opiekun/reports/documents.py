@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from opiekun.catalog.choices import Channel
 from opiekun.core import exports
+from opiekun.core.language import stored_label
 from opiekun.reports import pdf
-from opiekun.reports.register import HEADER, Register
+from opiekun.reports.register import Register, Row
 
 FORMATS = ("csv", "xlsx", "pdf")
 CONTENT_TYPES = {
@@ -30,7 +34,8 @@ HASH = re.compile(r"SHA-256:\s*([0-9a-f]{64})")
 def attachment(data: bytes, name: str, fmt: str) -> HttpResponse:
     """A download of ``data`` named ``name``."""
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # RFC 6266: a plain filename, or filename* when it is not ASCII.
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
     return response
 
 
@@ -43,7 +48,8 @@ def css_string(text: str) -> SafeString:
 
 
 def filename(register: Register, fmt: str) -> str:
-    name = re.sub(r"[^\w.-]+", "-", register.organisation).strip("-").lower() or "register"
+    # ASCII, so every program that saves it keeps the name ("Dębnica" -> "debnica").
+    name = slugify(register.organisation.replace("ł", "l").replace("Ł", "L")) or "register"
     return f"register-{name}-{register.period}.{fmt}"
 
 
@@ -52,6 +58,34 @@ def _moment(text: str, typed: bool) -> exports.Cell:
     if typed and text:
         return dt.datetime.strptime(text, "%Y-%m-%d %H:%M")  # noqa: DTZ007 - local, as printed
     return text or None
+
+
+def header() -> list[str]:
+    """The columns, in the reader's language (the content hash does not depend on it)."""
+    return [
+        "#",
+        _("Asked at"),
+        _("Channel"),
+        _("Reference sign"),
+        _("Subject"),
+        _("Answer"),
+        _("Documentation"),
+        _("Answered at"),
+        _("Status"),
+        _("Minutes"),
+        _("Billable"),
+        _("Banks drawn"),
+    ]
+
+
+def _shown(register: Register) -> list[Row]:
+    """The rows with status and channel in the reader's language."""
+    statuses = {"closed": _("closed"), "pending": _("pending")}
+    channels = {stored_label(c): str(c.label) for c in Channel}
+    return [
+        replace(r, status=statuses[r.status], channel=channels.get(r.channel, r.channel))
+        for r in register.rows
+    ]
 
 
 def _cells(register: Register, *, typed: bool = False) -> list[list[exports.Cell]]:
@@ -70,7 +104,7 @@ def _cells(register: Register, *, typed: bool = False) -> list[list[exports.Cell
             r.billable_minutes,
             r.banks,
         ]
-        for r in register.rows
+        for r in _shown(register)
     ]
     t = register.totals
     rows.append(
@@ -95,48 +129,30 @@ def _cells(register: Register, *, typed: bool = False) -> list[list[exports.Cell
 
 def render(register: Register, fmt: str) -> bytes:
     if fmt == "csv":
-        return exports.to_csv(HEADER, _cells(register))
+        return exports.to_csv(header(), _cells(register))
     if fmt == "xlsx":
-        return exports.to_xlsx(f"register {register.period}", HEADER, _cells(register, typed=True))
+        return exports.to_xlsx(
+            f"register {register.period}", header(), _cells(register, typed=True)
+        )
     if fmt == "pdf":
         return render_pdf(register)
     raise ValueError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
 
 
 def render_pdf(register: Register) -> bytes:
-    statuses = {"closed": _("closed"), "pending": _("pending")}
-    channels = {str(Channel(c).label): label for c, label in Channel.choices}
-    rows = [
-        {**r.__dict__, "status": statuses[r.status], "channel": channels.get(r.channel, r.channel)}
-        for r in register.rows
-    ]
-    title = _("Register of users' questions and the answers given")
     period = _("Period: %(period)s") % {"period": register.period}
     html = render_to_string(
         "reports/register_pdf.html",
         {
-            "title": title,
+            "title": _("Register of users' questions and the answers given"),
             "vendor": register.vendor,
             "organisation": register.organisation,
             "tax_id": register.organisation_tax_id,
             "contract": register.contract,
             "contract_word": _("contract"),
             "period_label": period,
-            "header": [
-                "#",
-                _("Asked at"),
-                _("Channel"),
-                _("Reference sign"),
-                _("Subject"),
-                _("Answer"),
-                _("Documentation"),
-                _("Answered at"),
-                _("Status"),
-                _("Minutes"),
-                _("Billable"),
-                _("Banks drawn"),
-            ],
-            "rows": rows,
+            "header": header(),
+            "rows": _shown(register),
             "totals": register.totals,
             "totals_label": _("Totals: %(n)s questions") % {"n": register.totals["questions"]},
             "content_hash": register.content_hash,

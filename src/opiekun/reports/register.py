@@ -222,19 +222,3 @@ def build(
         period=f"{start:%Y-%m}",
         rows=rows,
     )
-
-
-HEADER = [
-    "#",
-    "asked at",
-    "channel",
-    "reference",
-    "subject",
-    "answer",
-    "documentation reference",
-    "answered at",
-    "status at the end of the month",
-    "raw minutes",
-    "billable minutes",
-    "banks drawn",
-]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opiekun.contracts import banks
 from opiekun.contracts.models import HourBank, LedgerEntry
@@ -69,18 +70,18 @@ def sla_report(first: dt.date, last: dt.date, now: dt.datetime | None = None) ->
     lo, hi = _range(first, last)
     table = Table(
         "sla",
-        "Reaction SLA per plan, organisation and month",
+        _("Reaction SLA per plan, organisation and month"),
         [
-            "plan",
-            "organisation",
-            "month",
-            "met",
-            "breached",
-            "pending",
-            "no guarantee",
-            "why no guarantee",
-            "median reaction (working min)",
-            "worst reaction (working min)",
+            _("plan"),
+            _("organisation"),
+            _("month"),
+            _("met"),
+            _("breached"),
+            _("pending"),
+            _("no guarantee"),
+            _("why no guarantee"),
+            _("median reaction (working min)"),
+            _("worst reaction (working min)"),
         ],
         chart="stacked",
         series=(3, 4, 5, 6),
@@ -136,17 +137,17 @@ def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
     lo, hi = _range(month, month)
     table = Table(
         "hours",
-        "Hours per bank and customer",
+        _("Hours per bank and customer"),
         [
-            "organisation",
-            "bank",
-            "granted in the month (min)",
-            "used in the month (min)",
-            "left now (min)",
-            "expires",
-            "runs out at the current pace",
-            "beyond the banks (min)",
-            "out-of-hours emergencies",
+            _("organisation"),
+            _("bank"),
+            _("granted in the month (min)"),
+            _("used in the month (min)"),
+            _("left now (min)"),
+            _("expires"),
+            _("runs out at the current pace"),
+            _("beyond the banks (min)"),
+            _("out-of-hours emergencies"),
         ],
         series=(2, 3),
         labels=(0, 1),
@@ -205,8 +206,8 @@ def backlog_report(now: dt.datetime | None = None) -> Table:
     labels = dict(Ticket.Status.choices)
     table = Table(
         "backlog",
-        "Open tickets by age and status",
-        ["age", *(str(labels[s]) for s in statuses), "total"],
+        _("Open tickets by age and status"),
+        [_("age"), *(str(labels[s]) for s in statuses), _("total")],
         chart="stacked",
         series=tuple(range(1, len(statuses) + 1)),
     )
@@ -219,8 +220,8 @@ def work_report(month: dt.date) -> Table:
     lo, hi = _range(month, month)
     table = Table(
         "work",
-        "Work by agent",
-        ["agent", "pieces of work", "tickets", "raw minutes", "billable minutes"],
+        _("Work by agent"),
+        [_("agent"), _("pieces of work"), _("tickets"), _("raw minutes"), _("billable minutes")],
         series=(3, 4),
     )
     for row in (

@@ -7,6 +7,8 @@ from typing import Any
 
 from opiekun.core.testing.personas import PASSWORD
 
+PHONE = {"width": 375, "height": 740}  # a phone's window, for the pages customers use
+
 # Every visible field with no label to say what it is: a <label for>, a wrapping <label>,
 # aria-label or aria-labelledby. Hidden fields and buttons need none.
 UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, textarea'))
@@ -16,11 +18,13 @@ UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, texta
   .map(e => e.outerHTML)"""
 
 
-def sign_in(chromium: Any, base: str, username: str, **context: Any) -> Any:
+def sign_in(
+    chromium: Any, base: str, username: str, password: str = PASSWORD, **context: Any
+) -> Any:
     page = chromium.new_context(locale="pl-PL", timezone_id="Europe/Warsaw", **context).new_page()
     page.goto(f"{base}/login/")
     page.get_by_label("Nazwa użytkownika").fill(username)
-    page.get_by_label("Hasło").fill(PASSWORD)
+    page.get_by_label("Hasło").fill(password)
     page.get_by_role("button", name="Zaloguj").click()
     return page
 

@@ -16,14 +16,13 @@ from django.utils import timezone
 
 from opiekun.contracts import banks, statements
 from opiekun.contracts.models import StatementApproval
-from opiekun.core.testing.browser import check_page, sign_in
+from opiekun.core.testing.browser import PHONE, check_page, sign_in
 from opiekun.core.testing.personas import Personas, make_personas
 from opiekun.knowledge.models import Article, ForumThread
 from opiekun.tickets import actions
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 W = ZoneInfo("Europe/Warsaw")
-PHONE = {"viewport": {"width": 375, "height": 740}}
 
 
 @pytest.fixture
@@ -63,7 +62,7 @@ def test_article_forum_dashboards_and_statement_in_the_browser(
     check_page(agent)
     agent.screenshot(path=screenshots / "console-article.png", full_page=True)
 
-    customer = sign_in(chromium, base, "p-customer-b", **PHONE)
+    customer = sign_in(chromium, base, "p-customer-b", viewport=PHONE)
     customer.goto(f"{base}/portal/kb/")
     customer.get_by_label("Szukaj w bazie wiedzy").fill("drukarki etykieta")
     customer.get_by_role("button", name="Szukaj").click()

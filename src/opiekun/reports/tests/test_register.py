@@ -167,7 +167,7 @@ def test_the_hash_is_stable_and_changes_with_the_content(office: Personas) -> No
 def test_csv_and_xlsx_read_back_typed_and_neutralised(office: Personas) -> None:
     made, data, issued = actions.issue_register(office.org_a, OCTOBER, "csv")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["#", "asked at", "channel", "reference"]
+    assert rows[0][:4] == ["#", "Zadano", "Kanał", "Znak sprawy"]
     hostile = next(r for r in rows if "HYPERLINK" in r[4])
     assert hostile[4].startswith("'=")  # formula injection neutralised
     assert rows[-1][1:3] == [documents.HASH_LABEL, made.content_hash]

@@ -58,12 +58,12 @@ def test_bad_input_is_named(office: Personas, tmp_path: Path) -> None:  # noqa: 
 def test_the_reports_as_csv_and_xlsx(office: Personas, tmp_path: Path) -> None:  # noqa: F811
     sla_csv = run("sla", "--from", "2026-09", "--to", "2026-10").lstrip("\ufeff")
     sla = list(csv.reader(io.StringIO(sla_csv)))
-    assert sla[0][:3] == ["plan", "organisation", "month"]
+    assert sla[0][:3] == ["plan", "organizacja", "miesiąc"]  # the desk's language, Polish
     assert {(r[1], r[2]) for r in sla[1:]} >= {("Firma A", "2026-09"), ("Firma A", "2026-10")}
     run("work", "--period", "2026-10", "--format", "xlsx", "-o", str(tmp_path / "w.xlsx"))
     sheet = load_workbook(tmp_path / "w.xlsx").worksheets[0]
     assert [c.value for c in sheet[2]] == ["Alicja Agent", 1, 1, 17, 17]
     backlog = run("backlog").lstrip("\ufeff").splitlines()
-    assert backlog[0].startswith("age,") and backlog[-1].startswith("> 30 d,")
+    assert backlog[0].startswith("wiek,") and backlog[-1].startswith("> 30 d,")
     hours = run("hours", "--period", "2026-10").lstrip("\ufeff")
-    assert hours.startswith("organisation,bank")
+    assert hours.startswith("organizacja,pula")

@@ -75,7 +75,12 @@
         svg.appendChild(bar);
         if (stacked) base -= h;
       });
-      svg.appendChild(el("text", { x: x0 + width / 2, y: top + plotH + 14, "text-anchor": "middle", "font-size": 11 }, r.label));
+      // A label longer than its slot is cut (the full one is in the bar's tooltip and the table).
+      var room = Math.max(3, Math.floor(slot / 6.5));
+      var shown = r.label.length > room ? r.label.slice(0, room - 1) + "…" : r.label;
+      var text = el("text", { x: left + ri * slot + slot / 2, y: top + plotH + 14, "text-anchor": "middle", "font-size": 11 }, shown);
+      text.appendChild(el("title", {}, r.label));
+      svg.appendChild(text);
     });
     var lx = left;
     data.series.forEach(function (name, si) {
