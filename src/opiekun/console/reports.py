@@ -5,13 +5,12 @@ downloads as PDF, XLSX or CSV, recorded as issued so a copy can be verified late
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
@@ -35,19 +34,6 @@ def _month(text: str | None, default: dt.date) -> dt.date:
         return default
 
 
-def _cells(table: tables.Table) -> list[list[dict[str, object]]]:
-    """Each cell as shown (localised) and, for numbers, the value the chart draws."""
-    out: list[list[dict[str, object]]] = []
-    for row in table.rows:
-        cells: list[dict[str, object]] = []
-        for value in row:
-            number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-            shown = "" if value is None else formats.localize(value)
-            cells.append({"text": shown, "v": value if number else "", "number": number})
-        out.append(cells)
-    return out
-
-
 @require_GET
 @staff_only
 def report(request: HttpRequest, key: str) -> HttpResponse:
@@ -65,9 +51,14 @@ def report(request: HttpRequest, key: str) -> HttpResponse:
         "work": lambda: tables.work_report(month),
     }[key]()
     fmt = request.GET.get("format", "")
-    if fmt in ("csv", "xlsx"):
+    if fmt in documents.FORMATS:
         stamp = f"{first:%Y-%m}-{last:%Y-%m}" if key == "sla" else f"{month:%Y-%m}"
-        return documents.attachment(table.export(fmt), f"{key}-{stamp}.{fmt}", fmt)
+        try:
+            data = table.export(fmt, meta=[stamp])
+        except PdfUnavailable as exc:
+            messages.error(request, str(exc))
+        else:
+            return documents.attachment(data, f"{key}-{stamp}.{fmt}", fmt)
     return render(
         request,
         "console/report.html",
@@ -76,7 +67,7 @@ def report(request: HttpRequest, key: str) -> HttpResponse:
             "reports": REPORTS,
             "table": table,
             "title": REPORTS[key],
-            "cells": _cells(table),
+            "cells": documents.shown_cells(table.rows),
             "series": ",".join(map(str, table.series)),
             "labels": ",".join(map(str, table.labels)),
             "first": first,

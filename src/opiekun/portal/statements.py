@@ -14,6 +14,7 @@ from opiekun.contracts.models import StatementApproval
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
 from opiekun.reports import documents
+from opiekun.reports.pdf import PdfUnavailable
 
 
 @require_GET
@@ -44,11 +45,23 @@ def detail(request: HttpRequest, contact: Contact, statement_id: int) -> HttpRes
 @require_GET
 @contacts_only
 def download(request: HttpRequest, contact: Contact, statement_id: int, fmt: str) -> HttpResponse:
-    if fmt not in ("csv", "xlsx"):
+    if fmt not in documents.FORMATS:
         raise Http404("No such format")
     found = access.statement_for(request.user, statement_id)
     name = f"{found.number.replace('/', '-')}.{fmt}"
-    return documents.attachment(statements.export(found, fmt), name, fmt)
+    if fmt != "pdf":
+        return documents.attachment(statements.export(found, fmt), name, fmt)
+    title = _("Statement %(number)s for %(month)s") % {
+        "number": found.number,
+        "month": f"{found.period_start:%m.%Y}",
+    }
+    meta = [f"{found.vendor_name} · {found.organisation_name} · {found.plan_name}"]
+    try:
+        data = documents.table_pdf(title, meta, statements.HEADER, statements.rows(found))
+    except PdfUnavailable as exc:
+        messages.error(request, str(exc))
+        return redirect("portal:statement", statement_id=found.pk)
+    return documents.attachment(data, name, fmt)
 
 
 @require_POST

@@ -7,9 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils import formats
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -137,6 +139,37 @@ def render(register: Register, fmt: str) -> bytes:
     if fmt == "pdf":
         return render_pdf(register)
     raise ValueError(f"format: {fmt!r} is not one of {', '.join(FORMATS)}")
+
+
+def shown_cells(rows: list[list[exports.Cell]]) -> list[list[dict[str, object]]]:
+    """Each cell as shown (localised), and whether it is a number (right-aligned, charted)."""
+    out: list[list[dict[str, object]]] = []
+    for row in rows:
+        cells: list[dict[str, object]] = []
+        for value in row:
+            number = isinstance(value, int | Decimal) and not isinstance(value, bool)
+            shown = "" if value is None else formats.localize(value)
+            cells.append({"text": shown, "v": value if number else "", "number": number})
+        out.append(cells)
+    return out
+
+
+def table_pdf(
+    title: str, meta: list[str], header: list[str], rows: list[list[exports.Cell]]
+) -> bytes:
+    """Any table as a PDF: title, a few lines about it, the table, page numbers."""
+    html = render_to_string(
+        "reports/table_pdf.html",
+        {
+            "title": title,
+            "meta": meta,
+            "header": header,
+            "rows": shown_cells(rows),
+            "css": {"top_left": css_string(title), "page": css_string(_("Page"))},
+        },
+    )
+    data, _refused = pdf.render(html)
+    return data
 
 
 def render_pdf(register: Register) -> bytes:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from opiekun.contracts import banks
 from opiekun.contracts.models import HourBank, LedgerEntry
 from opiekun.core import exports
-from opiekun.reports import queries
+from opiekun.reports import documents, queries
 from opiekun.tariff.periods import add_months, month_start, next_month_start
 from opiekun.tickets import sla
 from opiekun.tickets.models import Ticket, WorkLog
@@ -37,12 +37,14 @@ class Table:
     series: tuple[int, ...] = ()  # the columns the chart draws
     labels: tuple[int, ...] = (0,)  # the columns that name a bar
 
-    def export(self, fmt: str) -> bytes:
+    def export(self, fmt: str, meta: list[str] | None = None) -> bytes:
         if fmt == "csv":
             return exports.to_csv(self.header, self.rows)
         if fmt == "xlsx":
             return exports.to_xlsx(self.key, self.header, self.rows)
-        raise ValueError(f"format: {fmt!r} is not csv or xlsx")
+        if fmt == "pdf":
+            return documents.table_pdf(self.title, meta or [], self.header, self.rows)
+        raise ValueError(f"format: {fmt!r} is not csv, xlsx or pdf")
 
 
 def _range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:

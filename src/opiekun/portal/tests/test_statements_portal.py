@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 from opiekun.contracts import statements
 from opiekun.contracts.models import Statement, StatementApproval
 from opiekun.core.models import AuditEvent
+from opiekun.core.testing.documents import NEEDS_PDFTOTEXT, pdftotext
 from opiekun.core.testing.personas import Personas
 from opiekun.tariff import BillingError
 from opiekun.tickets import actions
@@ -73,7 +74,17 @@ def test_r_reg_2_the_customer_reads_and_downloads_its_statement(
     xlsx = b.get(f"/portal/statements/{october.pk}/download.xlsx")
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None and sheet.cell(row=1, column=1).value == "#"
-    assert b.get(f"/portal/statements/{october.pk}/download.pdf").status_code == 404
+    assert b.get(f"/portal/statements/{october.pk}/download.ods").status_code == 404
+
+
+@NEEDS_PDFTOTEXT
+def test_the_statement_as_pdf(contracted_personas: Personas, october: Statement) -> None:
+    b = client_of(contracted_personas, "customer_b")
+    response = b.get(f"/portal/statements/{october.pk}/download.pdf")
+    assert response["Content-Type"] == "application/pdf"
+    text = " ".join(pdftotext(response.content).split())
+    assert october.number in text and "Firma B" in text and "=cmd|" in text
+    assert f"{october.gross:.2f}".replace(".", ",") in text
 
 
 def test_another_customer_or_an_outsider_gets_404(

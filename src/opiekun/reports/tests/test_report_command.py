@@ -12,7 +12,6 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from opiekun.core.testing.personas import Personas
-from opiekun.reports.tests.test_register import NEEDS_PDFTOTEXT, office, pdftotext  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +22,7 @@ def run(*args: str) -> str:
     return out.getvalue()
 
 
-def test_the_register_in_each_format_and_verify(office: Personas, tmp_path: Path) -> None:  # noqa: F811
+def test_the_register_in_each_format_and_verify(office: Personas, tmp_path: Path) -> None:
     for fmt in ("csv", "xlsx", "pdf"):
         target = tmp_path / f"rejestr.{fmt}"
         try:
@@ -42,7 +41,7 @@ def test_the_register_in_each_format_and_verify(office: Personas, tmp_path: Path
     assert exited.value.code == 1
 
 
-def test_bad_input_is_named(office: Personas, tmp_path: Path) -> None:  # noqa: F811
+def test_bad_input_is_named(office: Personas, tmp_path: Path) -> None:
     out = str(tmp_path / "x.csv")
     with pytest.raises(CommandError, match="org: unknown organisation 'nobody'"):
         run("register", "nobody", "--period", "2026-10", "--format", "csv", "-o", out)
@@ -55,7 +54,7 @@ def test_bad_input_is_named(office: Personas, tmp_path: Path) -> None:  # noqa: 
     assert not Path(out).exists()
 
 
-def test_the_reports_as_csv_and_xlsx(office: Personas, tmp_path: Path) -> None:  # noqa: F811
+def test_the_reports_as_csv_and_xlsx(office: Personas, tmp_path: Path) -> None:
     sla_csv = run("sla", "--from", "2026-09", "--to", "2026-10").lstrip("\ufeff")
     sla = list(csv.reader(io.StringIO(sla_csv)))
     assert sla[0][:3] == ["plan", "organizacja", "miesiąc"]  # the desk's language, Polish

@@ -11,9 +11,10 @@ import io
 import pytest
 from django.test import Client
 
+from opiekun.core.testing.documents import NEEDS_PDFTOTEXT, pdftotext
 from opiekun.core.testing.personas import Personas
 from opiekun.reports.models import IssuedDocument, RegisterApproval
-from opiekun.reports.tests.test_register import W, office  # noqa: F401
+from opiekun.reports.tests.conftest import W
 from opiekun.tariff import BillingError
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
@@ -27,7 +28,7 @@ def client_of(p: Personas, who: str) -> Client:
     return client
 
 
-def test_each_report_page_has_its_chart_and_exports(office: Personas) -> None:  # noqa: F811
+def test_each_report_page_has_its_chart_and_exports(office: Personas) -> None:
     agent = client_of(office, "agent")
     for key in ("sla", "hours", "backlog", "work"):
         page = agent.get(
@@ -42,8 +43,17 @@ def test_each_report_page_has_its_chart_and_exports(office: Personas) -> None:  
     assert agent.get("/console/reports/nonsense/").status_code == 404
 
 
+@NEEDS_PDFTOTEXT
+def test_a_report_as_pdf(office: Personas) -> None:
+    agent = client_of(office, "agent")
+    response = agent.get("/console/reports/work/", {"period": "2026-10", "format": "pdf"})
+    assert response["Content-Disposition"] == 'attachment; filename="work-2026-10.pdf"'
+    text = " ".join(pdftotext(response.content).split())
+    assert "Alicja Agent" in text and "2026-10" in text and "Strona 1 / 1" in text
+
+
 def test_the_register_page_previews_and_downloads_recorded_copies(
-    office: Personas,  # noqa: F811
+    office: Personas,
 ) -> None:
     agent = client_of(office, "agent")
     query: dict[str, str | int] = {"organisation": office.org_a.pk, "period": "2026-10"}
@@ -58,7 +68,7 @@ def test_the_register_page_previews_and_downloads_recorded_copies(
 
 
 def test_a_customer_reads_downloads_and_approves_its_own_register(
-    office: Personas,  # noqa: F811
+    office: Personas,
 ) -> None:
     a = client_of(office, "customer_a")
     page = a.get("/portal/register/", {"period": "2026-10"}).content.decode()
@@ -86,7 +96,7 @@ def test_a_customer_reads_downloads_and_approves_its_own_register(
     assert "is not over yet" in soon.content.decode()
 
 
-def test_outsiders_get_404_for_the_register_and_the_reports(office: Personas) -> None:  # noqa: F811
+def test_outsiders_get_404_for_the_register_and_the_reports(office: Personas) -> None:
     for who in ("outsider", "agent"):
         client = client_of(office, who)
         assert client.get("/portal/register/").status_code == 404, who

@@ -2,9 +2,9 @@
 check of a handed-over copy.
 
   opiekun report register ORG --period 2026-11 --format pdf|xlsx|csv -o FILE [--contract N]
-  opiekun report sla [--from 2026-06] [--to 2026-11] [--format csv|xlsx] [-o FILE]
-  opiekun report hours|work [--period 2026-11] [--format csv|xlsx] [-o FILE]
-  opiekun report backlog [--format csv|xlsx] [-o FILE]
+  opiekun report sla [--from 2026-06] [--to 2026-11] [--format csv|xlsx|pdf] [-o FILE]
+  opiekun report hours|work [--period 2026-11] [--format csv|xlsx|pdf] [-o FILE]
+  opiekun report backlog [--format csv|xlsx|pdf] [-o FILE]
   opiekun report verify FILE          (exit 0: an issued copy the system still agrees with)
 """
 
@@ -46,7 +46,7 @@ class Command(BaseCommand):
             monthly.add_argument("--period", help="YYYY-MM (default: this month)")
         backlog = sub.add_parser("backlog", help="open tickets by age and status")
         for table in (sla, hours, work, backlog):
-            table.add_argument("--format", default="csv", choices=["csv", "xlsx"])
+            table.add_argument("--format", default="csv", choices=["csv", "xlsx", "pdf"])
             table.add_argument("-o", "--output", help="file (default: stdout, CSV only)")
         check = sub.add_parser("verify", help="check a handed-over register file")
         check.add_argument("file")
@@ -138,8 +138,10 @@ class Command(BaseCommand):
         return register.parse_period(text) if text else timezone.localdate().replace(day=1)
 
     def write(self, table: tables.Table, options: dict[str, Any]) -> None:
-        if options["format"] == "xlsx" and not options["output"]:
-            raise CommandError("--output: an XLSX report needs a file", returncode=2)
+        if options["format"] != "csv" and not options["output"]:
+            raise CommandError(
+                f"--output: a {options['format'].upper()} report needs a file", returncode=2
+            )
         data = table.export(options["format"])
         if options["output"]:
             Path(options["output"]).write_bytes(data)
