@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
 from django.db.models import Q
+from django.utils import timezone
 
 from opiekun.catalog.choices import Channel
 from opiekun.contracts.banks import bank_label, local_midnight
@@ -98,8 +99,6 @@ def parse_period(text: str) -> dt.date:
 
 
 def _local(moment: dt.datetime | None) -> str:
-    from django.utils import timezone
-
     return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
 
 
@@ -208,7 +207,10 @@ def build(
             {contract.plan.vendor.name}
             if contract is not None
             else set(
-                organisation.contracts.filter(starts_on__lt=next_month_start(start))
+                organisation.contracts.exclude(
+                    status__in=(Contract.Status.QUOTE, Contract.Status.DECLINED)
+                )
+                .filter(starts_on__lt=next_month_start(start))
                 .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
                 .values_list("plan__vendor__name", flat=True)
             )
