@@ -18,6 +18,13 @@ UNLABELLED = """() => Array.from(document.querySelectorAll('input, select, texta
   .map(e => e.outerHTML)"""
 
 
+# The elements that stick out to the right of the window, to say what to fix.
+WIDE = """() => Array.from(document.querySelectorAll('body *'))
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(e => !e.closest('.scroll'))
+  .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.textContent.slice(0, 40))"""
+
+
 def sign_in(
     chromium: Any, base: str, username: str, password: str = PASSWORD, **context: Any
 ) -> Any:
@@ -33,4 +40,4 @@ def check_page(page: Any) -> None:
     """Every field labelled; on a phone-sized window, nothing scrolls sideways."""
     assert page.evaluate(UNLABELLED) == [], page.url
     width = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert width <= 0, f"{page.url} is {width}px wider than the window"
+    assert width <= 0, f"{page.url} is {width}px wider than the window: {page.evaluate(WIDE)}"

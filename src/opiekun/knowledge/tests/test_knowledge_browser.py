@@ -125,6 +125,14 @@ def test_article_forum_dashboards_and_statement_in_the_browser(
     assert StatementApproval.objects.get().statement == october
     customer.screenshot(path=screenshots / "portal-statement.png", full_page=True)
 
+    # An agent on a phone: the queue and a ticket fit the screen, every field labelled.
+    pocket = sign_in(chromium, base, "p-agent", viewport=PHONE)
+    for url in ("/console/", f"/console/tickets/{ticket.pk}/", "/console/reports/sla/"):
+        pocket.goto(base + url)
+        check_page(pocket)
+    pocket.keyboard.press("Tab")  # the first stop is the skip link
+    assert pocket.evaluate("document.activeElement.className") == "skip"
+
     customer.get_by_label("Język").select_option("en")
     customer.get_by_role("link", name="Knowledge base").wait_for()
     customer.goto(f"{base}/portal/")
