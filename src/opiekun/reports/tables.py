@@ -23,7 +23,7 @@ from opiekun.contracts.models import HourBank, LedgerEntry
 from opiekun.core import exports
 from opiekun.reports import documents, queries
 from opiekun.tariff.periods import add_months, month_start, next_month_start
-from opiekun.tickets import sla
+from opiekun.tickets import notes, sla
 from opiekun.tickets.models import Ticket, WorkLog
 
 
@@ -105,7 +105,7 @@ def sla_report(first: dt.date, last: dt.date, now: dt.datetime | None = None) ->
         for t in tickets:
             if not t.guaranteed:
                 counts["none"] += 1
-                why[t.guarantee_note or "no reaction guarantee"] += 1
+                why[notes.for_reader(t.guarantee_note or notes.write("no_guarantee"))] += 1
             elif t.reaction_breached or (
                 t.reacted_at is None and t.reaction_due_at and t.reaction_due_at < now
             ):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from opiekun.contracts import banks
 from opiekun.core import batch
-from opiekun.tickets import sla
+from opiekun.tickets import notes, sla
 from opiekun.tickets.models import Ticket
 from opiekun.workcal import WorkingCalendar
 
@@ -21,7 +21,7 @@ def apply_sla(ticket: Ticket) -> sla.SlaDecision | None:
         ticket.clock_starts_at = ticket.received_at
         ticket.reaction_due_at = ticket.ack_due_at = ticket.warn_at = None
         ticket.guaranteed = False
-        ticket.guarantee_note = "no contract in force"
+        ticket.guarantee_note = notes.write("no_contract")
         ticket.sla_explanation = ["No contract in force: no reaction guarantee."]
         ticket.queue_due_at = ticket.received_at
         ticket.next_check_at = next_check(ticket)

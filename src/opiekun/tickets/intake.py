@@ -15,6 +15,7 @@ from opiekun.core import batch
 from opiekun.core.language import stored_label
 from opiekun.customers.models import Contact
 from opiekun.staff.models import OnCallShift, StaffMember
+from opiekun.tickets import notes
 from opiekun.tickets.models import SlaNotification, Ticket
 
 
@@ -26,13 +27,14 @@ def channel_note(plan: Plan, channel: str, received_at: dt.datetime) -> str:
     )
     label = stored_label(Channel(channel))
     if opened is None:
-        return f"{plan.code} does not open the {label} channel"
-    notes = []
+        return notes.write("plan_closes", plan=plan.code, channel=label)
+    said = []
     if opened.calendar and not working_calendar(opened.calendar).is_working_time(received_at):
-        notes.append(f"{label} is open {working_calendar(opened.calendar).describe()}")
+        hours = working_calendar(opened.calendar).describe()
+        said.append(notes.write("open_hours", channel=label, hours=hours))
     if opened.restriction:
-        notes.append(f"{label}: {opened.restriction}")
-    return "; ".join(notes)
+        said.append(notes.write("restricted", channel=label, restriction=opened.restriction))
+    return notes.JOIN.join(said)
 
 
 def may_draw_on_package(plan: Plan, contact: Contact | None) -> bool:

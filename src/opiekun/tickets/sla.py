@@ -14,6 +14,7 @@ from opiekun.catalog.choices import Acknowledgement, Channel, Severity
 from opiekun.catalog.models import Plan
 from opiekun.core import batch
 from opiekun.core.language import stored_label
+from opiekun.tickets import notes
 from opiekun.workcal import WorkingCalendar
 from opiekun.workcal.calendar import WEEKDAYS
 
@@ -102,23 +103,23 @@ def decide(
     paused_minutes: int = 0,
     warn_share: float = 0.75,
 ) -> SlaDecision:
-    notes = [f"Plan {terms.plan_code}: service hours {terms.service.describe()}."]
+    lines = [f"Plan {terms.plan_code}: service hours {terms.service.describe()}."]
     target = find_target(terms, severity, channel)
     reason = _no_guarantee_reason(terms, target, channel, guarantee_used_minutes)
     calendar = target.calendar if target and not reason else terms.service
     start = calendar.next_working_moment(received_at)
     received = when(received_at, calendar.tz)
     if start == received_at.astimezone(calendar.tz):
-        notes.append(f"Received {received}, within working time: the clock starts at once.")
+        lines.append(f"Received {received}, within working time: the clock starts at once.")
     else:
         # R-SLA-2: after hours, the clock starts at the next working moment.
-        notes.append(
+        lines.append(
             f"Received {received}, outside working time: the clock starts at the "
             f"next working moment, {when(start, calendar.tz)}."
         )
     decision = SlaDecision(start, None, False, None, calendar, no_guarantee_reason=reason)
     if target is None or reason:
-        notes.append(f"No guaranteed reaction time: {reason}.")
+        lines.append(f"No guaranteed reaction time: {reason}.")
     else:
         total = target.minutes + paused_minutes
         due = calendar.add_working_time(start, total)
@@ -127,17 +128,17 @@ def decide(
             start, int(target.minutes * warn_share) + paused_minutes
         )
         scope = _target_scope(target)
-        notes.append(
+        lines.append(
             f"Reaction target: {hours(target.minutes)} of working time{scope}"
             + (f", counted in {calendar.describe()}" if calendar is not terms.service else "")
             + "."
         )
         if paused_minutes:
-            notes.append(f"Paused while waiting for the customer: {hours(paused_minutes)} added.")
+            lines.append(f"Paused while waiting for the customer: {hours(paused_minutes)} added.")
         # The calendar's own account of the span, less its first line (the hours, said
         # above) and its last (the due moment, said below).
-        notes.extend(calendar.explain_add(start, total)[1:-1])
-        notes.append(f"Reaction due {when(due)}.")
+        lines.extend(calendar.explain_add(start, total)[1:-1])
+        lines.append(f"Reaction due {when(due)}.")
     if terms.acknowledgement == Acknowledgement.NEXT_WORKING_DAY:
         # R-SLA-6 (EKS): receipt is confirmed at the latest on the next working day after
         # the day the question counts as received.
@@ -145,11 +146,11 @@ def decide(
         first_day = service.next_working_moment(received_at)
         next_day = service.next_working_moment(service.end_of_working_day(first_day))
         decision.ack_due_at = service.end_of_working_day(next_day)
-        notes.append(
+        lines.append(
             "Receipt to be confirmed by the end of the next working day, "
             f"{when(decision.ack_due_at)}."
         )
-    decision.explanation = notes
+    decision.explanation = lines
     return decision
 
 
@@ -157,30 +158,27 @@ def _no_guarantee_reason(
     terms: SlaTerms, target: Target | None, channel: str, used_minutes: int
 ) -> str:
     if not terms.targets:
-        return "the plan gives no reaction guarantee"
+        return notes.write("no_guarantee")
     channel_terms = terms.channels.get(channel)
     if target is None:
         severities = {t.severity for t in terms.targets}
         if "" not in severities:
             # KJM care: the 2-hour guarantee is for critical outages only (R-SLA-4).
             names = sorted(stored_label(Severity(s)) for s in severities)
-            return f"the plan guarantees a reaction only for: {', '.join(names)}"
+            return notes.write("only_for", names=", ".join(names))
     if target is None or (channel_terms is not None and not channel_terms.guaranteed):
         # R-SLA-5: SHIP guarantees the reaction only for tickets sent by e-mail.
         names = sorted(
             {stored_label(Channel(t.channel)) for t in terms.targets if t.channel}
             or {stored_label(Channel(c)) for c, t in terms.channels.items() if t.guaranteed}
         )
-        return f"the plan guarantees a reaction only for tickets sent by {', '.join(names)}"
+        return notes.write("only_by", names=", ".join(names))
     if channel_terms is None:
-        return f"the plan does not open the {stored_label(Channel(channel))} channel"
+        return notes.write("not_opened", channel=stored_label(Channel(channel)))
     limit = terms.guaranteed_monthly_minutes
     if limit is not None and used_minutes >= limit:
         # R-SLA-5: answered, but without a guaranteed reaction, once the limit is used.
-        return (
-            f"this month's guaranteed-support limit of {hours(limit)} is used "
-            f"({hours(used_minutes)})"
-        )
+        return notes.write("limit_used", limit=hours(limit), used=hours(used_minutes))
     return ""
 
 

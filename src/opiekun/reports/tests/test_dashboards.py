@@ -136,7 +136,7 @@ def test_r_sla_4_the_sla_report_gives_median_and_worst_reaction_in_working_minut
     table = tables.sla_report(dt.date(2026, 10, 1), dt.date(2026, 10, 1))
     (row,) = table.rows
     assert row[:7] == ["KJM-CARE", "Firma A", "2026-10", 2, 0, 0, 1]
-    assert row[7] == "the plan guarantees a reaction only for: critical outage (1)"
+    assert row[7] == "plan gwarantuje reakcję tylko dla: awaria krytyczna (1)"  # in Polish
     assert row[8:] == [48, 75]  # median of 75 and 20, the worst
     late_evening.refresh_from_db()
     assert tables.reaction_minutes(late_evening) == 75

@@ -1,0 +1,113 @@
+"""Why a ticket has no guaranteed reaction, and why its channel is closed at this hour.
+
+The notes are stored on the ticket in English, written from the fixed sentences below,
+so a record never mixes two languages and the API gives everyone the same text.
+`for_reader` says a stored note again in the reader's language. Writer and reader share
+the sentences, so they cannot drift apart; a note that matches none (written before a
+sentence changed) is shown as it was stored."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext, gettext_noop
+
+from opiekun.catalog.choices import Channel, Severity
+from opiekun.core.language import stored_label
+
+SENTENCES = {
+    "no_contract": gettext_noop("no contract in force"),
+    "no_guarantee": gettext_noop("the plan gives no reaction guarantee"),
+    "only_for": gettext_noop("the plan guarantees a reaction only for: %(names)s"),
+    "only_by": gettext_noop("the plan guarantees a reaction only for tickets sent by %(names)s"),
+    "not_opened": gettext_noop("the plan does not open the %(channel)s channel"),
+    "limit_used": gettext_noop(
+        "this month's guaranteed-support limit of %(limit)s is used (%(used)s)"
+    ),
+    "plan_closes": gettext_noop("%(plan)s does not open the %(channel)s channel"),
+    "open_hours": gettext_noop("%(channel)s is open %(hours)s"),
+    "restricted": gettext_noop("%(channel)s: %(restriction)s"),
+}
+# The words of a working calendar's description (workcal.describe, pure and English).
+CALENDAR_WORDS = {
+    "Mon": gettext_noop("Mon"),
+    "Tue": gettext_noop("Tue"),
+    "Wed": gettext_noop("Wed"),
+    "Thu": gettext_noop("Thu"),
+    "Fri": gettext_noop("Fri"),
+    "Sat": gettext_noop("Sat"),
+    "Sun": gettext_noop("Sun"),
+    "closed on public holidays": gettext_noop("closed on public holidays"),
+    "holidays included": gettext_noop("holidays included"),
+}
+JOIN = "; "
+
+
+def write(key: str, **params: str) -> str:
+    """A note as stored: the English sentence with its values."""
+    return SENTENCES[key] % params
+
+
+def _labels() -> dict[str, str]:
+    return {stored_label(c): str(c.label) for choices in (Channel, Severity) for c in choices}
+
+
+def _hours(text: str) -> str:
+    words = "|".join(re.escape(w) for w in sorted(CALENDAR_WORDS, key=len, reverse=True))
+    return re.sub(rf"\b({words})\b", lambda m: gettext(CALENDAR_WORDS[m.group(1)]), text)
+
+
+def _param(name: str, value: str, labels: dict[str, str]) -> str | None:
+    """The value in the reader's language; None when it cannot be what the sentence says."""
+    if name == "channel":
+        return labels.get(value)
+    if name == "names":
+        shown = [labels.get(part) for part in value.split(", ")]
+        return None if None in shown else ", ".join(s for s in shown if s)
+    if name == "hours":
+        return _hours(value)
+    return value
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    parts = re.split(r"%\((\w+)\)s", template)
+    regex = "".join(
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+    )
+    return re.compile(rf"^{regex}$", re.S)
+
+
+PATTERNS = {key: _pattern(template) for key, template in SENTENCES.items()}
+
+
+def _sentence(text: str, labels: dict[str, str]) -> str | None:
+    for key, pattern in PATTERNS.items():
+        match = pattern.match(text)
+        if match is None:
+            continue
+        shown = {name: _param(name, value, labels) for name, value in match.groupdict().items()}
+        if None not in shown.values():
+            return gettext(SENTENCES[key]) % shown
+    return None
+
+
+def _parse(text: str, labels: dict[str, str]) -> str | None:
+    """``text`` as sentences joined by JOIN, or as one; None when it is neither. Joined
+    sentences are tried first, because a calendar's description has JOIN inside it too
+    and would otherwise swallow the restriction that follows it."""
+    at = text.find(JOIN)
+    while at != -1:
+        head = _sentence(text[:at], labels)
+        if head is not None:
+            rest = _parse(text[at + len(JOIN) :], labels)
+            if rest is not None:
+                return f"{head}{JOIN}{rest}"
+        at = text.find(JOIN, at + 1)
+    return _sentence(text, labels)
+
+
+def for_reader(text: str) -> str:
+    """A stored note in the reader's language (as stored when it matches no sentence)."""
+    if not text:
+        return text
+    return _parse(text, _labels()) or text

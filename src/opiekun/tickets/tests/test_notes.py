@@ -1,0 +1,68 @@
+"""The notes stored on a ticket are English and the same for everyone (the API, the
+audit trail); each reader sees them in their own language (issue 7, R-CH-1, R-SLA-5)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from opiekun.core.testing.personas import Personas
+from opiekun.tickets import actions, notes
+
+CALL_AT_NIGHT = (
+    "account manager's mobile is open Mon-Fri 07:00-16:00; Europe/Warsaw; "
+    "closed on public holidays (PL); account manager's mobile: bez SMS"
+)
+
+
+@pytest.mark.parametrize(
+    ("stored", "polish"),
+    [
+        ("no contract in force", "brak umowy w mocy"),
+        (
+            notes.write("only_for", names="critical outage"),
+            "plan gwarantuje reakcję tylko dla: awaria krytyczna",
+        ),
+        (
+            notes.write("only_by", names="e-mail, fax"),
+            "plan gwarantuje reakcję tylko dla zgłoszeń przesłanych kanałem: e-mail, faks",
+        ),
+        (
+            notes.write("plan_closes", plan="SHIP-EMAIL", channel="phone (general line)"),
+            "SHIP-EMAIL nie udostępnia kanału: telefon (linia ogólna)",
+        ),
+        (
+            CALL_AT_NIGHT,
+            "komórka opiekuna klienta jest czynny: pon.-pt. 07:00-16:00; Europe/Warsaw; "
+            "nieczynne w święta (PL); komórka opiekuna klienta: bez SMS",
+        ),
+        ("a note from before the sentences", "a note from before the sentences"),
+    ],
+)
+def test_a_stored_note_reads_in_the_readers_language(stored: str, polish: str) -> None:
+    with translation.override("pl"):
+        assert notes.for_reader(stored) == polish
+    with translation.override("en"):
+        assert notes.for_reader(stored) == stored  # English is the stored text itself
+
+
+def test_a_value_that_is_not_a_label_is_not_mistaken_for_one() -> None:
+    odd = "Europe/Warsaw; closed: really"  # looks like "<channel>: <restriction>", is not
+    with translation.override("pl"):
+        assert notes.for_reader(odd) == odd
+
+
+@pytest.mark.django_db
+def test_the_queue_says_why_in_polish_and_the_api_in_english(
+    contracted_personas: Personas,
+) -> None:
+    p = contracted_personas  # KJM care guarantees a reaction to critical outages only
+    ticket = actions.open_ticket(p.org_a, channel="email", subject="Pytanie", contact=p.customer_a)
+    assert ticket.guarantee_note == "the plan guarantees a reaction only for: critical outage"
+    agent = Client()
+    agent.force_login(p.user("agent"))
+    queue = agent.get("/console/").content.decode()
+    assert "bez gwarancji: plan gwarantuje reakcję tylko dla: awaria krytyczna" in queue
+    api = agent.get(f"/api/v1/tickets/{ticket.pk}", HTTP_ACCEPT_LANGUAGE="pl").json()
+    assert api["no_guarantee_reason"] == ticket.guarantee_note
