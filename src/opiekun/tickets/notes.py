@@ -1,4 +1,5 @@
-"""Why a ticket has no guaranteed reaction, and why its channel is closed at this hour.
+"""Why a ticket has no guaranteed reaction, why its channel is closed at this hour, and
+how its deadline was set.
 
 The notes are stored on the ticket in English, written from the fixed sentences below,
 so a record never mixes two languages and the API gives everyone the same text.
@@ -42,6 +43,40 @@ CALENDAR_WORDS = {
 }
 JOIN = "; "
 
+# The lines that explain a ticket's deadlines (tickets.sla.decide and the calendar's
+# explain_add), read back the same way, one line at a time.
+LINES = {
+    "plan_hours": gettext_noop("Plan %(plan)s: service hours %(hours)s."),
+    "received_in": gettext_noop(
+        "Received %(when)s, within working time: the clock starts at once."
+    ),
+    "received_out": gettext_noop(
+        "Received %(when)s, outside working time: the clock starts at the next working "
+        "moment, %(start)s."
+    ),
+    "no_target": gettext_noop("No guaranteed reaction time: %(reason)s."),
+    "no_contract_line": gettext_noop("No contract in force: no reaction guarantee."),
+    "target": gettext_noop("Reaction target: %(amount)s of working time%(scope)s."),
+    "paused": gettext_noop("Paused while waiting for the customer: %(amount)s added."),
+    "due": gettext_noop("Reaction due %(when)s."),
+    "receipt": gettext_noop(
+        "Receipt to be confirmed by the end of the next working day, %(when)s."
+    ),
+    "working_time": gettext_noop("Working time: %(hours)s."),
+    "outside": gettext_noop("%(when)s is outside working time; counting starts at %(start)s."),
+    "closed_day": gettext_noop("Not a working day: %(day)s (%(why)s)."),
+    "dst": gettext_noop("The span crosses a daylight-saving change: minutes are real minutes."),
+    "span": gettext_noop("%(minutes)s working minutes from %(start)s end at %(end)s."),
+}
+# Words inside a target's scope: "(critical tickets, sent by e-mail), counted in ...".
+SCOPE_WORDS = {
+    "critical tickets": gettext_noop("critical tickets"),
+    "high tickets": gettext_noop("high-severity tickets"),
+    "normal tickets": gettext_noop("normal tickets"),
+    "sent by": gettext_noop("sent by"),
+    "counted in": gettext_noop("counted in"),
+}
+
 
 def write(key: str, **params: str) -> str:
     """A note as stored: the English sentence with its values."""
@@ -53,8 +88,12 @@ def _labels() -> dict[str, str]:
 
 
 def _hours(text: str) -> str:
-    words = "|".join(re.escape(w) for w in sorted(CALENDAR_WORDS, key=len, reverse=True))
-    return re.sub(rf"\b({words})\b", lambda m: gettext(CALENDAR_WORDS[m.group(1)]), text)
+    return _words(text, CALENDAR_WORDS)
+
+
+def _words(text: str, words: dict[str, str]) -> str:
+    found = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.sub(rf"\b({found})\b", lambda m: gettext(words[m.group(1)]), text)
 
 
 def _param(name: str, value: str, labels: dict[str, str]) -> str | None:
@@ -64,30 +103,40 @@ def _param(name: str, value: str, labels: dict[str, str]) -> str | None:
     if name == "names":
         shown = [labels.get(part) for part in value.split(", ")]
         return None if None in shown else ", ".join(s for s in shown if s)
-    if name == "hours":
+    if name in ("hours", "when", "start", "end", "day"):
         return _hours(value)
+    if name == "reason":
+        return _parse(value, labels) or value
+    if name == "scope":
+        for english, label in labels.items():
+            value = value.replace(f"sent by {english}", f"sent by {label}")
+        return _hours(_words(value, SCOPE_WORDS))
     return value
 
 
 def _pattern(template: str) -> re.Pattern[str]:
     parts = re.split(r"%\((\w+)\)s", template)
     regex = "".join(
-        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.+?)" for i, part in enumerate(parts)
+        re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts)
     )
     return re.compile(rf"^{regex}$", re.S)
 
 
 PATTERNS = {key: _pattern(template) for key, template in SENTENCES.items()}
+LINE_PATTERNS = {key: _pattern(template) for key, template in LINES.items()}
 
 
-def _sentence(text: str, labels: dict[str, str]) -> str | None:
-    for key, pattern in PATTERNS.items():
+def _sentence(
+    text: str, labels: dict[str, str], patterns: dict[str, re.Pattern[str]] = PATTERNS
+) -> str | None:
+    templates = SENTENCES if patterns is PATTERNS else LINES
+    for key, pattern in patterns.items():
         match = pattern.match(text)
         if match is None:
             continue
         shown = {name: _param(name, value, labels) for name, value in match.groupdict().items()}
         if None not in shown.values():
-            return gettext(SENTENCES[key]) % shown
+            return gettext(templates[key]) % shown
     return None
 
 
@@ -111,3 +160,9 @@ def for_reader(text: str) -> str:
     if not text:
         return text
     return _parse(text, _labels()) or text
+
+
+def lines_for_reader(lines: list[str]) -> list[str]:
+    """A ticket's deadline explanation in the reader's language, line by line."""
+    labels = _labels()
+    return [_sentence(line, labels, LINE_PATTERNS) or line for line in lines]

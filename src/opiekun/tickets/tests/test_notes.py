@@ -66,3 +66,49 @@ def test_the_queue_says_why_in_polish_and_the_api_in_english(
     assert "bez gwarancji: plan gwarantuje reakcję tylko dla: awaria krytyczna" in queue
     api = agent.get(f"/api/v1/tickets/{ticket.pk}", HTTP_ACCEPT_LANGUAGE="pl").json()
     assert api["no_guarantee_reason"] == ticket.guarantee_note
+
+
+@pytest.mark.django_db
+def test_every_line_of_a_deadlines_explanation_reads_in_polish(
+    contracted_personas: Personas,
+) -> None:
+    """A new kind of line without its sentence fails here, instead of showing English."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    p = contracted_personas
+    w = ZoneInfo("Europe/Warsaw")
+    made = [
+        # KJM care, critical outage at night (R-SLA-4: the 7:00-22:00 clock).
+        actions.open_ticket(
+            p.org_a,
+            channel="email",
+            subject="a",
+            severity="critical",
+            contact=p.customer_a,
+            received_at=dt.datetime(2026, 11, 10, 23, 0, tzinfo=w),
+        ),
+        # SHIP START by e-mail on the eve of a holiday (11 November).
+        actions.open_ticket(
+            p.org_b,
+            channel="email",
+            subject="b",
+            contact=p.customer_b,
+            received_at=dt.datetime(2026, 11, 10, 14, 0, tzinfo=w),
+        ),
+        # No guarantee: a normal question under KJM care.
+        actions.open_ticket(
+            p.org_a,
+            channel="email",
+            subject="c",
+            contact=p.customer_a,
+            received_at=dt.datetime(2026, 11, 12, 9, 0, tzinfo=w),
+        ),
+    ]
+    lines = [line for t in made for line in t.sla_explanation]
+    assert len(lines) > 8
+    with translation.override("pl"):
+        shown = notes.lines_for_reader(lines)
+    untranslated = [line for line, said in zip(lines, shown, strict=True) if line == said]
+    assert untranslated == []
+    assert any("Dzień wolny: śr. 2026-11-11" in line for line in shown)
