@@ -28,7 +28,7 @@ from opiekun.customers.access import organisation_for
 from opiekun.customers.models import ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
 from opiekun.tariff import BillingError, bill
-from opiekun.tickets import access, actions, intake, queries, sla
+from opiekun.tickets import access, actions, intake, notes, queries, sla
 from opiekun.tickets.attachments import AttachmentError
 from opiekun.tickets.models import Ticket
 
@@ -214,7 +214,7 @@ def work_preview(request: HttpRequest, ticket_id: int) -> HttpResponse:
             out_of_hours=out_of_hours(plan, timezone.now()),
             emergency=request.GET.get("emergency") == "on",
         )
-        lines = list(billing.explanation)
+        lines = notes.lines_for_reader(list(billing.explanation))
         # As log_work would: the designated contacts' work only (R-PPL-2), from the banks
         # in the order draw takes them (nothing is written here).
         if billing.draws_on_package and not plan.unlimited_support:

@@ -1,5 +1,5 @@
 """Why a ticket has no guaranteed reaction, why its channel is closed at this hour, and
-how its deadline was set.
+how its deadline was set and how a piece of work is billed.
 
 The notes are stored on the ticket in English, written from the fixed sentences below,
 so a record never mixes two languages and the API gives everyone the same text.
@@ -13,7 +13,7 @@ import re
 
 from django.utils.translation import gettext, gettext_noop
 
-from opiekun.catalog.choices import Channel, Severity
+from opiekun.catalog.choices import Channel, Severity, WorkKind
 from opiekun.core.language import stored_label
 
 SENTENCES = {
@@ -67,6 +67,17 @@ LINES = {
     "closed_day": gettext_noop("Not a working day: %(day)s (%(why)s)."),
     "dst": gettext_noop("The span crosses a daylight-saving change: minutes are real minutes."),
     "span": gettext_noop("%(minutes)s working minutes from %(start)s end at %(end)s."),
+    # How a piece of work is billed (tariff.bill, pure and English).
+    "work": gettext_noop("%(raw)s min of %(work_kind)s work under %(plan)s."),
+    "documented": gettext_noop("+%(extra)s min to write down what was done: %(minutes)s min."),
+    "per_started": gettext_noop("Billed per started %(unit)s min: %(minutes)s min."),
+    "rounded_up": gettext_noop("Rounded up to the started %(unit)s min: %(minutes)s min."),
+    "rounded_near": gettext_noop("Rounded to the nearest %(unit)s min: %(minutes)s min."),
+    "emergency": gettext_noop("Out-of-hours emergency, x%(factor)s: %(minutes)s min."),
+    "after_hours_emergency": gettext_noop("Out of the plan's hours (emergency)."),
+    "after_hours": gettext_noop("Out of the plan's hours."),
+    "draws": gettext_noop("Draws %(minutes)s min on the hour banks."),
+    "no_draw": gettext_noop("Does not draw on the hour package."),
 }
 # Words inside a target's scope: "(critical tickets, sent by e-mail), counted in ...".
 SCOPE_WORDS = {
@@ -103,6 +114,8 @@ def _param(name: str, value: str, labels: dict[str, str]) -> str | None:
     if name == "names":
         shown = [labels.get(part) for part in value.split(", ")]
         return None if None in shown else ", ".join(s for s in shown if s)
+    if name == "work_kind":
+        return str(WorkKind(value).label) if value in WorkKind.values else None
     if name in ("hours", "when", "start", "end", "day"):
         return _hours(value)
     if name == "reason":

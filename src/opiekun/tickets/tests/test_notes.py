@@ -112,3 +112,22 @@ def test_every_line_of_a_deadlines_explanation_reads_in_polish(
     untranslated = [line for line, said in zip(lines, shown, strict=True) if line == said]
     assert untranslated == []
     assert any("Dzień wolny: śr. 2026-11-11" in line for line in shown)
+
+
+@pytest.mark.django_db
+def test_every_line_of_every_plans_billing_reads_in_polish(presets: None) -> None:
+    from opiekun.catalog.models import Plan
+    from opiekun.contracts.tariffs import tariff_for
+    from opiekun.tariff import bill
+
+    lines = set()
+    for plan in Plan.objects.all():
+        tariff = tariff_for(plan)
+        for kind in tariff.kinds:
+            for out_of_hours, emergency in ((False, False), (True, False), (True, True)):
+                billing = bill(tariff, kind, 17, out_of_hours=out_of_hours, emergency=emergency)
+                lines.update(billing.explanation)
+    assert len(lines) > 20
+    with translation.override("pl"):
+        untranslated = [line for line in sorted(lines) if notes.lines_for_reader([line]) == [line]]
+    assert untranslated == []
