@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,11 +73,7 @@ def book(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @require_POST
 @staff_only
 def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
-    found = Appointment.objects.filter(
-        pk=appointment_id, ticket__in=access.visible_tickets(request.user)
-    ).first()
-    if found is None:
-        raise Http404("No such appointment")
+    found = access.appointment_for(request.user, appointment_id)
     actions.cancel_session(found, reason=request.POST.get("reason", ""), actor=request.user)
     messages.success(request, _("The remote session is cancelled."))
     return redirect("console:appointments")

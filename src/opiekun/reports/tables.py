@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from opiekun.contracts import banks
 from opiekun.contracts.models import HourBank, LedgerEntry
-from opiekun.core import exports
+from opiekun.core import batch, exports
 from opiekun.reports import documents, queries
 from opiekun.tariff.periods import add_months, month_start, next_month_start
 from opiekun.tickets import notes, sla
@@ -68,7 +68,12 @@ def reaction_minutes(ticket: Ticket) -> int | None:
 
 
 def sla_report(first: dt.date, last: dt.date, now: dt.datetime | None = None) -> Table:
-    now = now or timezone.now()
+    # One read of each plan's terms and calendars for the whole report, not one a ticket.
+    with batch.batch():
+        return _sla_report(first, last, now or timezone.now())
+
+
+def _sla_report(first: dt.date, last: dt.date, now: dt.datetime) -> Table:
     lo, hi = _range(first, last)
     table = Table(
         "sla",

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from opiekun.core.access import is_staff_member, organisation_id_of
-from opiekun.tickets.models import Attachment, Ticket
+from opiekun.tickets.models import Appointment, Attachment, Ticket
 
 
 def visible_tickets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
@@ -43,3 +43,12 @@ def attachment_for(user: AbstractBaseUser | AnonymousUser, attachment_id: int) -
     if attachment is None:
         raise Http404("No such attachment")
     return attachment
+
+
+def appointment_for(user: AbstractBaseUser | AnonymousUser, appointment_id: int) -> Appointment:
+    """A remote session of a ticket the user may see; 404 otherwise."""
+    found = Appointment.objects.filter(pk=appointment_id, ticket__in=visible_tickets(user))
+    appointment = found.first()
+    if appointment is None:
+        raise Http404("No such appointment")
+    return appointment
