@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from opiekun.core.testing.personas import Personas
+from opiekun.core.testing.plugin import IN_CI
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def test_the_register_in_each_format_and_verify(office: Personas, tmp_path: Path
         try:
             run("register", "firma-a", "--period", "2026-10", "--format", fmt, "-o", str(target))
         except CommandError as exc:  # only PDF may be unavailable, and only off CI
-            assert fmt == "pdf" and "Pango" in str(exc)
+            assert fmt == "pdf" and "Pango" in str(exc) and not IN_CI
             continue
         assert target.stat().st_size > 0
         assert "VERIFIED" in run("verify", str(target)).splitlines()[-1]
