@@ -71,3 +71,18 @@ def test_a_bad_form_says_what_is_wrong_and_writes_nothing(contracted_personas: P
     assert response.status_code == 200
     assert "errorlist" in response.content.decode()
     assert not Ticket.objects.exists()
+
+
+def test_the_customer_sees_why_a_question_has_no_guaranteed_reaction(
+    contracted_personas: Personas,
+) -> None:
+    ticket = actions.open_ticket(
+        contracted_personas.org_a,
+        channel="email",
+        subject="Pytanie ogólne",
+        contact=contracted_personas.customer_a,
+    )
+    client = Client()
+    client.force_login(contracted_personas.user("customer_a"))
+    page = client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
+    assert "bez gwarancji: plan gwarantuje reakcję tylko dla: awaria krytyczna" in page
