@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiekun.catalog.models import Product, Vendor
 from opiekun.console.guards import staff_only
 from opiekun.console.views import posted_id
+from opiekun.core.forms import refuse
 from opiekun.knowledge import access as kb_access
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge import search
@@ -63,8 +64,7 @@ def _save(request: HttpRequest, form: ArticleForm, article: Article | None) -> A
             actor=request.user,
         )
     except kb.KnowledgeError as exc:
-        field, _sep, text = str(exc).partition(": ")
-        form.add_error(field if field in form.fields else None, text)
+        refuse(form, exc)
         return None
 
 

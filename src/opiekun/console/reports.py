@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from opiekun.console.guards import staff_only
 from opiekun.customers.models import Organisation
-from opiekun.reports import actions, documents, register, tables
+from opiekun.reports import documents, downloads, register, tables
 from opiekun.reports.pdf import PdfUnavailable
 
 REPORTS = {
@@ -100,16 +100,9 @@ def register_page(request: HttpRequest) -> HttpResponse:
     made = None
     if request.GET and form.is_valid():
         organisation, month = form.cleaned_data["organisation"], form.cleaned_data["period"]
-        fmt = request.GET.get("format", "")
-        if fmt in documents.FORMATS:
-            try:
-                made, data, issued = actions.issue_register(
-                    organisation, month, fmt, actor=request.user
-                )
-            except PdfUnavailable as exc:
-                messages.error(request, str(exc))
-            else:
-                return documents.attachment(data, issued.filename, fmt)
+        download = downloads.register(request, organisation, month)
+        if download is not None:
+            return download
         made = register.build(organisation, month)
     return render(
         request,

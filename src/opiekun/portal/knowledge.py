@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opiekun.catalog.models import Vendor
+from opiekun.core.forms import refuse
 from opiekun.customers.models import Contact
 from opiekun.knowledge import access as kb_access
 from opiekun.knowledge import actions as kb
@@ -68,8 +69,7 @@ def ask(request: HttpRequest, contact: Contact) -> HttpResponse:
                 contact, data["vendor"], title=data["title"], body=data["body"], actor=request.user
             )
         except kb.KnowledgeError as exc:
-            field, _sep, text = str(exc).partition(": ")
-            form.add_error(field if field in form.fields else None, text)
+            refuse(form, exc)
         else:
             messages.success(request, _("Your question is on the forum."))
             return redirect("portal:thread", thread_id=made.pk)

@@ -16,9 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
-from opiekun.reports import actions, documents, register
+from opiekun.reports import actions, documents, downloads, register
 from opiekun.reports.models import RegisterApproval
-from opiekun.reports.pdf import PdfUnavailable
 
 
 def _month(request: HttpRequest) -> dt.date:
@@ -36,16 +35,9 @@ def _month(request: HttpRequest) -> dt.date:
 def page(request: HttpRequest, contact: Contact) -> HttpResponse:
     month = _month(request)
     organisation = contact.organisation
-    fmt = request.GET.get("format", "")
-    if fmt in documents.FORMATS:
-        try:
-            _made, data, issued = actions.issue_register(
-                organisation, month, fmt, actor=request.user
-            )
-        except PdfUnavailable as exc:
-            messages.error(request, str(exc))
-        else:
-            return documents.attachment(data, issued.filename, fmt)
+    download = downloads.register(request, organisation, month)
+    if download is not None:
+        return download
     approval = (
         RegisterApproval.objects.filter(organisation=organisation, period_start=month)
         .select_related("approved_by")

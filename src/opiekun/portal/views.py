@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiekun.catalog.choices import Severity
 from opiekun.contracts import banks
 from opiekun.contracts.models import HourBank
+from opiekun.core.forms import refuse
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
 from opiekun.tickets import access, actions, attachments
@@ -89,8 +90,7 @@ def new_ticket(request: HttpRequest, contact: Contact) -> HttpResponse:
                 if upload is not None:
                     attachments.store(ticket, upload.name, upload.read(), actor=request.user)
         except (actions.IntakeError, attachments.AttachmentError) as exc:
-            field, _sep, text = str(exc).partition(": ")
-            form.add_error(field if field in form.fields else None, text or str(exc))
+            refuse(form, exc)
         else:
             messages.success(
                 request, _("Your question was registered as %(ref)s.") % {"ref": ticket.reference}

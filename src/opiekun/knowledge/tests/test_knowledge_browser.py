@@ -6,23 +6,21 @@ every page visited has a label on every field and fits a phone."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
 
-from opiekun.contracts import banks, statements
+from opiekun.contracts import banks
 from opiekun.contracts.models import StatementApproval
 from opiekun.core.testing.browser import PHONE, check_page, sign_in
+from opiekun.core.testing.history import october_statement
 from opiekun.core.testing.personas import Personas, make_personas
 from opiekun.knowledge.models import Article, ForumThread
 from opiekun.tickets import actions
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-W = ZoneInfo("Europe/Warsaw")
 
 
 @pytest.fixture
@@ -101,22 +99,7 @@ def test_article_forum_dashboards_and_statement_in_the_browser(
     check_page(agent)
     agent.screenshot(path=screenshots / "console-dashboards.png", full_page=True)
 
-    work = actions.open_ticket(
-        p.org_b,
-        channel="phone",
-        subject="Konfiguracja kuriera",
-        contact=p.customer_b,
-        received_at=dt.datetime(2026, 10, 5, 10, tzinfo=W),
-    )
-    actions.log_work(
-        work,
-        staff=p.agent,
-        kind="phone",
-        raw_minutes=17,
-        started_at=dt.datetime(2026, 10, 5, 11, tzinfo=W),
-    )
-    assert p.contract_b is not None
-    october = statements.issue(p.contract_b, dt.date(2026, 10, 1))
+    october = october_statement(p, subject="Konfiguracja kuriera")
     customer.goto(f"{base}/portal/statements/")
     customer.get_by_role("link", name=october.number).click()
     check_page(customer)

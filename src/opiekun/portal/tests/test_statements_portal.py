@@ -16,35 +16,19 @@ from opiekun.contracts import statements
 from opiekun.contracts.models import Statement, StatementApproval
 from opiekun.core.models import AuditEvent
 from opiekun.core.testing.documents import NEEDS_PDFTOTEXT, pdftotext
+from opiekun.core.testing.history import OCTOBER, october_statement
 from opiekun.core.testing.personas import Personas
 from opiekun.tariff import BillingError
 from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db
 W = ZoneInfo("Europe/Warsaw")
-OCTOBER = dt.date(2026, 10, 1)
 
 
 @pytest.fixture
 def october(contracted_personas: Personas) -> Statement:
-    p = contracted_personas  # B on SHIP START: per started 15 min by phone (R-HRS-2)
-    ticket = actions.open_ticket(
-        p.org_b,
-        channel="phone",
-        subject="Etykiety",
-        contact=p.customer_b,
-        received_at=dt.datetime(2026, 10, 5, 10, tzinfo=W),
-    )
-    actions.log_work(
-        ticket,
-        staff=p.agent,
-        kind="phone",
-        raw_minutes=17,
-        started_at=dt.datetime(2026, 10, 5, 11, tzinfo=W),
-        note="=cmd|' /C calc'!A0",
-    )
-    assert p.contract_b is not None
-    return statements.issue(p.contract_b, OCTOBER)
+    # B on SHIP START: per started 15 min by phone (R-HRS-2)
+    return october_statement(contracted_personas, subject="Etykiety", note="=cmd|' /C calc'!A0")
 
 
 def client_of(p: Personas, who: str) -> Client:
