@@ -21,7 +21,7 @@ from opiekun.catalog.choices import (
     Severity,
     WorkKind,
 )
-from opiekun.core.fields import MoneyField
+from opiekun.core.fields import MoneyField, ScaledDecimalField
 from opiekun.core.models import Timestamped
 
 
@@ -268,7 +268,7 @@ class Plan(Timestamped):
     rounding = models.CharField(
         _("rounding"), max_length=10, choices=Rounding.choices, default=Rounding.UP
     )
-    out_of_hours_multiplier = models.DecimalField(
+    out_of_hours_multiplier = ScaledDecimalField(
         _("out-of-hours emergency multiplier"),
         max_digits=4,
         decimal_places=2,

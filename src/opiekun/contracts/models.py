@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opiekun.core.fields import MoneyField
+from opiekun.core.fields import MoneyField, ScaledDecimalField
 from opiekun.core.models import AppendOnly, Timestamped
 
 
@@ -285,7 +285,7 @@ class Statement(AppendOnly):
     plan_name = models.CharField(_("plan"), max_length=200)
     currency = models.CharField(_("currency"), max_length=3)
     hourly_rate_net = MoneyField(_("hourly rate (net)"), null=True, blank=True)
-    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    vat_rate = ScaledDecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
     net = MoneyField(_("net"))
     vat = MoneyField(_("VAT"))
     gross = MoneyField(_("gross"))
@@ -332,7 +332,7 @@ class StatementLine(AppendOnly):
     raw_minutes = models.PositiveIntegerField(_("raw minutes"), null=True, blank=True)
     billable_minutes = models.PositiveIntegerField(_("billable minutes"), null=True, blank=True)
     bank = models.CharField(_("bank drawn"), max_length=200, blank=True)
-    quantity = models.DecimalField(
+    quantity = ScaledDecimalField(
         _("quantity"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     unit_price = MoneyField(_("unit price (net)"), null=True, blank=True)

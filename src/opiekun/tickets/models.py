@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from opiekun.catalog.choices import Channel, Severity, WorkKind
+from opiekun.core.fields import ScaledDecimalField
 from opiekun.core.models import Timestamped
 
 
@@ -399,7 +400,7 @@ class WorkLog(Timestamped):
     billable_minutes = models.PositiveIntegerField(_("billable minutes"))
     emergency = models.BooleanField(_("emergency"), default=False)
     out_of_hours = models.BooleanField(_("out of hours"), default=False)
-    multiplier = models.DecimalField(
+    multiplier = ScaledDecimalField(
         _("multiplier"), max_digits=4, decimal_places=2, default=Decimal("1.00")
     )
     overage_minutes = models.PositiveIntegerField(
