@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiekun.catalog.choices import AllotmentPeriod
+from opiekun.contracts import locks
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.core import audit
 from opiekun.core.audit import Actor
@@ -118,6 +119,7 @@ def grant_package(
         raise BankError(f"plan {plan.code} sells no packages with a validity")
     last_day = add_months(purchased_on, plan.package_validity_months)
     with transaction.atomic():
+        locks.hold_organisation(contract.organisation_id)
         Contract.objects.select_for_update().get(pk=contract.pk)
         valid_from = local_midnight(purchased_on)
         if HourBank.objects.filter(

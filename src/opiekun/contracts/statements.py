@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from opiekun.contracts import queries
+from opiekun.contracts import locks, queries
 from opiekun.contracts.banks import bank_label, local_midnight
 from opiekun.contracts.models import (
     Contract,
@@ -305,7 +305,8 @@ def latest(contract: Contract, month: dt.date) -> Statement | None:
 def approve(statement: Statement, *, contact: Contact, actor: Actor = None) -> StatementApproval:
     """The customer approves the statement; the month is locked from then on."""
     with transaction.atomic():
-        Contract.objects.select_for_update().filter(pk=statement.contract_id).first()
+        # The same lock as log_work's: no work slips into the month while it closes.
+        locks.hold_organisation(statement.contract.organisation_id)
         if statement.contract.organisation_id != contact.organisation_id:
             raise StatementError("statement: not a statement of your organisation")
         if StatementApproval.objects.filter(statement=statement).exists():

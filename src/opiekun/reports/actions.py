@@ -9,6 +9,7 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 
+from opiekun.contracts import locks
 from opiekun.contracts.models import Contract
 from opiekun.core import audit
 from opiekun.core.audit import Actor
@@ -66,9 +67,11 @@ def approve_register(
         raise register.RegisterError("organisation: not your organisation's register")
     if start >= month_start(timezone.localdate()):
         raise register.RegisterError(f"period: {start:%Y-%m} is not over yet")
-    made = register.build(organisation, start)
     with transaction.atomic():
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).first()
+        # Built under the lock log_work takes, so the approved hash is of the register as
+        # it stands when the month closes, not of one read a moment before (issue 13).
+        locks.hold_organisation(organisation.pk)
+        made = register.build(organisation, start)
         if RegisterApproval.objects.filter(organisation=organisation, period_start=start).exists():
             raise register.RegisterError(f"period: the register of {start:%Y-%m} is approved")
         approval = RegisterApproval.objects.create(

@@ -12,6 +12,7 @@ from django.utils import timezone
 from opiekun.catalog.choices import Channel, ScopeKind, Severity, WorkKind
 from opiekun.catalog.models import Product, ScopeItem
 from opiekun.contracts import banks
+from opiekun.contracts import locks as billing_locks
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import Contract, QuoteRequest
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
@@ -444,6 +445,8 @@ def log_work(
     if kind not in WorkKind.values:
         raise BillingError(f"kind: {kind!r} is not one of {', '.join(WorkKind.values)}")
     with transaction.atomic():
+        # The package check, the draw and the closed month are one decision (issue 13).
+        billing_locks.hold_organisation(ticket.organisation_id)
         ticket = _locked(ticket)
         contract = ticket.contract
         if contract is None:
@@ -646,8 +649,11 @@ def customer_message(
         raise IntakeError("body: the message is empty")
     if contact is not None and contact.organisation_id != ticket.organisation_id:
         raise IntakeError("contact: belongs to another organisation")
-    message = _inbound(ticket, contact, body, channel, mail)
     with transaction.atomic():
+        # Locked before the message is stored: the state it changes is the state it read,
+        # so a reply racing another reply is stored, never refused (issue 13).
+        ticket = _locked(ticket)
+        message = _inbound(ticket, contact, body, channel, mail)
         message.save()
         audit.record(
             "ticket.customer_wrote",
@@ -659,7 +665,6 @@ def customer_message(
         )
         if automatic:
             return message
-        ticket.refresh_from_db(fields=["paused_since", "status"])
         if ticket.paused_since is not None:
             customer_replied(ticket, actor=actor)
         elif ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
