@@ -228,6 +228,8 @@ def issue(
     if start >= month_start(timezone.localdate()) and corrects is None:
         raise StatementError(f"month: {start:%Y-%m} is not over yet")
     with transaction.atomic():
+        # A statement is a read of the month's work: no work is logged while it is made.
+        locks.hold_organisation(contract.organisation_id)
         contract = (
             Contract.objects.select_for_update()
             .select_related("plan__vendor", "organisation")
