@@ -220,6 +220,10 @@ CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "schedule": float(SLA_SWEEP_SECONDS),
 }
 
+# A monitor sending `Authorization: Bearer <HEALTHZ_TOKEN>` gets /healthz's details
+# (worker heartbeat, overdue mailboxes) without signing in; empty: staff only.
+HEALTHZ_TOKEN = env.text("HEALTHZ_TOKEN", "")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
