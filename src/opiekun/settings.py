@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    # Only for its templates and static files: the API docs' Swagger UI is served from
+    # here, never from a CDN (blank offline, and a third party in the page).
+    "ninja",
     "opiekun.core",
     "opiekun.staff",
     "opiekun.customers",
