@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from opiekun.core.secretbox import development_key, valid_key
 from opiekun.env import ConfigError, Env
 
 env = Env()
@@ -25,6 +26,23 @@ else:
     SECRET_KEY = env.text("SECRET_KEY")
     if len(SECRET_KEY) < 32:
         raise ConfigError("SECRET_KEY", "must be at least 32 characters when DEBUG is off")
+
+# Keys of the secret box that encrypts stored secrets (mailbox passwords): Fernet keys,
+# comma-separated, the first encrypts, all decrypt (rotation: ADR 7). Required in
+# production; with DEBUG a key derived from SECRET_KEY stands in.
+SECRET_BOX_KEYS = env.items("OPIEKUN_SECRET_BOX_KEY", [])
+if not SECRET_BOX_KEYS:
+    if not DEBUG:
+        raise ConfigError(
+            "OPIEKUN_SECRET_BOX_KEY",
+            "is required when DEBUG is off (make one: opiekun secrets new-key)",
+        )
+    SECRET_BOX_KEYS = [development_key(SECRET_KEY)]
+for _key in SECRET_BOX_KEYS:
+    if not valid_key(_key):
+        raise ConfigError(
+            "OPIEKUN_SECRET_BOX_KEY", "each key must be 32 url-safe base64-encoded bytes (Fernet)"
+        )
 
 ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS", [])

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 # Loaded with -p before Django reads its settings: tests need no DEBUG, only a key.
 os.environ.setdefault("SECRET_KEY", "opiekun-test-secret-key-that-is-long-enough")
+os.environ.setdefault("OPIEKUN_SECRET_BOX_KEY", "5APIlKONsBD2ATnXUv5jA0xy7BA5HQLUxDC5lxG4fjU=")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _user_numbers = itertools.count(1)

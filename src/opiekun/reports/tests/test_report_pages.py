@@ -100,7 +100,11 @@ def test_a_get_of_the_register_issues_nothing(office: Personas) -> None:
     """Issue 13: every GET of `?format=pdf` recorded an issued document (a crawler or a
     prefetch made records); issuing is a POST, a GET only shows the page."""
     agent = client_of(office, "agent")
-    query = {"organisation": office.org_a.pk, "period": "2026-10", "format": "csv"}
+    query: dict[str, str | int] = {
+        "organisation": office.org_a.pk,
+        "period": "2026-10",
+        "format": "csv",
+    }
     shown = agent.get("/console/reports/register", query)
     assert shown.status_code == 200 and "Content-Disposition" not in shown
     portal = client_of(office, "customer_a").get(
