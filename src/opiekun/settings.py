@@ -241,6 +241,28 @@ CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "schedule": float(SLA_SWEEP_SECONDS),
 }
 
+# The cache holds rate-limit counts (API, sign-in): local memory is per process, so with
+# several web processes production sets CACHE_URL=redis://host:6379/1 to share them.
+CACHE_URL = env.text("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ConfigError("CACHE_URL", f"unsupported cache {CACHE_URL!r}: use locmem:// or redis://")
+# API rate limits, "N/s|min|hour|day": per signed-in user or token, per address otherwise.
+API_RATE_USER = env.text("API_RATE_USER", "600/min")
+API_RATE_ANON = env.text("API_RATE_ANON", "60/min")
+for _name, _rate in (("API_RATE_USER", API_RATE_USER), ("API_RATE_ANON", API_RATE_ANON)):
+    _count, _, _period = _rate.partition("/")
+    if not _count.isdigit() or _period not in {"s", "sec", "min", "m", "hour", "h", "day", "d"}:
+        raise ConfigError(_name, f"expected N/s, N/min, N/hour or N/day, got {_rate!r}")
+# How many reverse proxies in front of the app append to X-Forwarded-For: the client's
+# address is read from their entries only (rate limits, sign-in lockout). 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.number("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
 # A monitor sending `Authorization: Bearer <HEALTHZ_TOKEN>` gets /healthz's details
 # (worker heartbeat, overdue mailboxes) without signing in; empty: staff only.
 HEALTHZ_TOKEN = env.text("HEALTHZ_TOKEN", "")
