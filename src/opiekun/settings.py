@@ -6,6 +6,7 @@ database, never here.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from opiekun.core.secretbox import development_key, valid_key
@@ -56,6 +57,11 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     # Only for its templates and static files: the API docs' Swagger UI is served from
     # here, never from a CDN (blank offline, and a third party in the page).
     "ninja",
@@ -75,17 +81,61 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "opiekun.core.twofactor.TwoFactorGate",
     "opiekun.core.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lockout into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in security (README, "Sign-in security"; ADR 8).
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords before a lock, counted per user name (from any address) and per
+# address (for any user name); a lock lifts by itself after LOGIN_LOCKOUT_MINUTES or
+# when a manager unlocks it in the console (or `opiekun axes_reset_username NAME`).
+AXES_FAILURE_LIMIT = env.number("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.number("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "opiekun.core.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "opiekun.core.clients.client_address"
+AXES_VERBOSE = False
+# Staff with a TOTP device always give a code; managers must have one (by default).
+OTP_REQUIRED_FOR_MANAGERS = env.flag("OTP_REQUIRED_FOR_MANAGERS", True)
+OTP_TOTP_ISSUER = env.text("OTP_TOTP_ISSUER", "opiekun")
+# Password reset links work for this long (Django's default is 3 days).
+PASSWORD_RESET_TIMEOUT = env.number("PASSWORD_RESET_TIMEOUT_MINUTES", 60, minimum=5) * 60
+
+# Content-Security-Policy (django-csp): the app's own scripts and styles only, nothing
+# inline, no third party (htmx and Swagger UI are served from here).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "opiekun.urls"
 WSGI_APPLICATION = "opiekun.wsgi.application"
@@ -276,6 +326,22 @@ SESSION_COOKIE_SECURE = env.flag("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env.flag("CSRF_COOKIE_SECURE", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS: production redirects plain HTTP and asks browsers to remember HTTPS (HSTS);
+# `opiekun check --deploy` is clean with the defaults. Behind a TLS-terminating proxy,
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto tells Django the request was HTTPS; set it
+# only when the proxy always sets (and overwrites) that header.
+SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env.number("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env.flag("SECURE_HSTS_PRELOAD", not DEBUG)
+_proxy_header = env.text("SECURE_PROXY_SSL_HEADER", "")
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_header.upper().replace("-", "_"),
+        env.text("SECURE_PROXY_SSL_VALUE", "https"),
+    )
+# The healthz of a load balancer speaking plain HTTP inside the network is not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {
     "version": 1,
@@ -283,6 +349,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every step of every PDF at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    # WeasyPrint and fontTools narrate every step of every PDF at INFO; axes every attempt.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }

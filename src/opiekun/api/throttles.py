@@ -12,6 +12,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from ninja.throttling import SimpleRateThrottle
 
+from opiekun.core.clients import client_address
+
 
 class PerCallerThrottle(SimpleRateThrottle):
     """API_RATE_USER per signed-in user or token owner, API_RATE_ANON per address. The
@@ -31,16 +33,3 @@ class PerCallerThrottle(SimpleRateThrottle):
             ident = f"addr-{client_address(request)}"
         self.num_requests, self.duration = self.parse_rate(self.rate)
         return f"api-throttle-{ident}"
-
-
-def client_address(request: HttpRequest) -> str:
-    """The caller's address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front,
-    the address the outermost trusted proxy saw. A client can write any
-    X-Forwarded-For it likes, so only the proxies' own entries are believed."""
-    remote = str(request.META.get("REMOTE_ADDR", ""))
-    proxies = settings.TRUSTED_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if not proxies or not forwarded:
-        return remote
-    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-    return hops[-min(proxies, len(hops))] if hops else remote

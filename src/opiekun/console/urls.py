@@ -1,9 +1,12 @@
 from django.urls import path
 
-from opiekun.console import appointments, dashboards, knowledge, reports, views
+from opiekun.console import appointments, dashboards, knowledge, reports, security, views
 
 app_name = "console"
 urlpatterns = [
+    path("security/", security.security, name="security"),
+    path("lockouts/", security.lockouts, name="lockouts"),
+    path("lockouts/unlock", security.unlock, name="unlock"),
     path("", views.queue, name="queue"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("customers/<int:organisation_id>/", views.customer, name="customer"),

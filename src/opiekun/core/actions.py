@@ -52,3 +52,25 @@ def rotate_secrets(actor: Actor = None) -> int:
                     rewritten += len(changed)
                     audit.record("secrets.rotated", model(pk=pk_value), actor=actor, fields=changed)
     return rewritten
+
+
+def unlock_sign_in(kind: str, value: str, *, actor: Actor = None) -> int:
+    """Lifts a sign-in lockout of a user name or an address (django-axes) before its
+    cool-off ends; returns how many attempt records were cleared. Audited on the user
+    when the name is one, otherwise on the actor, with what was unlocked."""
+    from axes.utils import reset
+    from django.contrib.auth import get_user_model
+
+    if kind not in {"username", "address"}:
+        raise ValueError(f"kind: {kind!r} is not username or address")
+    with transaction.atomic():
+        cleared = reset(username=value) if kind == "username" else reset(ip=value)
+        user = (
+            get_user_model().objects.filter(username=value).first() if kind == "username" else None
+        )
+        subject = user or audit.acting_user(actor)
+        if subject is not None:
+            audit.record(
+                "sign_in.unlocked", subject, actor=actor, locked=kind, value=value, cleared=cleared
+            )
+    return cleared

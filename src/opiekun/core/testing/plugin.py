@@ -23,6 +23,8 @@ if TYPE_CHECKING:
 
 # Loaded with -p before Django reads its settings: tests need no DEBUG, only a key.
 os.environ.setdefault("SECRET_KEY", "opiekun-test-secret-key-that-is-long-enough")
+# Production's default redirects to HTTPS; the test client and live server speak HTTP.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("OPIEKUN_SECRET_BOX_KEY", "5APIlKONsBD2ATnXUv5jA0xy7BA5HQLUxDC5lxG4fjU=")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
