@@ -4,9 +4,6 @@ from opiekun.console import appointments, dashboards, knowledge, reports, securi
 
 app_name = "console"
 urlpatterns = [
-    path("security/", security.security, name="security"),
-    path("lockouts/", security.lockouts, name="lockouts"),
-    path("lockouts/unlock", security.unlock, name="unlock"),
     path("", views.queue, name="queue"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("customers/<int:organisation_id>/", views.customer, name="customer"),
@@ -29,4 +26,7 @@ urlpatterns = [
     path("dashboards/", dashboards.dashboard, name="dashboard"),
     path("reports/register", reports.register_page, name="register"),
     path("reports/<str:key>/", reports.report, name="report"),
+    path("security/", security.security, name="security"),
+    path("lockouts/", security.lockouts, name="lockouts"),
+    path("lockouts/unlock", security.unlock, name="unlock"),
 ]
