@@ -38,6 +38,7 @@ WORK = Path(tempfile.mkdtemp(prefix="opiekun-bench-mail-"))
 os.environ.update(
     DEBUG="false",  # as in production: no query log
     SECRET_KEY="bench-only-secret-key-bench-only-secret-key",  # noqa: S106
+    OPIEKUN_SECRET_BOX_KEY="ess0cLwCy8781h9JVAEkDD_BeQnVcd64cVTkVnabClU=",  # noqa: S106
     DATABASE_URL=f"sqlite:///{WORK}/opiekun.sqlite3",
     OPIEKUN_VAR_DIR=str(WORK / "var"),
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",

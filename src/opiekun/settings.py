@@ -6,8 +6,10 @@ database, never here.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from opiekun.core.secretbox import development_key, valid_key
 from opiekun.env import ConfigError, Env
 
 env = Env()
@@ -26,6 +28,23 @@ else:
     if len(SECRET_KEY) < 32:
         raise ConfigError("SECRET_KEY", "must be at least 32 characters when DEBUG is off")
 
+# Keys of the secret box that encrypts stored secrets (mailbox passwords): Fernet keys,
+# comma-separated, the first encrypts, all decrypt (rotation: ADR 8). Required in
+# production; with DEBUG a key derived from SECRET_KEY stands in.
+SECRET_BOX_KEYS = env.items("OPIEKUN_SECRET_BOX_KEY", [])
+if not SECRET_BOX_KEYS:
+    if not DEBUG:
+        raise ConfigError(
+            "OPIEKUN_SECRET_BOX_KEY",
+            "is required when DEBUG is off (make one: opiekun secrets new-key)",
+        )
+    SECRET_BOX_KEYS = [development_key(SECRET_KEY)]
+for _key in SECRET_BOX_KEYS:
+    if not valid_key(_key):
+        raise ConfigError(
+            "OPIEKUN_SECRET_BOX_KEY", "each key must be 32 url-safe base64-encoded bytes (Fernet)"
+        )
+
 ALLOWED_HOSTS = env.items("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.items("CSRF_TRUSTED_ORIGINS", [])
 
@@ -38,6 +57,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+    # Only for its templates and static files: the API docs' Swagger UI is served from
+    # here, never from a CDN (blank offline, and a third party in the page).
+    "ninja",
     "opiekun.core",
     "opiekun.staff",
     "opiekun.customers",
@@ -54,17 +81,61 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "opiekun.core.twofactor.TwoFactorGate",
     "opiekun.core.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lockout into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# Sign-in security (README, "Sign-in security"; ADR 9).
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Wrong passwords before a lock, counted per user name (from any address) and per
+# address (for any user name); a lock lifts by itself after LOGIN_LOCKOUT_MINUTES or
+# when a manager unlocks it in the console (or `opiekun axes_reset_username NAME`).
+AXES_FAILURE_LIMIT = env.number("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env.number("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "opiekun.core.signin.locked_out"
+AXES_CLIENT_IP_CALLABLE = "opiekun.core.clients.client_address"
+AXES_VERBOSE = False
+# Staff with a TOTP device always give a code; managers must have one (by default).
+OTP_REQUIRED_FOR_MANAGERS = env.flag("OTP_REQUIRED_FOR_MANAGERS", True)
+OTP_TOTP_ISSUER = env.text("OTP_TOTP_ISSUER", "opiekun")
+# Password reset links work for this long (Django's default is 3 days).
+PASSWORD_RESET_TIMEOUT = env.number("PASSWORD_RESET_TIMEOUT_MINUTES", 60, minimum=5) * 60
+
+# Content-Security-Policy (django-csp): the app's own scripts and styles only, nothing
+# inline, no third party (htmx and Swagger UI are served from here).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 ROOT_URLCONF = "opiekun.urls"
 WSGI_APPLICATION = "opiekun.wsgi.application"
@@ -220,6 +291,32 @@ CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "schedule": float(SLA_SWEEP_SECONDS),
 }
 
+# The cache holds rate-limit counts (API, sign-in): local memory is per process, so with
+# several web processes production sets CACHE_URL=redis://host:6379/1 to share them.
+CACHE_URL = env.text("CACHE_URL", "locmem://")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    raise ConfigError("CACHE_URL", f"unsupported cache {CACHE_URL!r}: use locmem:// or redis://")
+# API rate limits, "N/s|min|hour|day": per signed-in user or token, per address otherwise.
+API_RATE_USER = env.text("API_RATE_USER", "600/min")
+API_RATE_ANON = env.text("API_RATE_ANON", "60/min")
+for _name, _rate in (("API_RATE_USER", API_RATE_USER), ("API_RATE_ANON", API_RATE_ANON)):
+    _count, _, _period = _rate.partition("/")
+    if not _count.isdigit() or _period not in {"s", "sec", "min", "m", "hour", "h", "day", "d"}:
+        raise ConfigError(_name, f"expected N/s, N/min, N/hour or N/day, got {_rate!r}")
+# How many reverse proxies in front of the app append to X-Forwarded-For: the client's
+# address is read from their entries only (rate limits, sign-in lockout). 0: REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.number("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+# A monitor sending `Authorization: Bearer <HEALTHZ_TOKEN>` gets /healthz's details
+# (worker heartbeat, overdue mailboxes) without signing in; empty: staff only.
+HEALTHZ_TOKEN = env.text("HEALTHZ_TOKEN", "")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -229,6 +326,22 @@ SESSION_COOKIE_SECURE = env.flag("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env.flag("CSRF_COOKIE_SECURE", not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# HTTPS: production redirects plain HTTP and asks browsers to remember HTTPS (HSTS);
+# `opiekun check --deploy` is clean with the defaults. Behind a TLS-terminating proxy,
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto tells Django the request was HTTPS; set it
+# only when the proxy always sets (and overwrites) that header.
+SECURE_SSL_REDIRECT = env.flag("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env.number("SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env.flag("SECURE_HSTS_PRELOAD", not DEBUG)
+_proxy_header = env.text("SECURE_PROXY_SSL_HEADER", "")
+if _proxy_header:
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_header.upper().replace("-", "_"),
+        env.text("SECURE_PROXY_SSL_VALUE", "https"),
+    )
+# The healthz of a load balancer speaking plain HTTP inside the network is not redirected.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 LOGGING = {
     "version": 1,
@@ -236,6 +349,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every step of every PDF at INFO.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools")},
+    # WeasyPrint and fontTools narrate every step of every PDF at INFO; axes every attempt.
+    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }

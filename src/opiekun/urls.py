@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from opiekun.api.api import api
+from opiekun.core import passwords, twofactor
 from opiekun.core import views as core_views
 from opiekun.tickets import views as ticket_views
 
@@ -12,6 +13,15 @@ admin.site.site_title = "opiekun"
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/verify", twofactor.verify, name="login-verify"),
+    path("login/reset/", passwords.ResetRequest.as_view(), name="password_reset"),
+    path("login/reset/sent", passwords.ResetSent.as_view(), name="password_reset_done"),
+    path(
+        "login/reset/<uidb64>/<token>/",
+        passwords.ResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("login/reset/done", passwords.ResetDone.as_view(), name="password_reset_complete"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language", core_views.switch_language, name="switch-language"),
     path("console/", include("opiekun.console.urls")),

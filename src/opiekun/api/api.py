@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 
 from opiekun.api import attachments, callers, errors, organisations, plans, tickets
 from opiekun.api.auth import AUTH
+from opiekun.api.throttles import PerCallerThrottle
 
 api = NinjaAPI(
     title="opiekun API",
@@ -12,6 +13,7 @@ api = NinjaAPI(
     description="A service desk for software vendors that sell support contracts.",
     urls_namespace="api-v1",
     auth=AUTH,
+    throttle=[PerCallerThrottle()],
 )
 errors.install(api)
 api.add_router("", plans.router)

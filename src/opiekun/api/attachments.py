@@ -37,7 +37,8 @@ class AttachmentOut(Schema):
 @router.get("/tickets/{ticket_id}/attachments", response=list[AttachmentOut])
 def list_attachments(request: HttpRequest, ticket_id: int) -> list[AttachmentOut]:
     ticket = access.ticket_for(request.user, ticket_id)
-    return [AttachmentOut.of(a) for a in ticket.attachments.order_by("pk")]
+    readable = access.visible_attachments(request.user).filter(ticket=ticket)
+    return [AttachmentOut.of(a) for a in readable.order_by("pk")]
 
 
 @router.post("/tickets/{ticket_id}/attachments", response={201: AttachmentOut})

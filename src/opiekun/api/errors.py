@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, Throttled, ValidationError
 
 from opiekun.contracts.actions import ContractError
 from opiekun.contracts.banks import BankError
@@ -41,6 +41,15 @@ def install(api: NinjaAPI) -> None:
                 "detail": "Sign in, or send 'Authorization: Bearer <token>'.",
             },
             status=401,
+        )
+
+    @api.exception_handler(Throttled)
+    def throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+        # ninja adds Retry-After (whole seconds) to this response.
+        return api.create_response(
+            request,
+            {"code": "throttled", "detail": "Too many requests; retry after Retry-After seconds."},
+            status=429,
         )
 
     @api.exception_handler(ValidationError)

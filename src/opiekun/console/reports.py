@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from opiekun.console.guards import staff_only
 from opiekun.customers.models import Organisation
@@ -92,13 +92,15 @@ class RegisterForm(forms.Form):
             raise forms.ValidationError(str(exc).partition(": ")[2]) from None
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_only
 def register_page(request: HttpRequest) -> HttpResponse:
+    """GET previews the register; POST (the download buttons) issues a recorded copy."""
     previous = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    form = RegisterForm(request.GET or None, initial={"period": f"{previous:%Y-%m}"})
+    data = request.POST if request.method == "POST" else request.GET
+    form = RegisterForm(data or None, initial={"period": f"{previous:%Y-%m}"})
     made = None
-    if request.GET and form.is_valid():
+    if data and form.is_valid():
         organisation, month = form.cleaned_data["organisation"], form.cleaned_data["period"]
         download = downloads.register(request, organisation, month)
         if download is not None:
@@ -107,5 +109,11 @@ def register_page(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/register.html",
-        {"form": form, "register": made, "reports": REPORTS, "formats": documents.FORMATS},
+        {
+            "form": form,
+            "register": made,
+            "reports": REPORTS,
+            "formats": documents.FORMATS,
+            "month": form.cleaned_data["period"] if made else None,
+        },
     )

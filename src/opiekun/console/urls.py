@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opiekun.console import appointments, dashboards, knowledge, reports, views
+from opiekun.console import appointments, dashboards, knowledge, reports, security, views
 
 app_name = "console"
 urlpatterns = [
@@ -26,4 +26,7 @@ urlpatterns = [
     path("dashboards/", dashboards.dashboard, name="dashboard"),
     path("reports/register", reports.register_page, name="register"),
     path("reports/<str:key>/", reports.report, name="report"),
+    path("security/", security.security, name="security"),
+    path("lockouts/", security.lockouts, name="lockouts"),
+    path("lockouts/unlock", security.unlock, name="unlock"),
 ]

@@ -1,4 +1,5 @@
-"""Exact decimals on every database (ADR 7).
+"""The project's own model fields: exact decimals on every database (ADR 7), and text
+encrypted at rest (EncryptedTextField, ADR 8).
 
 SQLite has no decimal type: Django stores a DecimalField there with NUMERIC affinity, which
 keeps 158.67 as a binary float, so a check such as ``gross = net + vat`` fails on real
@@ -155,3 +156,22 @@ class MoneyField(ScaledDecimalField):
         kwargs.setdefault("max_digits", 12)
         kwargs.setdefault("decimal_places", 2)
         super().__init__(*args, **kwargs)
+
+
+class EncryptedTextField(models.TextField):
+    """Text encrypted at rest with the secret box (core/secretbox.py): Python code reads
+    and writes the plain value, the database holds only a Fernet token. Not searchable
+    or orderable by its value, by design."""
+
+    def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
+        from opiekun.core import secretbox
+
+        return value if value is None else secretbox.decrypt(value)
+
+    def get_prep_value(self, value: Any) -> Any:
+        from opiekun.core import secretbox
+
+        value = super().get_prep_value(value)
+        if value is None or secretbox.is_encrypted(value):
+            return value
+        return secretbox.encrypt(value)

@@ -9,8 +9,14 @@ from opiekun.mail.models import InboundMail, Mailbox
 
 
 class MailboxForm(forms.ModelForm):
+    # Never rendered back into the page (view-source, a shoulder, a cached page): on a
+    # change, an empty field keeps the stored password.
     password = forms.CharField(
-        label=_("password"), widget=forms.PasswordInput(render_value=True), max_length=200
+        label=_("password"),
+        widget=forms.PasswordInput(render_value=False),
+        max_length=200,
+        required=False,
+        help_text=_("Stored encrypted. Leave empty to keep the current password."),
     )
 
     class Meta:
@@ -31,6 +37,14 @@ class MailboxForm(forms.ModelForm):
             "poll_minutes",
             "is_active",
         ]
+
+    def clean_password(self) -> str:
+        given: str = self.cleaned_data.get("password", "")
+        if given:
+            return given
+        if self.instance.pk:
+            return str(self.instance.password)
+        raise forms.ValidationError(_("A new mailbox needs its password."))
 
 
 @admin.register(Mailbox)

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from opiekun.core.fields import EncryptedTextField
 from opiekun.core.models import Timestamped
 
 # R-SLA-8: a mailbox is read at least every 2 hours.
@@ -39,7 +40,9 @@ class Mailbox(Timestamped):
         _("security"), max_length=10, choices=Security.choices, default=Security.SSL
     )
     username = models.CharField(_("user name"), max_length=200)
-    password = models.CharField(_("password"), max_length=200)
+    # Encrypted at rest (core/secretbox.py): the poller needs the password itself, so a
+    # hash would not do; a stolen database or backup without the key yields nothing.
+    password = EncryptedTextField(_("password"))
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     done_folder = models.CharField(
         _("move read mail to"),

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
@@ -30,7 +30,7 @@ def _month(request: HttpRequest) -> dt.date:
         return previous
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @contacts_only
 def page(request: HttpRequest, contact: Contact) -> HttpResponse:
     month = _month(request)

@@ -1,5 +1,8 @@
 """A register downloaded from a page (console or portal): issued and recorded, or the
-reason it cannot be made shown on the page instead."""
+reason it cannot be made shown on the page instead.
+
+Issuing writes a record, so it answers only a POST: a GET (a prefetch, a crawler, a
+reload) only shows the page and changes nothing."""
 
 from __future__ import annotations
 
@@ -16,8 +19,11 @@ from opiekun.reports.pdf import PdfUnavailable
 def register(
     request: HttpRequest, organisation: Organisation, month: dt.date
 ) -> HttpResponse | None:
-    """The file asked for by ``?format=``; None when none was asked or it cannot be made."""
-    fmt = request.GET.get("format", "")
+    """The file asked for by a POSTed ``format``; None when none was asked or it cannot be
+    made."""
+    if request.method != "POST":
+        return None
+    fmt = request.POST.get("format", "")
     if fmt not in documents.FORMATS:
         return None
     try:

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opiekun.core import audit
 from opiekun.core.audit import Actor
@@ -63,3 +66,82 @@ def calendar_feed_token(member: StaffMember, *, renew: bool = False, actor: Acto
         member.save(update_fields=["calendar_token", "updated_at"])
         audit.record("staff.calendar_token_issued", member, actor=actor, renewed=renew)
     return member.calendar_token
+
+
+# Two-factor sign-in (django-otp): one TOTP device per person, and one set of recovery
+# codes (a static device) made when the TOTP device is confirmed. Recovery codes are
+# shown once, when made; django-otp keeps them to compare, and each works once.
+RECOVERY_CODES = 10
+
+
+class TwoFactorError(ValueError):
+    """A two-factor change is refused; the message says why."""
+
+
+def begin_totp(member: StaffMember, *, actor: Actor = None) -> TOTPDevice:
+    """A new, unconfirmed TOTP device (its secret goes into the authenticator app).
+    Replaces an earlier unconfirmed one; a confirmed one must be turned off first."""
+    with transaction.atomic():
+        StaffMember.objects.select_for_update().filter(pk=member.pk).first()
+        if TOTPDevice.objects.filter(user=member.user, confirmed=True).exists():
+            raise TwoFactorError("totp: two-factor sign-in is already on")
+        TOTPDevice.objects.filter(user=member.user, confirmed=False).delete()
+        device = TOTPDevice.objects.create(user=member.user, name="authenticator", confirmed=False)
+        audit.record("staff.totp_started", member, actor=actor or member.user)
+    return device
+
+
+def confirm_totp(
+    member: StaffMember, code: str, *, actor: Actor = None
+) -> tuple[TOTPDevice, list[str]]:
+    """Turns the device on when ``code`` is the app's current one; returns it and a new
+    set of recovery codes."""
+    with transaction.atomic():
+        StaffMember.objects.select_for_update().filter(pk=member.pk).first()
+        device = TOTPDevice.objects.filter(user=member.user, confirmed=False).first()
+        if device is None:
+            raise TwoFactorError("code: start the set-up again")
+        if not device.verify_token("".join(code.split())):
+            raise TwoFactorError("code: that is not the app's current code")
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        codes = _new_recovery_codes(member)
+        audit.record("staff.totp_enabled", member, actor=actor or member.user)
+    return device, codes
+
+
+def renew_recovery_codes(member: StaffMember, *, actor: Actor = None) -> list[str]:
+    """A fresh set of recovery codes; the old ones stop working."""
+    with transaction.atomic():
+        StaffMember.objects.select_for_update().filter(pk=member.pk).first()
+        if not TOTPDevice.objects.filter(user=member.user, confirmed=True).exists():
+            raise TwoFactorError("codes: turn on two-factor sign-in first")
+        codes = _new_recovery_codes(member)
+        audit.record("staff.recovery_codes_renewed", member, actor=actor or member.user)
+    return codes
+
+
+def _new_recovery_codes(member: StaffMember) -> list[str]:
+    device, _ = StaticDevice.objects.get_or_create(
+        user=member.user, name="recovery codes", defaults={"confirmed": True}
+    )
+    device.token_set.all().delete()
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
+    StaticToken.objects.bulk_create(StaticToken(device=device, token=c) for c in codes)
+    return codes
+
+
+def turn_off_two_factor(member: StaffMember, *, actor: Actor = None) -> None:
+    """Removes the person's TOTP device and recovery codes. A manager cannot, while
+    OTP_REQUIRED_FOR_MANAGERS is on."""
+    if member.is_manager and settings.OTP_REQUIRED_FOR_MANAGERS:
+        raise TwoFactorError("totp: managers must keep two-factor sign-in")
+    with transaction.atomic():
+        StaffMember.objects.select_for_update().filter(pk=member.pk).first()
+        TOTPDevice.objects.filter(user=member.user).delete()
+        StaticDevice.objects.filter(user=member.user).delete()
+        audit.record("staff.totp_disabled", member, actor=actor or member.user)
+
+
+def recovery_codes_left(member: StaffMember) -> int:
+    return StaticToken.objects.filter(device__user=member.user, device__confirmed=True).count()

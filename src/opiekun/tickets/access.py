@@ -34,12 +34,19 @@ def ticket_for(
     return ticket
 
 
+def visible_attachments(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Attachment]:
+    """The attachments the user may open: those of tickets they see, less internal notes'
+    files for anyone but staff. Lists and downloads both use it, so a list never names a
+    file its download would refuse."""
+    attachments = Attachment.objects.filter(ticket__in=visible_tickets(user))
+    if not is_staff_member(user):
+        attachments = attachments.exclude(message__direction="note")
+    return attachments
+
+
 def attachment_for(user: AbstractBaseUser | AnonymousUser, attachment_id: int) -> Attachment:
     """An attachment of a ticket the user may see; 404 otherwise."""
-    attachments = Attachment.objects.filter(pk=attachment_id, ticket__in=visible_tickets(user))
-    if not is_staff_member(user):
-        attachments = attachments.exclude(message__direction="note")  # internal notes' files
-    attachment = attachments.first()
+    attachment = visible_attachments(user).filter(pk=attachment_id).first()
     if attachment is None:
         raise Http404("No such attachment")
     return attachment

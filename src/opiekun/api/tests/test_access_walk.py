@@ -46,6 +46,11 @@ COLLECTIONS = {
 TOP_LEVEL = {
     "": "redirect by role",
     "login/": "public",
+    "login/verify": "the signed-in user's own second step",
+    "login/reset/": "public (says the same for any address)",
+    "login/reset/sent": "public",
+    "login/reset/<uidb64>/<token>/": "a secret link",
+    "login/reset/done": "public",
     "logout/": "public",
     "language": "public (a stranger's choice is only a cookie)",
     "console/": "staff only, walked in console/tests",

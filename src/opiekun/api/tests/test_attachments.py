@@ -98,3 +98,20 @@ def test_the_same_bytes_are_stored_once(contracted_personas: Personas) -> None:
     second = attachments.store(ticket, "kopia.pdf", PDF)
     assert first.file.name == second.file.name
     assert (first.filename, second.filename) == ("a.pdf", "kopia.pdf")
+
+
+def test_a_file_on_an_internal_note_is_not_listed_to_the_customer(
+    contracted_personas: Personas,
+) -> None:
+    """Issue 13: the list showed a note's file that the download then refused; a reader
+    is listed only what they may open."""
+    p = contracted_personas
+    ticket = actions.open_ticket(p.org_a, channel="portal", subject="x", contact=p.customer_a)
+    note = actions.add_note(ticket, staff=p.agent, body="Internal: see the log")
+    hidden = attachments.store(ticket, "internal.pdf", PDF, message=note, actor=p.agent.user)
+    shown = attachments.store(ticket, "scan.pdf", PDF + b"1", actor=p.customer_a.user)
+    listed = logged_in(p, "customer_a").get(f"/api/v1/tickets/{ticket.pk}/attachments").json()
+    assert [a["id"] for a in listed] == [shown.pk]
+    assert logged_in(p, "customer_a").get(f"/api/v1/attachments/{hidden.pk}").status_code == 404
+    staff = logged_in(p, "agent").get(f"/api/v1/tickets/{ticket.pk}/attachments").json()
+    assert [a["id"] for a in staff] == [hidden.pk, shown.pk]

@@ -64,4 +64,4 @@ def test_it_serves_the_openapi_document(client: Client) -> None:
 def test_it_answers_healthz(client: Client) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json()["database"] == "ok"
+    assert response.json() == {"status": "ok"}  # a stranger learns only up or down

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 # Loaded with -p before Django reads its settings: tests need no DEBUG, only a key.
 os.environ.setdefault("SECRET_KEY", "opiekun-test-secret-key-that-is-long-enough")
+# Production's default redirects to HTTPS; the test client and live server speak HTTP.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+os.environ.setdefault("OPIEKUN_SECRET_BOX_KEY", "5APIlKONsBD2ATnXUv5jA0xy7BA5HQLUxDC5lxG4fjU=")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _user_numbers = itertools.count(1)
@@ -68,6 +71,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def _media_in_tmp(settings: pytest.FixtureRequest, tmp_path: object) -> None:
     """Uploaded files of a test go to its own folder, never to var/media."""
     settings.MEDIA_ROOT = str(tmp_path) + "/media"  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    """Rate-limit counts live in the cache: each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

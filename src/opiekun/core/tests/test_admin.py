@@ -3,11 +3,13 @@
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from opiekun.core import demo
 from opiekun.core.testing.personas import Personas
+from opiekun.core.testing.signin import verified_login
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +27,7 @@ def test_every_model_is_in_the_admin() -> None:
 
 def test_every_list_and_search_opens_for_the_manager(presets: None, client: Client) -> None:
     demo.load_demo()
-    client.login(username="kierownik", password="demo-kierownik")
+    verified_login(client, User.objects.get(username="kierownik"))
     for model in our_models():
         url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
         assert client.get(url).status_code == 200, url
@@ -38,7 +40,7 @@ def test_every_list_and_search_opens_for_the_manager(presets: None, client: Clie
 
 def test_the_ledger_cannot_be_edited_in_the_admin(presets: None, client: Client) -> None:
     demo.load_demo()
-    client.login(username="kierownik", password="demo-kierownik")
+    verified_login(client, User.objects.get(username="kierownik"))
     assert client.get(reverse("admin:contracts_ledgerentry_add")).status_code == 403
     assert client.get(reverse("admin:core_auditevent_add")).status_code == 403
 

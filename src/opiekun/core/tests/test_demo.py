@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import authenticate
+from django.test import RequestFactory
 
 from opiekun.contracts.models import Contract
 from opiekun.core import demo
@@ -26,7 +27,10 @@ def test_it_creates_the_demo_once(presets: None) -> None:
 def test_every_printed_login_works(presets: None) -> None:
     demo.load_demo()
     for login in demo.staff_logins() + demo.customer_logins():
-        assert authenticate(username=login.username, password=login.password) is not None, login
+        # django-axes needs the request it counts attempts by.
+        request = RequestFactory().post("/login/")
+        user = authenticate(request, username=login.username, password=login.password)
+        assert user is not None, login
 
 
 def test_each_organisation_has_an_account_manager_a_contract_and_a_known_phone(

@@ -36,3 +36,11 @@ def test_a_stranger_gets_a_cookie_and_a_bad_language_is_refused(db: None) -> Non
     assert "Sign in" in client.get("/login/").content.decode()
     refused = client.post("/language", {"language": "xx"})
     assert refused.status_code == 400 and b"language" in refused.content
+
+
+def test_a_refused_language_is_not_reflected_as_html(db: None) -> None:
+    """Issue 13: `language=<script>...` came back unescaped in the 400 page."""
+    refused = Client().post("/language", {"language": '<script>alert("x")</script>'})
+    assert refused.status_code == 400
+    assert b"<script>" not in refused.content
+    assert refused["Content-Type"].startswith("text/plain")

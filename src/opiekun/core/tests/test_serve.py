@@ -53,7 +53,7 @@ def test_it_serves_healthz_and_prints_the_logins(tmp_path: Path) -> None:
                     break
             except OSError:
                 time.sleep(0.5)
-        assert b'"database": "ok"' in body
+        assert b'"status": "ok"' in body
         for _ in range(40):
             if "Stop with Ctrl-C" in (tmp_path / "serve.log").read_text():
                 break

@@ -470,7 +470,10 @@ def test_the_mail_command_lists_what_needs_a_manager(
 
 
 def test_r_sla_8_an_unread_mailbox_shows_on_the_health_check_and_the_command(
-    db: None, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    settings: pytest.FixtureRequest,
 ) -> None:
     from django.core.management.base import CommandError
     from django.test import Client
@@ -485,10 +488,12 @@ def test_r_sla_8_an_unread_mailbox_shows_on_the_health_check_and_the_command(
         last_polled_at=noon - dt.timedelta(hours=2, minutes=1),
     )
     monkeypatch.setattr(timezone, "now", lambda: noon)
-    assert Client().get("/healthz").json()["mailboxes_overdue"] == ["pomoc"]
+    settings.HEALTHZ_TOKEN = "monitor-token"  # type: ignore[attr-defined]
+    monitor = Client(HTTP_AUTHORIZATION="Bearer monitor-token")
+    assert monitor.get("/healthz").json()["mailboxes_overdue"] == ["pomoc"]
     with pytest.raises(CommandError, match="1 mailbox"):
         call_command("mail", "check")
     assert "not read for over 2 hours: pomoc" in capsys.readouterr().out
     Mailbox.objects.filter(pk=mailbox.pk).update(last_polled_at=noon - dt.timedelta(minutes=5))
-    assert Client().get("/healthz").json()["mailboxes_overdue"] == []
+    assert monitor.get("/healthz").json()["mailboxes_overdue"] == []
     call_command("mail", "check")

@@ -59,7 +59,7 @@ def test_the_register_page_previews_and_downloads_recorded_copies(
     query: dict[str, str | int] = {"organisation": office.org_a.pk, "period": "2026-10"}
     page = agent.get("/console/reports/register", query).content.decode()
     assert "Gdzie jest rejestr decyzji?" in page and "Cudze" not in page
-    csv_copy = agent.get("/console/reports/register", {**query, "format": "csv"})
+    csv_copy = agent.post("/console/reports/register", {**query, "format": "csv"})
     assert csv_copy["Content-Disposition"] == 'attachment; filename="register-firma-a-2026-10.csv"'
     issued = IssuedDocument.objects.get()
     assert (issued.organisation, issued.issued_by) == (office.org_a, office.agent.user)
@@ -73,7 +73,7 @@ def test_a_customer_reads_downloads_and_approves_its_own_register(
     a = client_of(office, "customer_a")
     page = a.get("/portal/register/", {"period": "2026-10"}).content.decode()
     assert "Gdzie jest rejestr decyzji?" in page and "Cudze" not in page
-    xlsx = a.get("/portal/register/", {"period": "2026-10", "format": "xlsx"})
+    xlsx = a.post("/portal/register/", {"period": "2026-10", "format": "xlsx"})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert IssuedDocument.objects.get().issued_by == office.customer_a.user
     b_page = client_of(office, "customer_b").get("/portal/register/", {"period": "2026-10"})
@@ -96,6 +96,27 @@ def test_a_customer_reads_downloads_and_approves_its_own_register(
     assert "is not over yet" in soon.content.decode()
 
 
+def test_a_get_of_the_register_issues_nothing(office: Personas) -> None:
+    """Issue 13: every GET of `?format=pdf` recorded an issued document (a crawler or a
+    prefetch made records); issuing is a POST, a GET only shows the page."""
+    agent = client_of(office, "agent")
+    query: dict[str, str | int] = {
+        "organisation": office.org_a.pk,
+        "period": "2026-10",
+        "format": "csv",
+    }
+    shown = agent.get("/console/reports/register", query)
+    assert shown.status_code == 200 and "Content-Disposition" not in shown
+    portal = client_of(office, "customer_a").get(
+        "/portal/register/", {"period": "2026-10", "format": "csv"}
+    )
+    assert portal.status_code == 200 and "Content-Disposition" not in portal
+    assert not IssuedDocument.objects.exists()
+    issued = agent.post("/console/reports/register", query)
+    assert issued["Content-Disposition"].startswith("attachment;")
+    assert IssuedDocument.objects.count() == 1
+
+
 def test_outsiders_get_404_for_the_register_and_the_reports(office: Personas) -> None:
     for who in ("outsider", "agent"):
         client = client_of(office, who)
@@ -108,6 +129,6 @@ def test_outsiders_get_404_for_the_register_and_the_reports(office: Personas) ->
     }
     for who in ("customer_a", "customer_b", "outsider"):
         client = client_of(office, who)
-        assert client.get("/console/reports/register", download).status_code == 404, who
+        assert client.post("/console/reports/register", download).status_code == 404, who
         assert client.get("/console/reports/sla/").status_code == 404, who
     assert not IssuedDocument.objects.exists() and not RegisterApproval.objects.exists()

@@ -6,12 +6,14 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from opiekun.catalog.models import CalendarInterval, Plan, WorkingCalendar
 from opiekun.contracts import actions as contract_actions
 from opiekun.core.audit import events_for
 from opiekun.core.testing.personas import Personas
+from opiekun.core.testing.signin import verified_login
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 
@@ -200,7 +202,7 @@ def test_r_sla_9_editing_a_calendar_in_the_admin_recomputes_open_tickets(
     org = on_plan(personas, "SHIP-START")
     ticket = actions.open_ticket(org, channel="email", subject="x", received_at=at(11, 16, 9, 0))
     demo.load_demo()
-    client.login(username="kierownik", password="demo-kierownik")
+    verified_login(client, User.objects.get(username="kierownik"))
     calendar = WorkingCalendar.objects.get(code="SHIP-START")
     intervals = list(calendar.intervals.order_by("weekday"))
     form = {

@@ -31,4 +31,9 @@
   }
   document.addEventListener("DOMContentLoaded", function () { tick(); setInterval(tick, 30000); });
   document.addEventListener("keydown", keys);
+  // The header's language list sends its form on a change (no inline handler: the CSP
+  // allows only this file's scripts).
+  document.addEventListener("change", function (event) {
+    if (event.target.matches("select[data-submit-on-change]")) event.target.form.submit();
+  });
 })();
