@@ -76,6 +76,10 @@ def book(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @staff_only
 def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
     found = access.appointment_for(request.user, appointment_id)
-    actions.cancel_session(found, reason=request.POST.get("reason", ""), actor=request.user)
-    messages.success(request, _("The remote session is cancelled."))
+    try:
+        actions.cancel_session(found, reason=request.POST.get("reason", ""), actor=request.user)
+    except actions.IntakeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The remote session is cancelled."))
     return redirect("console:appointments")

@@ -909,6 +909,7 @@ def book_remote_session(
 
 
 def cancel_session(appointment: Appointment, *, reason: str, actor: Actor = None) -> Appointment:
+    _text("reason", reason)  # kept in the audit event's JSON, where PostgreSQL refuses NUL
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         appointment.status = Appointment.Status.CANCELLED

@@ -84,3 +84,41 @@ def test_a_session_booked_in_the_year_9999_is_refused_by_name(
     )
     assert page.status_code == 200 and "starts_at: " in page.content.decode()
     assert not Appointment.objects.exists()
+
+
+def test_integers_beyond_the_columns_in_pages_are_not_a_500(contracted_personas: Personas) -> None:
+    p = contracted_personas
+    ticket = actions.open_ticket(p.org_a, channel="email", subject="x", contact=p.customer_a)
+    huge = "92233720368547758080"
+    agent = client_of(p, "agent")
+    assert agent.get("/console/", {"organisation_id": huge, "q": "a\x00"}).status_code == 200
+    assert agent.get(f"/console/tickets/{huge}/").status_code == 404
+    assert agent.get(f"/console/customers/{huge}/").status_code == 404
+    scope = agent.post(
+        f"/console/tickets/{ticket.pk}/act", {"action": "scope", "item": huge}, follow=True
+    )
+    assert scope.status_code == 200 and "item: " in scope.content.decode()
+    customer = client_of(p, "customer_a")
+    assert customer.get(f"/portal/tickets/{huge}/").status_code == 404
+    assert customer.get(f"/portal/statements/{huge}/").status_code == 404
+
+
+def test_a_cancelled_session_with_a_nul_in_its_reason_is_refused_by_name(
+    contracted_personas: Personas,
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    p = contracted_personas
+    ticket = actions.open_ticket(p.org_a, channel="phone", subject="x", contact=p.customer_a)
+    start = timezone.now() + dt.timedelta(days=1)
+    session = actions.book_remote_session(
+        ticket, staff=p.agent, starts_at=start, ends_at=start + dt.timedelta(hours=1)
+    )
+    page = client_of(p, "agent").post(
+        f"/console/sessions/{session.pk}/cancel", {"reason": "a\x00b"}, follow=True
+    )
+    assert page.status_code == 200 and "reason: " in page.content.decode()
+    session.refresh_from_db()
+    assert session.status == "confirmed"
