@@ -30,7 +30,7 @@ def client_of(p: Personas, who: str) -> Client:
 def test_it_refuses_a_month_outside_the_window_on_every_page(office: Personas, period: str) -> None:
     agent = client_of(office, "agent")
     form = agent.get(
-        "/console/reports/register", {"organisation": office.org_a.pk, "period": period}
+        "/console/reports/register", {"organisation": str(office.org_a.pk), "period": period}
     )
     assert form.status_code == 200
     assert "2099-12" in form.content.decode()  # the form says which months it takes
@@ -96,7 +96,7 @@ def test_an_export_drops_the_control_characters_xlsx_cannot_hold(office: Persona
     agent = client_of(office, "agent")
     download = agent.get(
         "/console/reports/register",
-        {"organisation": office.org_a.pk, "period": "2026-10", "format": "xlsx"},
+        {"organisation": str(office.org_a.pk), "period": "2026-10", "format": "xlsx"},
     )
     assert download.status_code == 200
     assert download["Content-Disposition"].startswith("attachment;")
