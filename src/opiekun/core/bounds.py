@@ -56,7 +56,7 @@ def _refuse(error: Refusal, field: str, why: str) -> Exception:
 
 
 def moment(field: str, value: dt.datetime, *, error: Refusal = OutOfBounds) -> dt.datetime:
-    """The moment, aware, when it lies in the window."""
+    """The moment, in the desk's time zone, when it lies in the window."""
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     # Compared as aware moments, never converted: converting the year 9999 in a zone
@@ -68,7 +68,8 @@ def moment(field: str, value: dt.datetime, *, error: Refusal = OutOfBounds) -> d
             _("must be between %(earliest)s and %(latest)s")
             % {"earliest": "2000-01-01T00:00Z", "latest": "2100-01-01T00:00Z"},
         )
-    return value
+    # An offset no zone has (-19:18 is valid ISO 8601) is more than PostgreSQL stores.
+    return timezone.localtime(value)
 
 
 def day(field: str, value: dt.date, *, error: Refusal = OutOfBounds) -> dt.date:

@@ -65,6 +65,18 @@ def test_it_refuses_a_promise_past_the_window_and_every_shared_page_still_reads(
     assert client_for(p, "customer_a").get("/portal/").status_code == 200
 
 
+def test_an_offset_no_zone_has_is_stored_as_the_same_moment(
+    contracted_personas: Personas, ticket: Ticket
+) -> None:
+    # Valid ISO 8601, within the window, but beyond what PostgreSQL stores (±15:59).
+    agent = client_for(contracted_personas, "agent")
+    response = post(agent, f"/tickets/{ticket.pk}/promise", {"answer_by": "2099-06-01T10:00-19:18"})
+    assert response.status_code == 200, response.content
+    ticket.refresh_from_db()
+    assert ticket.answer_promised_at is not None
+    assert ticket.answer_promised_at.isoformat() == "2099-06-02T05:18:00+00:00"
+
+
 def test_it_refuses_integers_beyond_the_columns(
     contracted_personas: Personas, ticket: Ticket
 ) -> None:

@@ -28,6 +28,10 @@ def test_it_takes_moments_of_the_window_only_and_never_overflows_comparing() -> 
         with pytest.raises(bounds.OutOfBounds, match=r"^answer_by: .*2100-01-01"):
             bounds.moment("answer_by", moment)
     assert bounds.moment("x", dt.datetime(2000, 1, 1, tzinfo=dt.UTC)) == bounds.EARLIEST
+    odd = dt.timezone(-dt.timedelta(hours=19, minutes=18))  # ISO 8601 allows it; no zone has it
+    assert bounds.moment("x", dt.datetime(2026, 12, 1, 10, tzinfo=odd)).utcoffset() == (
+        dt.timedelta(hours=1)
+    )
     naive = bounds.moment("x", dt.datetime(2026, 11, 20, 17, 20))  # noqa: DTZ001 - the point
     assert naive == dt.datetime(2026, 11, 20, 17, 20, tzinfo=W)
 
