@@ -317,3 +317,18 @@ def test_the_openapi_document_lists_the_errors_and_the_enums(db: None) -> None:
         "high",
         "normal",
     ]
+
+
+def test_a_call_left_running_for_days_ends_billed_as_one_days_entry(
+    contracted_personas: Personas, ticket: Ticket
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    taken = timezone.now() - dt.timedelta(days=3)
+    actions.start_call(ticket, staff=contracted_personas.agent, at=taken)
+    work = actions.end_call(ticket)
+    assert work.raw_minutes == 24 * 60
+    ticket.refresh_from_db()
+    assert ticket.call_started_at is None
