@@ -8,7 +8,12 @@ import logging
 from typing import Any, Literal
 
 from django.core import signals
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import (
+    BadRequest,
+    PermissionDenied,
+    RequestDataTooBig,
+    SuspiciousOperation,
+)
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -108,6 +113,20 @@ def install(api: NinjaAPI) -> None:
     @api.exception_handler(HttpError)
     def refused(request: HttpRequest, exc: HttpError) -> HttpResponse:
         return rejected(api, request, exc, status=exc.status_code)
+
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(BadRequest)
+    def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # What Django itself answers 400: too many fields or files, a malformed body.
+        return api.create_response(
+            request, {"code": "rejected", "detail": "The request cannot be read."}, status=400
+        )
+
+    @api.exception_handler(PermissionDenied)
+    def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+        return api.create_response(
+            request, {"code": "forbidden", "detail": "Not yours to do."}, status=403
+        )
 
     @api.exception_handler(RequestDataTooBig)
     def too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:

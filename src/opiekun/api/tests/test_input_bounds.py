@@ -264,6 +264,13 @@ def test_a_body_over_the_limit_is_a_413(contracted_personas: Personas, settings:
     assert not Ticket.objects.exists()
 
 
+def test_too_many_fields_is_the_400_django_gives_in_json(contracted_personas: Personas) -> None:
+    agent = client_for(contracted_personas, "agent")
+    response = agent.get("/api/v1/tickets?" + "&".join(f"f{n}=1" for n in range(1001)))
+    assert response.status_code == 400
+    assert response.json()["code"] == "rejected"
+
+
 def test_a_fault_of_ours_answers_the_documented_json_error(
     contracted_personas: Personas, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
