@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -55,11 +56,12 @@ def main() -> int:
     try:
         return run(options.examples, "postgresql" if postgres else "sqlite")
     finally:
-        if postgres:
-            from django.db import connections
+        from django.db import connections
 
-            connections.close_all()
+        connections.close_all()
+        if postgres:
             fresh_database(url, create=False)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def fresh_database(url: str, *, create: bool = True) -> None:
