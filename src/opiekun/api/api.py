@@ -1,13 +1,22 @@
 """The REST API, version 1, one router per domain. OpenAPI at /api/v1/openapi.json.
 Session auth (CSRF-checked) for the browser, bearer tokens for integrations."""
 
+from typing import Any
+
 from ninja import NinjaAPI
 
 from opiekun.api import attachments, callers, errors, organisations, plans, tickets
 from opiekun.api.auth import AUTH
 from opiekun.api.throttles import PerCallerThrottle
 
-api = NinjaAPI(
+
+class OpiekunAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        # The error responses every operation can give, so a generated client knows them.
+        return errors.document(super().get_openapi_schema(**kwargs))
+
+
+api = OpiekunAPI(
     title="opiekun API",
     version="1",
     description="A service desk for software vendors that sell support contracts.",

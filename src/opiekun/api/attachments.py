@@ -1,15 +1,19 @@
 """Attachments and fax intake. Files are served only here, after the permission check,
 always as downloads (Content-Disposition: attachment) with sniffing turned off."""
 
+from typing import Annotated
+
 from django.http import FileResponse, HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from opiekun.api.schemas import TicketOut
+from opiekun.api.types import Id, OneOf, OptionalDay, Text
+from opiekun.catalog.choices import Severity
 from opiekun.customers.access import organisation_for
 from opiekun.staff.access import staff_for
 from opiekun.tickets import access, actions, attachments
-from opiekun.tickets.models import Attachment
+from opiekun.tickets.models import Attachment, Ticket
 
 router = Router(tags=["attachments"])
 
@@ -35,7 +39,7 @@ class AttachmentOut(Schema):
 
 
 @router.get("/tickets/{ticket_id}/attachments", response=list[AttachmentOut])
-def list_attachments(request: HttpRequest, ticket_id: int) -> list[AttachmentOut]:
+def list_attachments(request: HttpRequest, ticket_id: Id) -> list[AttachmentOut]:
     ticket = access.ticket_for(request.user, ticket_id)
     readable = access.visible_attachments(request.user).filter(ticket=ticket)
     return [AttachmentOut.of(a) for a in readable.order_by("pk")]
@@ -43,7 +47,7 @@ def list_attachments(request: HttpRequest, ticket_id: int) -> list[AttachmentOut
 
 @router.post("/tickets/{ticket_id}/attachments", response={201: AttachmentOut})
 def add_attachment(
-    request: HttpRequest, ticket_id: int, file: File[UploadedFile]
+    request: HttpRequest, ticket_id: Id, file: File[UploadedFile]
 ) -> Status[AttachmentOut]:
     ticket = access.ticket_for(request.user, ticket_id)
     stored = attachments.store(ticket, file.name or "attachment", file.read(), actor=request.user)
@@ -55,7 +59,7 @@ def add_attachment(
     response={200: None},
     summary="Download (always as an attachment)",
 )
-def download(request: HttpRequest, attachment_id: int) -> FileResponse:
+def download(request: HttpRequest, attachment_id: Id) -> FileResponse:
     attachment = access.attachment_for(request.user, attachment_id)
     response = FileResponse(
         attachment.file.open("rb"),
@@ -68,16 +72,20 @@ def download(request: HttpRequest, attachment_id: int) -> FileResponse:
     return response
 
 
+def column(name: str) -> Text:
+    return Text.of(Ticket, name)
+
+
 class FaxIn(Schema):
-    organisation_id: int
-    subject: str
-    severity: str = "normal"
-    form_date: str = ""
-    form_sign: str = ""
-    requester_name: str = ""
-    office_name: str = ""
-    return_channel: str = ""
-    return_address: str = ""
+    organisation_id: Id
+    subject: Annotated[str, column("subject")]
+    severity: Annotated[str, OneOf.of(Severity)] = "normal"
+    form_date: OptionalDay = None
+    form_sign: Annotated[str, column("form_sign")] = ""
+    requester_name: Annotated[str, column("requester_name")] = ""
+    office_name: Annotated[str, column("office_name")] = ""
+    return_channel: Annotated[str, column("return_channel")] = ""
+    return_address: Annotated[str, column("return_address")] = ""
 
 
 @router.post(
@@ -88,7 +96,9 @@ class FaxIn(Schema):
 def fax(request: HttpRequest, data: Form[FaxIn], scan: File[UploadedFile]) -> Status[TicketOut]:
     staff_for(request.user)
     organisation = organisation_for(request.user, data.organisation_id)
-    form = {k: v for k, v in data.dict(include=set(actions.HOT01_FIELDS)).items() if v}
+    form = {
+        k: v for k, v in data.dict(include=set(actions.HOT01_FIELDS)).items() if v not in ("", None)
+    }
     ticket = actions.open_fax_ticket(
         organisation,
         subject=data.subject,

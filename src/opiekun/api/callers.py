@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema
 
 from opiekun.api.schemas import ContactOut, OrganisationOut
+from opiekun.api.types import Text
 from opiekun.contracts import queries as contract_queries
 from opiekun.customers.models import ContactPhone
 from opiekun.customers.validators import normalise_phone
@@ -36,21 +39,25 @@ class CallerOut(Schema):
 
 
 @router.get("/callers/{number}", response=CallerOut, summary="Who is calling (caller ID)")
-def caller(request: HttpRequest, number: str) -> CallerOut:
+def caller(request: HttpRequest, number: Annotated[str, Text(40)]) -> CallerOut:
     staff_for(request.user)
     try:
         e164 = normalise_phone(number)
     except ValidationError:  # an unparsable number is simply not a known caller
-        e164 = number
-    phones = list(
-        ContactPhone.objects.filter(number=e164, contact__is_active=True)
-        .select_related("contact__organisation__account_manager__user")
-        .prefetch_related("contact__emails", "contact__phones")
+        e164 = ""
+    phones = (
+        list(
+            ContactPhone.objects.filter(number=e164, contact__is_active=True)
+            .select_related("contact__organisation__account_manager__user")
+            .prefetch_related("contact__emails", "contact__phones")
+        )
+        if e164
+        else []
     )
     if not phones:
         # Not registered: the account manager need not take the call (R-PPL-3).
         return CallerOut(
-            number=e164,
+            number=e164 or number,
             known=False,
             contacts=[],
             organisation=None,

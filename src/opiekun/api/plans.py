@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from opiekun.api.types import OneOf
 from opiekun.catalog import queries
+from opiekun.catalog.choices import Channel, Severity
 
 router = Router(tags=["plans"])
 
 
 class ChannelOut(Schema):
-    channel: str
+    channel: Annotated[str, OneOf.of(Channel, check=False)]
     open_hours: str | None
     guaranteed: bool
     restriction: str
 
 
 class TargetOut(Schema):
-    severity: str | None
-    channel: str | None
+    severity: Annotated[str, OneOf.of(Severity, check=False)] | None
+    channel: Annotated[str, OneOf.of(Channel, check=False)] | None
     minutes: int
     counted_in: str
 

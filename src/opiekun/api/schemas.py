@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Schema
 
+from opiekun.api.types import OneOf
+from opiekun.catalog.choices import Channel, Severity, WorkKind
 from opiekun.contracts.banks import bank_label
 from opiekun.contracts.models import Contract, HourBank
 from opiekun.customers.models import Contact, Organisation
@@ -16,7 +19,7 @@ class OrganisationOut(Schema):
     id: int
     name: str
     short_name: str
-    kind: str
+    kind: Annotated[str, OneOf.of(Organisation.Kind, check=False)]
     account_manager: str | None
 
     @staticmethod
@@ -54,7 +57,7 @@ class ContractOut(Schema):
     id: int
     number: str
     plan: str
-    status: str
+    status: Annotated[str, OneOf.of(Contract.Status, check=False)]
     starts_on: dt.date | None
     ends_on: dt.date | None
     seats: int
@@ -75,7 +78,7 @@ class ContractOut(Schema):
 class BankOut(Schema):
     id: int
     contract: str
-    kind: str
+    kind: Annotated[str, OneOf.of(HourBank.Kind, check=False)]
     label: str
     valid_from: dt.datetime
     expires_at: dt.datetime | None
@@ -101,11 +104,11 @@ class TicketOut(Schema):
     reference: str
     organisation_id: int
     contact: str | None
-    channel: str
+    channel: Annotated[str, OneOf.of(Channel, check=False)]
     channel_note: str
-    severity: str
-    status: str
-    scope: str
+    severity: Annotated[str, OneOf.of(Severity, check=False)]
+    status: Annotated[str, OneOf.of(Ticket.Status, check=False)]
+    scope: Annotated[str, OneOf.of(Ticket.Scope, check=False)]
     scope_note: str
     subject: str
     description: str
@@ -158,13 +161,13 @@ class TicketOut(Schema):
 
 class MessageOut(Schema):
     id: int
-    direction: str
-    channel: str
+    direction: Annotated[str, OneOf.of(Message.Direction, check=False)]
+    channel: Annotated[str, OneOf.of(Channel, check=False)]
     channel_reason: str
     author: str
     body: str
     documentation_ref: str
-    delivery: str
+    delivery: Annotated[str, OneOf.of(Message.Delivery, check=False)]
     created_at: dt.datetime
 
     @staticmethod
@@ -185,7 +188,7 @@ class MessageOut(Schema):
 
 class WorkLogOut(Schema):
     id: int
-    kind: str
+    kind: Annotated[str, OneOf.of(WorkKind, check=False)]
     started_at: dt.datetime
     raw_minutes: int
     billable_minutes: int

@@ -1,16 +1,20 @@
 """Tickets: intake (portal, API, phone, fax), the thread, work, status, the queue."""
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from opiekun.api.errors import Error
 from opiekun.api.lazy import LazyPage
+from opiekun.api.pagination import Pages
 from opiekun.api.schemas import MessageOut, TicketOut, WorkLogOut
+from opiekun.api.types import Id, Moment, OneOf, OptionalDay, Text, WorkMinutes
+from opiekun.catalog.choices import Channel, ScopeKind, Severity, WorkKind
 from opiekun.catalog.models import ScopeItem
 from opiekun.core.access import is_staff_member
 from opiekun.customers.access import contact_of, organisation_for
@@ -22,32 +26,36 @@ from opiekun.tickets.models import Appointment, Message, Ticket
 router = Router(tags=["tickets"])
 
 
+def column(name: str) -> Text:
+    return Text.of(Ticket, name)
+
+
 class TicketIn(Schema):
-    organisation_id: int | None = None
-    contact_id: int | None = None
-    channel: str = "portal"
-    severity: str = "normal"
-    subject: str
-    description: str = ""
-    received_at: dt.datetime | None = None
-    form_date: dt.date | None = None
-    form_sign: str = ""
-    requester_name: str = ""
-    office_name: str = ""
-    return_channel: str = ""
-    return_address: str = ""
+    organisation_id: Id | None = None
+    contact_id: Id | None = None
+    channel: Annotated[str, OneOf.of(Channel)] = "portal"
+    severity: Annotated[str, OneOf.of(Severity)] = "normal"
+    subject: Annotated[str, column("subject")]
+    description: Annotated[str, Text()] = ""
+    received_at: Moment | None = None
+    form_date: OptionalDay = None
+    form_sign: Annotated[str, column("form_sign")] = ""
+    requester_name: Annotated[str, column("requester_name")] = ""
+    office_name: Annotated[str, column("office_name")] = ""
+    return_channel: Annotated[str, column("return_channel")] = ""
+    return_address: Annotated[str, column("return_address")] = ""
 
 
 class TicketFilters(Schema):
-    status: str | None = None
-    organisation_id: int | None = None
-    channel: str | None = None
-    severity: str | None = None
-    q: str | None = None
+    status: Annotated[str, OneOf.of(["open", *Ticket.Status.values])] | None = None
+    organisation_id: Id | None = None
+    channel: Annotated[str, OneOf.of(Channel)] | None = None
+    severity: Annotated[str, OneOf.of(Severity)] | None = None
+    q: Annotated[str, Text(200)] | None = None
 
 
 @router.get("/tickets", response=list[TicketOut], summary="Tickets you may see, queue order")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> list[TicketOut]:
     tickets = queries.filtered(access.visible_tickets(request.user), **filters.dict())
     return LazyPage(queries.with_people(tickets), lambda t, _: TicketOut.of(t))  # type: ignore[return-value]
@@ -101,16 +109,16 @@ def open_ticket(request: HttpRequest, data: TicketIn) -> Status[TicketOut]:
 
 
 @router.get("/tickets/{ticket_id}", response=TicketOut)
-def get_ticket(request: HttpRequest, ticket_id: int) -> TicketOut:
+def get_ticket(request: HttpRequest, ticket_id: Id) -> TicketOut:
     return TicketOut.of(access.ticket_for(request.user, ticket_id))
 
 
 class MessageIn(Schema):
     kind: Literal["answer", "note", "reply"] = "answer"
-    body: str
-    channel: str | None = None
-    channel_reason: str = ""
-    documentation_ref: str = ""
+    body: Annotated[str, Text()]
+    channel: Annotated[str, OneOf.of(Channel)] | None = None
+    channel_reason: Annotated[str, Text.of(Message, "channel_reason")] = ""
+    documentation_ref: Annotated[str, Text.of(Message, "documentation_ref")] = ""
 
 
 def thread(request: HttpRequest, ticket: Ticket) -> QuerySet[Message]:
@@ -121,13 +129,13 @@ def thread(request: HttpRequest, ticket: Ticket) -> QuerySet[Message]:
 
 
 @router.get("/tickets/{ticket_id}/messages", response=list[MessageOut])
-def list_messages(request: HttpRequest, ticket_id: int) -> list[MessageOut]:
+def list_messages(request: HttpRequest, ticket_id: Id) -> list[MessageOut]:
     ticket = access.ticket_for(request.user, ticket_id)
     return [MessageOut.of(m) for m in thread(request, ticket)]
 
 
-@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut})
-def post_message(request: HttpRequest, ticket_id: int, data: MessageIn) -> Status[MessageOut]:
+@router.post("/tickets/{ticket_id}/messages", response={201: MessageOut, 403: Error})
+def post_message(request: HttpRequest, ticket_id: Id, data: MessageIn) -> Status[MessageOut]:
     ticket = access.ticket_for(request.user, ticket_id)
     contact = contact_of(request.user)
     if contact is not None:
@@ -156,21 +164,21 @@ def post_message(request: HttpRequest, ticket_id: int, data: MessageIn) -> Statu
 
 
 class WorkIn(Schema):
-    kind: str
-    minutes: int
-    started_at: dt.datetime | None = None
+    kind: Annotated[str, OneOf.of(WorkKind)]
+    minutes: WorkMinutes
+    started_at: Moment | None = None
     emergency: bool = False
-    note: str = ""
+    note: Annotated[str, Text()] = ""
 
 
 @router.get("/tickets/{ticket_id}/work-logs", response=list[WorkLogOut])
-def list_work(request: HttpRequest, ticket_id: int) -> list[WorkLogOut]:
+def list_work(request: HttpRequest, ticket_id: Id) -> list[WorkLogOut]:
     ticket = access.ticket_for(request.user, ticket_id)
     return [WorkLogOut.of(w) for w in ticket.work_logs.order_by("started_at", "pk")]
 
 
 @router.post("/tickets/{ticket_id}/work-logs", response={201: WorkLogOut})
-def log_work(request: HttpRequest, ticket_id: int, data: WorkIn) -> Status[WorkLogOut]:
+def log_work(request: HttpRequest, ticket_id: Id, data: WorkIn) -> Status[WorkLogOut]:
     ticket = access.ticket_for(request.user, ticket_id)
     staff = staff_for(request.user)
     work = actions.log_work(
@@ -191,7 +199,7 @@ class StatusIn(Schema):
 
 
 @router.post("/tickets/{ticket_id}/status", response=TicketOut)
-def change_status(request: HttpRequest, ticket_id: int, data: StatusIn) -> TicketOut:
+def change_status(request: HttpRequest, ticket_id: Id, data: StatusIn) -> TicketOut:
     ticket = access.ticket_for(request.user, ticket_id)
     staff_for(request.user)
     change = {
@@ -207,7 +215,7 @@ def change_status(request: HttpRequest, ticket_id: int, data: StatusIn) -> Ticke
 
 
 class PromiseIn(Schema):
-    answer_by: dt.datetime
+    answer_by: Moment
 
 
 @router.post(
@@ -215,7 +223,7 @@ class PromiseIn(Schema):
     response=TicketOut,
     summary="Record the answer time agreed on the phone (R-SLA-6)",
 )
-def promise(request: HttpRequest, ticket_id: int, data: PromiseIn) -> TicketOut:
+def promise(request: HttpRequest, ticket_id: Id, data: PromiseIn) -> TicketOut:
     ticket = access.ticket_for(request.user, ticket_id)
     staff_for(request.user)
     return TicketOut.of(actions.promise_answer(ticket, data.answer_by, actor=request.user))
@@ -230,7 +238,7 @@ class QueueItem(TicketOut):
     response=list[QueueItem],
     summary="Open tickets in the order they are worked (R-Q-1, R-Q-2)",
 )
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def queue(
     request: HttpRequest, view: Literal["all", "mine", "my-customers", "on-call"] = "all"
 ) -> list[QueueItem]:
@@ -243,7 +251,7 @@ def queue(
 
 class ScopeLine(Schema):
     id: int
-    kind: str
+    kind: Annotated[str, OneOf.of(ScopeKind, check=False)]
     text: str
     refer_to: str
 
@@ -253,7 +261,7 @@ class ScopeLine(Schema):
     response=list[ScopeLine],
     summary="The plan's included, excluded and referred lines (R-SCP-1)",
 )
-def scope_options(request: HttpRequest, ticket_id: int) -> list[ScopeLine]:
+def scope_options(request: HttpRequest, ticket_id: Id) -> list[ScopeLine]:
     ticket = access.ticket_for(request.user, ticket_id)
     staff_for(request.user)
     if ticket.contract is None:
@@ -265,12 +273,12 @@ def scope_options(request: HttpRequest, ticket_id: int) -> list[ScopeLine]:
 
 
 class ScopeIn(Schema):
-    item_id: int
-    note: str = ""
+    item_id: Id
+    note: Annotated[str, Text()] = ""
 
 
 @router.post("/tickets/{ticket_id}/scope", response=TicketOut)
-def classify(request: HttpRequest, ticket_id: int, data: ScopeIn) -> TicketOut:
+def classify(request: HttpRequest, ticket_id: Id, data: ScopeIn) -> TicketOut:
     ticket = access.ticket_for(request.user, ticket_id)
     staff_for(request.user)
     item = ScopeItem.objects.filter(pk=data.item_id).first()
@@ -280,9 +288,9 @@ def classify(request: HttpRequest, ticket_id: int, data: ScopeIn) -> TicketOut:
 
 
 class SessionIn(Schema):
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    note: str = ""
+    starts_at: Moment
+    ends_at: Moment
+    note: Annotated[str, Text.of(Appointment, "note")] = ""
 
 
 class SessionOut(Schema):
@@ -290,7 +298,7 @@ class SessionOut(Schema):
     staff: str
     starts_at: dt.datetime
     ends_at: dt.datetime
-    status: str
+    status: Annotated[str, OneOf.of(Appointment.Status, check=False)]
     note: str
 
     @staticmethod
@@ -306,7 +314,7 @@ class SessionOut(Schema):
 
 
 @router.get("/tickets/{ticket_id}/sessions", response=list[SessionOut])
-def list_sessions(request: HttpRequest, ticket_id: int) -> list[SessionOut]:
+def list_sessions(request: HttpRequest, ticket_id: Id) -> list[SessionOut]:
     ticket = access.ticket_for(request.user, ticket_id)
     sessions = ticket.appointments.select_related("staff__user").order_by("starts_at")
     return [SessionOut.of(a) for a in sessions]
@@ -317,7 +325,7 @@ def list_sessions(request: HttpRequest, ticket_id: int) -> list[SessionOut]:
     response={201: SessionOut},
     summary="Book a remote session at a time agreed with the customer (R-SLA-7)",
 )
-def book_session(request: HttpRequest, ticket_id: int, data: SessionIn) -> Status[SessionOut]:
+def book_session(request: HttpRequest, ticket_id: Id, data: SessionIn) -> Status[SessionOut]:
     ticket = access.ticket_for(request.user, ticket_id)
     staff = staff_for(request.user)
     a = actions.book_remote_session(
@@ -332,7 +340,7 @@ def book_session(request: HttpRequest, ticket_id: int, data: SessionIn) -> Statu
 
 
 class CallEndIn(Schema):
-    note: str = ""
+    note: Annotated[str, Text()] = ""
 
 
 @router.post(
@@ -340,7 +348,7 @@ class CallEndIn(Schema):
     response={201: WorkLogOut},
     summary="End the call: its length is logged as phone work",
 )
-def end_call(request: HttpRequest, ticket_id: int, data: CallEndIn) -> Status[WorkLogOut]:
+def end_call(request: HttpRequest, ticket_id: Id, data: CallEndIn) -> Status[WorkLogOut]:
     ticket = access.ticket_for(request.user, ticket_id)
     staff_for(request.user)
     return Status(201, WorkLogOut.of(actions.end_call(ticket, note=data.note, actor=request.user)))

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opiekun.console.guards import staff_only
+from opiekun.core import bounds
 from opiekun.tickets import access, actions
 from opiekun.tickets.models import Appointment
 
@@ -41,7 +42,8 @@ def _when(text: str) -> dt.datetime:
         naive = dt.datetime.fromisoformat(text)
     except ValueError:
         raise actions.IntakeError("starts_at: a date and time, e.g. 2026-11-23T10:00") from None
-    return timezone.make_aware(naive) if timezone.is_naive(naive) else naive
+    # Bounded before the length is added to it: the year 9999 plus a few hours overflows.
+    return bounds.moment("starts_at", naive, error=actions.IntakeError)
 
 
 @require_POST
@@ -74,6 +76,10 @@ def book(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @staff_only
 def cancel(request: HttpRequest, appointment_id: int) -> HttpResponse:
     found = access.appointment_for(request.user, appointment_id)
-    actions.cancel_session(found, reason=request.POST.get("reason", ""), actor=request.user)
-    messages.success(request, _("The remote session is cancelled."))
+    try:
+        actions.cancel_session(found, reason=request.POST.get("reason", ""), actor=request.user)
+    except actions.IntakeError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The remote session is cancelled."))
     return redirect("console:appointments")

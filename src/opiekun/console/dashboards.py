@@ -5,27 +5,33 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from opiekun.console.guards import staff_only
+from opiekun.core import bounds
 from opiekun.reports import queries
 from opiekun.tickets.models import Ticket
 
 
-def _month(text: str) -> dt.date:
+def _month(request: HttpRequest) -> dt.date:
+    """The month of ``?month=``; this month, with the reason, when it is none the
+    dashboards cover."""
+    text = request.GET.get("month", "")
     try:
-        return dt.date.fromisoformat(f"{text}-01")
-    except ValueError:
+        return bounds.month("month", text) if text else timezone.localdate().replace(day=1)
+    except bounds.OutOfBounds as exc:
+        messages.error(request, str(exc))
         return timezone.localdate().replace(day=1)
 
 
 @require_GET
 @staff_only
 def dashboard(request: HttpRequest) -> HttpResponse:
-    month = _month(request.GET.get("month", ""))
+    month = _month(request)
     statuses, backlog = queries.backlog_by_age()
     labels = dict(Ticket.Status.choices)
     return render(

@@ -27,10 +27,14 @@ REPORTS = {
 }
 
 
-def _month(text: str | None, default: dt.date) -> dt.date:
+def _month(request: HttpRequest, name: str, default: dt.date) -> dt.date:
+    """The month asked for by ``?name=``; the default, with the reason, when it is not
+    a month the reports cover."""
+    text = request.GET.get(name)
     try:
-        return register.parse_period(text) if text else default
-    except register.RegisterError:
+        return register.parse_period(text, name) if text else default
+    except register.RegisterError as exc:
+        messages.error(request, str(exc))
         return default
 
 
@@ -41,9 +45,9 @@ def report(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404("No such report")
     this_month = timezone.localdate().replace(day=1)
     first, last = tables.last_months(6)
-    first = _month(request.GET.get("from"), first)
-    last = _month(request.GET.get("to"), last)
-    month = _month(request.GET.get("period"), this_month)
+    first = _month(request, "from", first)
+    last = _month(request, "to", last)
+    month = _month(request, "period", this_month)
     table = {
         "sla": lambda: tables.sla_report(first, last),
         "hours": lambda: tables.hours_report(month),

@@ -24,6 +24,7 @@ from opiekun.contracts import banks
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import HourBank
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
+from opiekun.core import bounds
 from opiekun.customers.access import organisation_for
 from opiekun.customers.models import ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
@@ -191,9 +192,7 @@ def _minutes(text: str) -> int:
         minutes = int(text)
     except ValueError:
         raise BillingError("minutes: a whole number of minutes") from None
-    if minutes < 1:
-        raise BillingError("minutes: at least 1")
-    return minutes
+    return bounds.work_minutes("minutes", minutes, error=BillingError)
 
 
 @require_GET
@@ -272,13 +271,15 @@ def _card(organisation: Organisation) -> dict[str, object]:
 def caller(request: HttpRequest) -> HttpResponse:
     """Caller ID (R-PPL-3): the card of whoever calls from a number, or that the number
     is not registered (then the account manager need not take the call)."""
-    number = request.GET.get("number", "").strip()
+    number = request.GET.get("number", "").strip()[:40]
     phone = None
-    if number:
-        with contextlib.suppress(ValidationError):  # unparsable: simply not a known caller
-            number = normalise_phone(number)
+    e164 = ""
+    with contextlib.suppress(ValidationError):  # unparsable: simply not a known caller
+        e164 = normalise_phone(number) if number else ""
+    if e164:
+        number = e164
         phone = (
-            ContactPhone.objects.filter(number=number, contact__is_active=True)
+            ContactPhone.objects.filter(number=e164, contact__is_active=True)
             .select_related("contact__organisation")
             .first()
         )

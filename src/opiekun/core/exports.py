@@ -1,6 +1,8 @@
 """Tabular exports that a spreadsheet opens safely: CSV and XLSX with typed cells. A text
 cell that starts like a formula (= + - @, a tab or a carriage return) is neutralised
-with a leading apostrophe, so a ticket subject can never run in the customer's Excel."""
+with a leading apostrophe, so a ticket subject can never run in the customer's Excel.
+A control character (other than tab and line breaks) is dropped: an XLSX cell cannot
+hold one (openpyxl refuses the whole file), and older rows or e-mail may carry one."""
 
 from __future__ import annotations
 
@@ -12,11 +14,14 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 
+from opiekun.core.text import scrub
+
 Cell = str | int | Decimal | dt.date | dt.datetime | None
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def neutralise(value: str) -> str:
+    value = scrub(value)
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
@@ -43,9 +48,9 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
 def to_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """Dates as dates, minutes and money as numbers, text neutralised."""
     book = Workbook(write_only=False)
-    sheet = book.create_sheet(title[:31], 0)
+    sheet = book.create_sheet(scrub(title)[:31], 0)
     book.remove(book.worksheets[1])  # the empty default sheet
-    sheet.append(list(header))
+    sheet.append([neutralise(h) for h in header])
     for row in rows:
         cells: list[object] = []
         for value in row:

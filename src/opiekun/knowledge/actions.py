@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from opiekun.catalog.choices import Channel
 from opiekun.catalog.models import Product, Vendor
-from opiekun.core import audit
+from opiekun.core import audit, bounds
 from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact
 from opiekun.knowledge import access, terms
@@ -23,10 +23,14 @@ class KnowledgeError(ValueError):
 
 
 def _required(field: str, value: str) -> str:
-    value = value.strip()
+    value = _clean(field, value.strip())
     if not value:
         raise KnowledgeError(f"{field}: must not be empty")
     return value
+
+
+def _clean(field: str, value: str) -> str:
+    return bounds.text(field, value, error=KnowledgeError)
 
 
 def write_article(
@@ -43,6 +47,8 @@ def write_article(
     """Creates an article, or saves a new version of ``article``'s text."""
     title = _required("title", title)[:300]
     answer = _required("answer", answer)
+    _clean("question", question)
+    _clean("documentation_ref", documentation_ref)
     if product is not None and product.vendor_id != vendor.pk:
         raise KnowledgeError(f"product: {product} is not a product of {vendor}")
     with transaction.atomic():

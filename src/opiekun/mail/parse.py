@@ -23,6 +23,7 @@ from email.utils import getaddresses, parseaddr, parsedate_to_datetime
 
 import nh3
 
+from opiekun.core.text import scrub
 from opiekun.mail import charsets, loops
 
 _ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
@@ -134,7 +135,9 @@ def header_text(value: object) -> str:
         position = match.end()
     flush()
     out.append(text[position:])
-    return re.sub(r"\s*[\r\n]+\s*", " ", "".join(out)).strip()
+    # Mail is taken whatever it holds: what no column can store (NUL, stray control
+    # characters, undecodable halves of characters) is dropped, not refused.
+    return scrub(re.sub(r"\s*[\r\n]+\s*", " ", "".join(out))).strip()
 
 
 def _message_id(value: str) -> str:
@@ -270,8 +273,9 @@ def parse(raw: bytes) -> InboundMessage:
                 content_id=content_id,
             )
         )
+    html = scrub(html)
     clean_html = sanitise_html(html) if html else ""
-    text = "\n".join(t.strip("\n") for t in texts).strip() or html_to_text(html)
+    text = scrub("\n".join(t.strip("\n") for t in texts).strip() or html_to_text(html))
     sender = sender.strip().lower()
     return InboundMessage(
         message_id=_message_id(header("Message-ID")),

@@ -3,6 +3,8 @@ answers, hour balances. Only a signed-in contact may use it; anyone else gets 40
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.contrib import messages
 from django.db import transaction
@@ -15,11 +17,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from opiekun.catalog.choices import Severity
 from opiekun.contracts import banks
 from opiekun.contracts.models import HourBank
+from opiekun.core import bounds
 from opiekun.core.forms import refuse
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
 from opiekun.tickets import access, actions, attachments
 from opiekun.tickets.models import Message, Ticket
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise  # django-stubs, a development dependency
 
 
 def _balances(contact: Contact) -> list[HourBank]:
@@ -41,27 +47,39 @@ def home(request: HttpRequest, contact: Contact) -> HttpResponse:
     )
 
 
+def _text(label: StrOrPromise, name: str | None = None, **kwargs: Any) -> forms.CharField:
+    """A text field bounded as ``core.bounds`` bounds text: no control characters, at
+    most the column's length, the error on the field in the reader's language."""
+    limit = bounds.column_length(Ticket, name) if name else None
+    return forms.CharField(
+        label=label, max_length=limit, validators=[bounds.validate_text], **kwargs
+    )
+
+
 class Hot01Form(forms.Form):
     """Form HOT-01 (R-CH-5): the question and how the answer should come back."""
 
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=300)
-    description = forms.CharField(label=gettext_lazy("Question"), widget=forms.Textarea)
+    subject = _text(gettext_lazy("Subject"), "subject")
+    description = _text(gettext_lazy("Question"), widget=forms.Textarea)
     severity = forms.ChoiceField(
         label=gettext_lazy("Severity"), choices=Severity.choices, initial=Severity.NORMAL
     )
     form_date = forms.DateField(
-        label=gettext_lazy("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[bounds.validate_day],
     )
-    form_sign = forms.CharField(label=gettext_lazy("Your reference sign"), required=False)
-    requester_name = forms.CharField(label=gettext_lazy("Full name"), required=False)
-    office_name = forms.CharField(label=gettext_lazy("Office name"), required=False)
+    form_sign = _text(gettext_lazy("Your reference sign"), "form_sign", required=False)
+    requester_name = _text(gettext_lazy("Full name"), "requester_name", required=False)
+    office_name = _text(gettext_lazy("Office name"), "office_name", required=False)
     return_channel = forms.ChoiceField(
         label=gettext_lazy("Answer by"),
         choices=Ticket.ReturnChannel.choices,
         initial=Ticket.ReturnChannel.PORTAL,
     )
-    return_address = forms.CharField(
-        label=gettext_lazy("Return phone, fax or e-mail"), required=False
+    return_address = _text(
+        gettext_lazy("Return phone, fax or e-mail"), "return_address", required=False
     )
     attachment = forms.FileField(label=gettext_lazy("Attachment"), required=False)
 

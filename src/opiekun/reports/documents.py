@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from opiekun.catalog.choices import Channel
 from opiekun.core import exports
 from opiekun.core.language import stored_label
+from opiekun.core.text import scrub
 from opiekun.reports import pdf
 from opiekun.reports.register import Register, Row
 
@@ -85,7 +86,15 @@ def _shown(register: Register) -> list[Row]:
     statuses = {"closed": _("closed"), "pending": _("pending")}
     channels = {stored_label(c): str(c.label) for c in Channel}
     return [
-        replace(r, status=statuses[r.status], channel=channels.get(r.channel, r.channel))
+        replace(
+            r,
+            status=statuses[r.status],
+            channel=channels.get(r.channel, r.channel),
+            # What a page or a PDF cannot show (the content hash keeps the stored text).
+            subject=scrub(r.subject),
+            answer=scrub(r.answer),
+            documentation_ref=scrub(r.documentation_ref),
+        )
         for r in register.rows
     ]
 
@@ -148,7 +157,7 @@ def shown_cells(rows: list[list[exports.Cell]]) -> list[list[dict[str, object]]]
         cells: list[dict[str, object]] = []
         for value in row:
             number = isinstance(value, int | Decimal) and not isinstance(value, bool)
-            shown = "" if value is None else formats.localize(value)
+            shown = "" if value is None else scrub(str(formats.localize(value)))
             cells.append({"text": shown, "v": value if number else "", "number": number})
         out.append(cells)
     return out

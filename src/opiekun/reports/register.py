@@ -23,6 +23,7 @@ from django.utils import timezone
 from opiekun.catalog.choices import Channel
 from opiekun.contracts.banks import bank_label, local_midnight
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
+from opiekun.core import bounds
 from opiekun.core.language import stored_label
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Organisation
@@ -91,11 +92,10 @@ class Register:
         return hashlib.sha256(self.canonical()).hexdigest()
 
 
-def parse_period(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(f"{text}-01")
-    except ValueError:
-        raise RegisterError(f"period: {text!r} is not a month like 2026-11") from None
+def parse_period(text: str, field: str = "period") -> dt.date:
+    """The first day of a month written as 2026-11, within the months the product
+    accepts (2000-01 to 2099-12: the month after must exist too)."""
+    return bounds.month(field, text, error=RegisterError)
 
 
 def _local(moment: dt.datetime | None) -> str:

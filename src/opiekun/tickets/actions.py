@@ -16,7 +16,7 @@ from opiekun.contracts import locks as billing_locks
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import Contract, QuoteRequest
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
-from opiekun.core import audit, batch
+from opiekun.core import audit, batch, bounds
 from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
@@ -39,6 +39,13 @@ HOT01_FIELDS = (
 
 class IntakeError(ValueError):
     """A ticket cannot be opened as asked; the message says which field is wrong."""
+
+
+def _text(field: str, value: str, model: type[Ticket | Message | Appointment] | None = None) -> str:
+    """A text the databases can store, within its column: refused, not cut, so SQLite
+    (which would keep a longer one) and PostgreSQL (which would fail) answer alike."""
+    limit = bounds.column_length(model, field) if model else None
+    return bounds.text(field, value, max_length=limit, error=IntakeError)
 
 
 def next_reference(prefix: str, year: int) -> str:
@@ -88,9 +95,13 @@ class TicketSpec:
             raise IntakeError(f"severity: {self.severity!r} is not one of {choices}")
         if not self.subject.strip():
             raise IntakeError("subject: must not be empty")
+        self.subject = _text("subject", self.subject.strip(), Ticket)
+        _text("description", self.description)
         if self.contact is not None and self.contact.organisation_id != self.organisation.pk:
             raise IntakeError("contact: belongs to another organisation")
         now = timezone.now()
+        if self.received_at is not None:
+            self.received_at = bounds.moment("received_at", self.received_at, error=IntakeError)
         self.received_at = self.received_at or now
         if self.received_at > now:
             raise IntakeError("received_at: cannot be in the future")
@@ -98,6 +109,7 @@ class TicketSpec:
         unknown = set(self.form) - set(HOT01_FIELDS)
         if unknown:
             raise IntakeError(f"form: unknown field(s) {sorted(unknown)}")
+        self.form = {name: _form_field(name, value) for name, value in self.form.items()}
         return_channel = self.form.get("return_channel") or ""
         if return_channel and return_channel not in Ticket.ReturnChannel.values:
             choices = ", ".join(Ticket.ReturnChannel.values)
@@ -129,6 +141,16 @@ class TicketSpec:
     @property
     def year(self) -> int:
         return timezone.localtime(self.received).year
+
+
+def _form_field(name: str, value: object) -> object:
+    """A field of form HOT-01, bounded: the date a day of the window, written as a date
+    or as text (27.02.2026 on a Polish form), the rest text that fits its column."""
+    if name == "form_date":
+        if isinstance(value, dt.date):
+            return bounds.day(name, value, error=IntakeError)
+        return bounds.parse_day(name, str(value), error=IntakeError)
+    return _text(name, str(value), Ticket)
 
 
 def _build_ticket(spec: TicketSpec, reference: str) -> Ticket:
@@ -381,6 +403,7 @@ def customer_replied(
 
 def promise_answer(ticket: Ticket, answer_by: dt.datetime, *, actor: Actor = None) -> Ticket:
     """Records the answer time agreed with the caller (R-SLA-6); tracked like a deadline."""
+    answer_by = bounds.moment("answer_by", answer_by, error=IntakeError)
     if answer_by <= timezone.now():
         raise IntakeError("answer_by: must be in the future")
     with transaction.atomic():
@@ -438,7 +461,12 @@ def log_work(
 ) -> WorkLog:
     """Records a piece of work and bills it by the plan's rules (R-HRS-1, R-HRS-2): the
     billable minutes are drawn from the soonest-expiring package, then the month's
-    allotment; the rest is overage at the plan's hourly rate."""
+    allotment; the rest is overage at the plan's hourly rate. One entry is at most a
+    day's minutes (``bounds.MAX_WORK_MINUTES``)."""
+    raw_minutes = bounds.work_minutes("minutes", raw_minutes, error=BillingError)
+    bounds.text("note", note, error=BillingError)
+    if started_at is not None:
+        started_at = bounds.moment("started_at", started_at, error=BillingError)
     started_at = started_at or timezone.now()
     if started_at > timezone.now():
         raise BillingError("started_at: cannot be in the future")
@@ -552,6 +580,9 @@ def answer(
     answer waits for the outbound sender; a portal or phone answer is delivered as given."""
     if not body.strip():
         raise IntakeError("body: the answer is empty")
+    _text("body", body)
+    _text("channel_reason", channel_reason, Message)
+    _text("documentation_ref", documentation_ref.strip(), Message)
     usual = ANSWER_CHANNELS[Channel(ticket.channel)]
     channel = channel or usual
     if channel not in Channel.values:
@@ -611,6 +642,7 @@ def add_note(ticket: Ticket, *, staff: StaffMember, body: str, actor: Actor = No
     """An internal note: never shown to the customer."""
     if not body.strip():
         raise IntakeError("body: the note is empty")
+    _text("body", body)
     with transaction.atomic():
         ticket = _locked(ticket)
         message = Message.objects.create(
@@ -647,6 +679,7 @@ def customer_message(
     mail = dict(mail or {})
     if not body.strip() and not mail.get("body_html"):
         raise IntakeError("body: the message is empty")
+    _text("body", body)
     if contact is not None and contact.organisation_id != ticket.organisation_id:
         raise IntakeError("contact: belongs to another organisation")
     with transaction.atomic():
@@ -809,6 +842,7 @@ def classify_scope(
     """Classifies the ticket by one line of its plan's scope lists (R-SCP-1..3), which are
     data: included -> in scope; excluded -> billable extra work, with a quote request;
     referred -> referred elsewhere (e.g. the hardware department)."""
+    _text("note", note)
     with transaction.atomic():
         ticket = _locked(ticket)
         if ticket.contract is None or item.plan_id != ticket.contract.plan_id:
@@ -846,11 +880,17 @@ def book_remote_session(
     actor: Actor = None,
 ) -> Appointment:
     """A remote session at a time agreed with the customer (R-SLA-7): the reaction
-    guarantee is met by reacting, not by an immediate session."""
+    guarantee is met by reacting, not by an immediate session. A session lasts at most
+    a day."""
+    starts_at = bounds.moment("starts_at", starts_at, error=IntakeError)
+    ends_at = bounds.moment("ends_at", ends_at, error=IntakeError)
+    _text("note", note.strip(), Appointment)
     if ends_at <= starts_at:
         raise IntakeError("ends_at: must be after starts_at")
     if starts_at < timezone.now():
         raise IntakeError("starts_at: a session is booked for a time to come")
+    if ends_at - starts_at > dt.timedelta(minutes=bounds.MAX_WORK_MINUTES):
+        raise IntakeError("ends_at: a session lasts at most a day")
     with transaction.atomic():
         ticket = _locked(ticket)
         appointment = Appointment.objects.create(
@@ -874,6 +914,7 @@ def book_remote_session(
 
 
 def cancel_session(appointment: Appointment, *, reason: str, actor: Actor = None) -> Appointment:
+    _text("reason", reason)  # kept in the audit event's JSON, where PostgreSQL refuses NUL
     with transaction.atomic():
         appointment = Appointment.objects.select_for_update().get(pk=appointment.pk)
         appointment.status = Appointment.Status.CANCELLED
@@ -921,6 +962,9 @@ def end_call(
             raise IntakeError("call: no call is under way on this ticket")
         started, staff = ticket.call_started_at, ticket.call_taken_by
         minutes = max(1, -(-int((at - started).total_seconds()) // 60))  # started minutes
+        # A call left running over a day was not a day-long call: it is billed as one
+        # entry's most, and ended, rather than refused and left running for ever.
+        minutes = min(minutes, bounds.MAX_WORK_MINUTES)
         Ticket.objects.filter(pk=ticket.pk).update(call_started_at=None, call_taken_by=None)
         return log_work(
             ticket,

@@ -215,7 +215,7 @@ def test_the_statement_command_issues_once_and_writes_the_file(
     )
     assert Statement.objects.count() == 1
     assert out.read_bytes()[:2] == b"PK"
-    with pytest.raises(CommandError, match="month: '2026/10' is not YYYY-MM"):
+    with pytest.raises(CommandError, match="month: '2026/10' nie jest miesiącem"):
         call_command("statement", "firma-a", "2026/10")
     with pytest.raises(CommandError, match="no contract in force in 2025-10"):
         call_command("statement", "firma-a", "2025-10")

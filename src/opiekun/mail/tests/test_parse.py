@@ -173,3 +173,18 @@ def test_the_message_id_is_read_from_the_headers_alone() -> None:
     assert message_id_of(in_body) == ""
     for raw in generate(60, ["adam@a.example"]):
         assert message_id_of(raw) == parse(raw).message_id
+
+
+def test_it_drops_what_no_column_can_store_from_a_message() -> None:
+    # Mail is taken whatever it holds (issue 13): a NUL (PostgreSQL refuses it), an
+    # escape and an undecodable byte are dropped, never a reason to lose the message.
+    raw = (
+        b"From: Adam <adam@a.example>\r\n"
+        b"Subject: =?utf-8?q?B=C5=82=C4=85d=00_w=1B_raporcie?=\r\n"
+        b"Message-ID: <nul@a.example>\r\n"
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Linia\x00 pierwsza\x1b\r\nDruga \x07linia\r\n"
+    )
+    m = parse(raw)
+    assert m.subject == "Błąd w raporcie"
+    assert m.text == "Linia pierwsza\nDruga linia"

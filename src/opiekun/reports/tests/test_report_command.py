@@ -46,7 +46,7 @@ def test_bad_input_is_named(office: Personas, tmp_path: Path) -> None:
     out = str(tmp_path / "x.csv")
     with pytest.raises(CommandError, match="org: unknown organisation 'nobody'"):
         run("register", "nobody", "--period", "2026-10", "--format", "csv", "-o", out)
-    with pytest.raises(CommandError, match="period: 'październik' is not a month"):
+    with pytest.raises(CommandError, match="period: 'październik' nie jest miesiącem"):
         run("register", "firma-a", "--period", "październik", "--format", "csv", "-o", out)
     with pytest.raises(CommandError, match="contract: firma-a has no contract 'X/1'"):
         run("register", "firma-a", "--period", "2026-10", "--contract", "X/1", "-o", out)

@@ -64,7 +64,7 @@ def test_the_register_page_previews_and_downloads_recorded_copies(
     issued = IssuedDocument.objects.get()
     assert (issued.organisation, issued.issued_by) == (office.org_a, office.agent.user)
     bad = agent.get("/console/reports/register", {**query, "period": "październik"}).content
-    assert "is not a month like 2026-11" in bad.decode()
+    assert "nie jest miesiącem w postaci 2026-11" in bad.decode()
 
 
 def test_a_customer_reads_downloads_and_approves_its_own_register(

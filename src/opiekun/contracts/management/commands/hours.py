@@ -15,6 +15,7 @@ from opiekun.catalog.models import Plan
 from opiekun.contracts import banks
 from opiekun.contracts.models import Contract, LedgerEntry
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
+from opiekun.core import bounds
 from opiekun.customers.models import Organisation
 from opiekun.tariff import BillingError, bill
 from opiekun.tickets.management.commands.sla import parse_moment
@@ -46,7 +47,11 @@ class Command(BaseCommand):
         plan = Plan.objects.filter(code=options["plan"]).first()
         if plan is None:
             raise CommandError(f"unknown plan {options['plan']!r}", returncode=2)
-        at = parse_moment(options["at"]) if options["at"] else timezone.now()
+        at = parse_moment(options["at"], "--at") if options["at"] else timezone.now()
+        try:
+            bounds.work_minutes("--minutes", options["minutes"])
+        except bounds.OutOfBounds as exc:
+            raise CommandError(str(exc), returncode=2) from None
         try:
             billing = bill(
                 tariff_for(plan),

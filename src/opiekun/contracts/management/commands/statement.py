@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from opiekun.contracts import statements
 from opiekun.contracts.banks import in_force_during
 from opiekun.contracts.models import Contract, Statement
+from opiekun.core import bounds
 from opiekun.customers.models import Organisation
 from opiekun.tariff.periods import next_month_start
 
@@ -32,11 +33,9 @@ class Command(BaseCommand):
         if org is None:
             raise CommandError(f"unknown organisation {options['org']!r}", returncode=2)
         try:
-            month = dt.datetime.strptime(options["month"], "%Y-%m").date()  # noqa: DTZ007 - a date
-        except ValueError:
-            raise CommandError(
-                f"month: {options['month']!r} is not YYYY-MM", returncode=2
-            ) from None
+            month = bounds.month("month", options["month"])
+        except bounds.OutOfBounds as exc:
+            raise CommandError(str(exc), returncode=2) from None
         if options["format"] == "xlsx" and not options["output"]:
             raise CommandError("--output: an XLSX statement needs a file", returncode=2)
         contract = self.contract(org, month, options["contract"])

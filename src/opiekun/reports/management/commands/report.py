@@ -106,9 +106,9 @@ class Command(BaseCommand):
     def do_sla(self, options: dict[str, Any]) -> None:
         first, last = tables.last_months(6)
         if options["first"]:
-            first = register.parse_period(options["first"])
+            first = register.parse_period(options["first"], "--from")
         if options["last"]:
-            last = register.parse_period(options["last"])
+            last = register.parse_period(options["last"], "--to")
         if first > last:
             raise CommandError("--from: after --to", returncode=2)
         self.write(tables.sla_report(first, last), options)

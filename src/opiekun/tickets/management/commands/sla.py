@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opiekun.catalog.choices import Channel, Severity
 from opiekun.catalog.models import Plan
+from opiekun.core import bounds
 from opiekun.tickets import sla
 
 
@@ -69,14 +70,18 @@ class Command(BaseCommand):
             self.stdout.write(f"  {line}")
 
 
-def parse_moment(text: str) -> dt.datetime:
-    """ISO 8601; a moment without an offset is read in the desk's time zone."""
+def parse_moment(text: str, field: str = "--received") -> dt.datetime:
+    """ISO 8601; a moment without an offset is read in the desk's time zone. Only the
+    moments the product accepts (``bounds.moment``): a deadline is computed from it."""
     try:
         moment = dt.datetime.fromisoformat(text)
     except ValueError:
         raise CommandError(
-            f"--received: {text!r} is not an ISO 8601 moment (e.g. 2026-11-20T17:20)", returncode=2
+            f"{field}: {text!r} is not an ISO 8601 moment (e.g. 2026-11-20T17:20)", returncode=2
         ) from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    return moment
+    try:
+        return bounds.moment(field, moment)
+    except bounds.OutOfBounds as exc:
+        raise CommandError(str(exc), returncode=2) from None
