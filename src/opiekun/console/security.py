@@ -94,7 +94,11 @@ def _manager(request: HttpRequest) -> StaffMember:
 @staff_only
 def lockouts(request: HttpRequest) -> HttpResponse:
     _manager(request)
-    return render(request, "console/lockouts.html", {"lockouts": signin.current_lockouts()})
+    return render(
+        request,
+        "console/lockouts.html",
+        {"lockouts": signin.current_lockouts(), "two_factor": actions.with_two_factor()},
+    )
 
 
 @require_POST
@@ -105,4 +109,24 @@ def unlock(request: HttpRequest) -> HttpResponse:
     if kind in {"username", "address"} and value:
         core_actions.unlock_sign_in(kind, value, actor=request.user)
         messages.success(request, _("Unlocked: %(value)s") % {"value": value})
+    return redirect("console:lockouts")
+
+
+@require_POST
+@staff_only
+def reset_two_factor(request: HttpRequest, member_id: int) -> HttpResponse:
+    manager = _manager(request)
+    member = StaffMember.objects.filter(pk=member_id).first()
+    if member is None:
+        raise Http404("No such page")
+    try:
+        actions.reset_two_factor(member, by=manager, actor=request.user)
+    except actions.TwoFactorError as exc:
+        messages.error(request, _refusal(exc))
+    else:
+        messages.success(
+            request,
+            _("Two-factor sign-in of %(name)s was reset; they set it up again at sign-in.")
+            % {"name": str(member)},
+        )
     return redirect("console:lockouts")

@@ -29,4 +29,9 @@ urlpatterns = [
     path("security/", security.security, name="security"),
     path("lockouts/", security.lockouts, name="lockouts"),
     path("lockouts/unlock", security.unlock, name="unlock"),
+    path(
+        "lockouts/two-factor/<int:member_id>/reset",
+        security.reset_two_factor,
+        name="reset-two-factor",
+    ),
 ]

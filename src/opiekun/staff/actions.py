@@ -143,5 +143,30 @@ def turn_off_two_factor(member: StaffMember, *, actor: Actor = None) -> None:
         audit.record("staff.totp_disabled", member, actor=actor or member.user)
 
 
+def reset_two_factor(member: StaffMember, *, by: StaffMember, actor: Actor = None) -> None:
+    """A manager removes a colleague's device and recovery codes (a lost phone): the
+    colleague signs in with the password and sets two-factor up again, as a manager must
+    at once. A manager's own device is changed on their own security page, not here."""
+    if not by.is_manager:
+        raise TwoFactorError("totp: only a support manager resets another person's device")
+    if by.pk == member.pk:
+        raise TwoFactorError("totp: change your own two-factor sign-in on your security page")
+    with transaction.atomic():
+        StaffMember.objects.select_for_update().filter(pk=member.pk).first()
+        removed = TOTPDevice.objects.filter(user=member.user).delete()[0]
+        StaticDevice.objects.filter(user=member.user).delete()
+        audit.record("staff.totp_reset", member, actor=actor or by.user, by=by.pk, removed=removed)
+
+
+def with_two_factor() -> list[StaffMember]:
+    """Staff whose sign-in asks for a code, for the manager's list."""
+    return list(
+        StaffMember.objects.filter(user__totpdevice__confirmed=True)
+        .select_related("user")
+        .distinct()
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
 def recovery_codes_left(member: StaffMember) -> int:
     return StaticToken.objects.filter(device__user=member.user, device__confirmed=True).count()

@@ -45,8 +45,9 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "thread_id": thread.pk,
         "appointment_id": session.pk,
         "key": "sla",
+        "member_id": p.agent.pk,
     }
-    methods = {"act", "status", "to-article", "book-session", "cancel", "unlock"}
+    methods = {"act", "status", "to-article", "book-session", "cancel", "unlock", "reset"}
     found = []
     for pattern in console_urls.urlpatterns:
         route = str(pattern.pattern)

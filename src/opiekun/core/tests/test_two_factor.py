@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opiekun.core.audit import events_for
 from opiekun.core.testing.personas import PASSWORD, Personas
+from opiekun.core.testing.signin import verified_login
 from opiekun.staff import actions as staff_actions
 from opiekun.staff.models import StaffMember
 
@@ -142,3 +143,38 @@ def test_contacts_and_outsiders_have_no_security_page(personas: Personas) -> Non
         client.force_login(personas.user(who))
         assert client.get("/console/security/").status_code == 404, who
         assert client.get("/console/lockouts/").status_code == 404, who
+
+
+def test_a_manager_resets_a_colleagues_lost_device_and_it_is_audited(
+    personas: Personas,
+) -> None:
+    """A lost phone and lost recovery codes need no admin: a manager resets it in the
+    console; an agent cannot (404), nor reset their own there."""
+    member = personas.agent
+    client = signed_in_with_password(member.user.username)  # type: ignore[union-attr]
+    enrol(client)
+    manager = staff_actions.create_staff_member(
+        "p-kierownik2",
+        full_name="Kamil Kierownik",
+        email="k2@v.example",
+        password=PASSWORD,
+        roles=("manager",),
+    )
+    console = Client()
+    verified_login(console, manager.user)
+    page = console.get("/console/lockouts/").content.decode()
+    assert str(member) in page
+    url = f"/console/lockouts/two-factor/{member.pk}/reset"
+    colleague = Client()
+    colleague.force_login(personas.account_manager.user)
+    assert colleague.post(url).status_code == 404
+    assert TOTPDevice.objects.filter(user=member.user, confirmed=True).exists()
+    assert console.post(url).status_code == 302
+    assert not TOTPDevice.objects.filter(user=member.user).exists()
+    assert not StaticToken.objects.filter(device__user=member.user).exists()
+    event = events_for(member).get(kind="staff.totp_reset")
+    assert event.actor == manager.user
+    # A manager's own device is not reset from here.
+    with pytest.raises(staff_actions.TwoFactorError):
+        staff_actions.reset_two_factor(manager, by=manager)
+    assert console.post("/console/lockouts/two-factor/999999/reset").status_code == 404
