@@ -151,7 +151,7 @@ def test_a_manager_resets_a_colleagues_lost_device_and_it_is_audited(
     """A lost phone and lost recovery codes need no admin: a manager resets it in the
     console; an agent cannot (404), nor reset their own there."""
     member = personas.agent
-    client = signed_in_with_password(member.user.username)  # type: ignore[union-attr]
+    client = signed_in_with_password(member.user.username)
     enrol(client)
     manager = staff_actions.create_staff_member(
         "p-kierownik2",
