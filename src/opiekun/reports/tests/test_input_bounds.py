@@ -94,7 +94,7 @@ def test_an_export_drops_the_control_characters_xlsx_cannot_hold(office: Persona
         )
         assert "Gdziejest rejestr decyzji?" in text, fmt
     agent = client_of(office, "agent")
-    download = agent.get(
+    download = agent.post(
         "/console/reports/register",
         {"organisation": str(office.org_a.pk), "period": "2026-10", "format": "xlsx"},
     )
