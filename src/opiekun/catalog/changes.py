@@ -3,10 +3,10 @@ deadlines recomputed, in the background, once the change is committed."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models import Q
 
 from opiekun.catalog.models import Plan, WorkingCalendar
+from opiekun.catalog.signals import plans_changed
 
 
 def plans_using(calendar: WorkingCalendar) -> list[int]:
@@ -22,6 +22,5 @@ def plans_using(calendar: WorkingCalendar) -> list[int]:
 def recompute_after_commit(plan_ids: list[int], reason: str) -> None:
     if not plan_ids:
         return
-    from opiekun.tickets.tasks import recompute_open_deadlines
-
-    transaction.on_commit(lambda: recompute_open_deadlines.delay(sorted(set(plan_ids)), reason))
+    # Tickets, above the catalog, recomputes them once this change is committed.
+    plans_changed.send(sender=Plan, plan_ids=sorted(set(plan_ids)), reason=reason)

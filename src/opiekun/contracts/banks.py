@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiekun.catalog.choices import AllotmentPeriod
-from opiekun.contracts import locks
+from opiekun.contracts import locks, signals
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.core import audit
 from opiekun.core.audit import Actor
@@ -143,15 +143,9 @@ def grant_package(
             minutes=minutes,
             valid_through=last_day.isoformat(),
         )
-        _release_waiting_tickets(contract, actor)
+        # R-HRS-3: the tickets that waited for a package go back to the queue.
+        signals.package_granted.send(sender=Contract, contract=contract, actor=actor)
     return bank
-
-
-def _release_waiting_tickets(contract: Contract, actor: Actor) -> None:
-    # R-HRS-3: tickets that waited for a package go back to the queue.
-    from opiekun.tickets.actions import release_awaiting_package
-
-    release_awaiting_package(contract, actor=actor)
 
 
 def ensure_month_banks(

@@ -6,3 +6,7 @@ class ReportsConfig(AppConfig):
     name = "opiekun.reports"
     label = "reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        # Connects the receivers of the hooks that lower apps send (ARCHITECTURE rule 7).
+        from opiekun.reports import receivers  # noqa: F401

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from opiekun.catalog.choices import Channel, ScopeKind, Severity, WorkKind
 from opiekun.catalog.models import Product, ScopeItem
-from opiekun.contracts import banks
+from opiekun.contracts import banks, months
 from opiekun.contracts import locks as billing_locks
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import Contract, QuoteRequest
@@ -21,7 +21,6 @@ from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
 from opiekun.mail import outbound
-from opiekun.reports import locks
 from opiekun.staff.models import StaffMember
 from opiekun.tariff import BillingError, bill
 from opiekun.tickets import clocks, intake
@@ -479,7 +478,7 @@ def log_work(
         contract = ticket.contract
         if contract is None:
             raise BillingError("ticket: no contract in force, so no billing rules apply")
-        closed = locks.closed_by(contract, timezone.localtime(started_at).date())
+        closed = months.closed_by(contract, timezone.localtime(started_at).date())
         if closed:
             raise BillingError(
                 f"started_at: the customer approved the {closed} of "

@@ -16,9 +16,9 @@ from opiekun.contracts import banks
 from opiekun.contracts.models import Contract, LedgerEntry
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import bounds
+from opiekun.core.options import parse_moment
 from opiekun.customers.models import Organisation
 from opiekun.tariff import BillingError, bill
-from opiekun.tickets.management.commands.sla import parse_moment
 
 
 class Command(BaseCommand):

@@ -3,7 +3,6 @@ when the clock starts, when the reaction is due, and why."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from opiekun.catalog.choices import Channel, Severity
 from opiekun.catalog.models import Plan
-from opiekun.core import bounds
+from opiekun.core.options import parse_moment
 from opiekun.tickets import sla
 
 
@@ -68,20 +67,3 @@ class Command(BaseCommand):
         self.stdout.write(f"reaction due: {due}")
         for line in decision.explanation:
             self.stdout.write(f"  {line}")
-
-
-def parse_moment(text: str, field: str = "--received") -> dt.datetime:
-    """ISO 8601; a moment without an offset is read in the desk's time zone. Only the
-    moments the product accepts (``bounds.moment``): a deadline is computed from it."""
-    try:
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError:
-        raise CommandError(
-            f"{field}: {text!r} is not an ISO 8601 moment (e.g. 2026-11-20T17:20)", returncode=2
-        ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(settings.TIME_ZONE))
-    try:
-        return bounds.moment(field, moment)
-    except bounds.OutOfBounds as exc:
-        raise CommandError(str(exc), returncode=2) from None

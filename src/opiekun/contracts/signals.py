@@ -1,0 +1,14 @@
+"""What contracts tell the apps above it, without importing them (ARCHITECTURE rule 7).
+Each is sent inside the action's transaction, so a receiver's writes commit or roll back
+with it; the receivers are connected in the higher apps' ``AppConfig.ready``.
+
+- ``package_granted``: a package was bought for ``contract`` (R-HRS-3: the tickets that
+  waited for one go back to the queue). Arguments: ``contract``, ``actor``.
+- ``month_closure``: asks whether ``contract``'s month starting ``start`` was closed by an
+  approval kept above contracts (the register's). A receiver returns what closed it
+  (``"register"``) or ``""``."""
+
+from django.dispatch import Signal
+
+package_granted = Signal()
+month_closure = Signal()

@@ -1,0 +1,32 @@
+"""How tickets answer the hooks of the apps below it (catalog/signals.py,
+contracts/signals.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import receiver
+
+from opiekun.catalog.signals import plans_changed
+from opiekun.contracts.models import Contract
+from opiekun.contracts.signals import package_granted
+from opiekun.core.audit import Actor
+
+
+@receiver(package_granted, dispatch_uid="tickets.release_waiting_tickets")
+def release_waiting_tickets(
+    sender: Any, *, contract: Contract, actor: Actor = None, **kwargs: Any
+) -> None:
+    # R-HRS-3: tickets that waited for a package go back to the queue, in the same
+    # transaction as the purchase.
+    from opiekun.tickets.actions import release_awaiting_package
+
+    release_awaiting_package(contract, actor=actor)
+
+
+@receiver(plans_changed, dispatch_uid="tickets.recompute_deadlines")
+def recompute_deadlines(sender: Any, *, plan_ids: list[int], reason: str, **kwargs: Any) -> None:
+    from opiekun.tickets.tasks import recompute_open_deadlines
+
+    transaction.on_commit(lambda: recompute_open_deadlines.delay(plan_ids, reason))
