@@ -6,3 +6,7 @@ class MailConfig(AppConfig):
     name = "opiekun.mail"
     label = "mail"
     verbose_name = _("E-mail in and out")
+
+    def ready(self) -> None:
+        # Connects the receivers of the hooks that lower apps send (ARCHITECTURE rule 7).
+        from opiekun.mail import receivers  # noqa: F401

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -20,30 +19,14 @@ from django.utils import timezone
 
 from opiekun.core import batch
 from opiekun.mail.models import InboundMail, Mailbox
+from opiekun.tickets.envelope import (  # noqa: F401  (the mail app's names for them)
+    AUTO_GENERATED,
+    AUTO_REPLIED,
+    email_fields,
+    new_message_id,
+    reply_address,
+)
 from opiekun.tickets.models import Message, Ticket
-
-AUTO_REPLIED = "auto-replied"
-AUTO_GENERATED = "auto-generated"
-
-
-def new_message_id() -> str:
-    return make_msgid(domain=settings.MAIL_DOMAIN)
-
-
-def reply_address(ticket: Ticket) -> str:
-    """Where an e-mail answer goes: the form's return address, else whoever wrote last,
-    else the contact's primary address."""
-    if ticket.return_channel == Ticket.ReturnChannel.EMAIL and ticket.return_address:
-        return ticket.return_address.strip().lower()
-    last = (
-        ticket.messages.filter(direction=Message.Direction.INBOUND)
-        .exclude(sender="")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if last is not None:
-        return last.sender
-    return ticket.contact.primary_email.lower() if ticket.contact else ""
 
 
 def our_addresses() -> frozenset[str]:
@@ -51,43 +34,6 @@ def our_addresses() -> frozenset[str]:
         "mailbox_addresses",
         lambda: frozenset(a.lower() for a in Mailbox.objects.values_list("address", flat=True)),
     )
-
-
-def email_fields(
-    ticket: Ticket,
-    *,
-    auto_submitted: str = "",
-    answering: Message | None = None,
-) -> dict[str, str]:
-    """The mail fields of a new outbound message on ``ticket``: recipient, subject and
-    the thread headers; ``answering`` is the customer's mail, when the caller has it."""
-    if answering is not None:
-        references = [*answering.references.split(), answering.message_id or ""][-20:]
-        return {
-            "recipient": answering.sender,
-            "subject": f"Re: [{ticket.reference}] {ticket.subject}"[:300],
-            "message_id": new_message_id(),
-            "in_reply_to": answering.message_id or "",
-            "references": " ".join(r for r in references if r),
-            "auto_submitted": auto_submitted,
-        }
-    # We answer the customer's latest mail; failing that, continue our own thread.
-    with_id = ticket.messages.exclude(message_id=None).order_by("-created_at", "-id")
-    last = (
-        with_id.filter(direction=Message.Direction.INBOUND).first()
-        or with_id.filter(direction=Message.Direction.OUTBOUND).first()
-    )
-    references = []
-    if last is not None and last.message_id:
-        references = [*last.references.split(), last.message_id][-20:]
-    return {
-        "recipient": reply_address(ticket),
-        "subject": f"Re: [{ticket.reference}] {ticket.subject}"[:300],
-        "message_id": new_message_id(),
-        "in_reply_to": last.message_id if last is not None and last.message_id else "",
-        "references": " ".join(references),
-        "auto_submitted": auto_submitted,
-    }
 
 
 def queue(message: Message) -> None:

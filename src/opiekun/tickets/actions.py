@@ -20,10 +20,9 @@ from opiekun.core import audit, batch, bounds
 from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
-from opiekun.mail import outbound
 from opiekun.staff.models import StaffMember
 from opiekun.tariff import BillingError, bill
-from opiekun.tickets import clocks, intake
+from opiekun.tickets import clocks, envelope, intake, signals
 from opiekun.tickets.models import Appointment, Message, ReferenceCounter, Ticket, WorkLog
 
 HOT01_FIELDS = (
@@ -335,7 +334,7 @@ def acknowledge_receipt(
                 fields = {
                     **fields,
                     # A form letter, however it was triggered: robots must not answer it.
-                    **outbound.email_fields(ticket, auto_submitted=outbound.AUTO_REPLIED),
+                    **envelope.email_fields(ticket, auto_submitted=envelope.AUTO_REPLIED),
                     "delivery": Message.Delivery.PENDING,
                     "sent_at": None,
                 }
@@ -351,7 +350,7 @@ def acknowledge_receipt(
                 **fields,
             )
             if channel == Channel.EMAIL:
-                outbound.queue(message)
+                signals.email_ready.send(sender=Message, message=message)
         if ticket.status == Ticket.Status.NEW:
             ticket.status = Ticket.Status.ACKNOWLEDGED
         return _save_clock_change(
@@ -598,7 +597,7 @@ def answer(
             raise IntakeError("status: a closed ticket is reopened before it is answered")
         mail: dict[str, str] = {}
         if channel == Channel.EMAIL:
-            mail = outbound.email_fields(ticket)
+            mail = envelope.email_fields(ticket)
             if not mail["recipient"]:
                 raise IntakeError("channel: no e-mail address to answer to; answer another way")
         message = Message.objects.create(
@@ -618,7 +617,7 @@ def answer(
             **mail,
         )
         if channel == Channel.EMAIL:
-            outbound.queue(message)
+            signals.email_ready.send(sender=Message, message=message)
         if ticket.reacted_at is None:
             ticket.reacted_at = now  # an answer is a reaction too (R-SLA-1)
             if ticket.guaranteed and ticket.reaction_due_at and now > ticket.reaction_due_at:
