@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from opiekun import health
 from opiekun.api.api import api
 from opiekun.core import passwords, twofactor
 from opiekun.core import views as core_views
@@ -26,7 +27,7 @@ urlpatterns = [
     path("language", core_views.switch_language, name="switch-language"),
     path("console/", include("opiekun.console.urls")),
     path("portal/", include("opiekun.portal.urls")),
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", health.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("calendar/<str:token>.ics", ticket_views.appointments_feed, name="appointments-feed"),

@@ -4,12 +4,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from opiekun.catalog.models import Plan
 from opiekun.contracts import actions, queries
 from opiekun.contracts.models import Contract
 from opiekun.core.audit import events_for
 from opiekun.core.testing.personas import Personas
+from opiekun.tariff.periods import next_month_start
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +36,13 @@ def test_r_con_1_care_starts_the_first_day_of_the_next_month(
 def test_r_con_1_a_future_start_waits_and_activates_on_its_day(
     personas: Personas, presets: None
 ) -> None:
-    contract = actions.accept_quote(quote(personas, "KJM-CARE"), accepted_on=dt.date(2026, 11, 20))
-    assert (contract.starts_on, contract.status) == (dt.date(2026, 12, 1), "accepted")
-    assert actions.activate_due(dt.date(2026, 11, 30)) == 0
-    assert actions.activate_due(dt.date(2026, 12, 1)) == 1
+    # Accepted today (a start in the future waits whatever day the suite runs on).
+    today = timezone.localdate()
+    first = next_month_start(today)
+    contract = actions.accept_quote(quote(personas, "KJM-CARE"), accepted_on=today)
+    assert (contract.starts_on, contract.status) == (first, "accepted")
+    assert actions.activate_due(first - dt.timedelta(days=1)) == 0
+    assert actions.activate_due(first) == 1
     contract.refresh_from_db()
     assert contract.status == "active"
 
