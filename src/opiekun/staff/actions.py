@@ -137,9 +137,7 @@ def turn_off_two_factor(member: StaffMember, *, actor: Actor = None) -> None:
     if member.is_manager and settings.OTP_REQUIRED_FOR_MANAGERS:
         raise TwoFactorError("totp: managers must keep two-factor sign-in")
     with transaction.atomic():
-        StaffMember.objects.select_for_update().filter(pk=member.pk).first()
-        TOTPDevice.objects.filter(user=member.user).delete()
-        StaticDevice.objects.filter(user=member.user).delete()
+        _remove_devices(member)
         audit.record("staff.totp_disabled", member, actor=actor or member.user)
 
 
@@ -152,10 +150,16 @@ def reset_two_factor(member: StaffMember, *, by: StaffMember, actor: Actor = Non
     if by.pk == member.pk:
         raise TwoFactorError("totp: change your own two-factor sign-in on your security page")
     with transaction.atomic():
-        StaffMember.objects.select_for_update().filter(pk=member.pk).first()
-        removed = TOTPDevice.objects.filter(user=member.user).delete()[0]
-        StaticDevice.objects.filter(user=member.user).delete()
+        removed = _remove_devices(member)
         audit.record("staff.totp_reset", member, actor=actor or by.user, by=by.pk, removed=removed)
+
+
+def _remove_devices(member: StaffMember) -> int:
+    """Locks the person and removes their TOTP devices and recovery codes; how many
+    TOTP devices went."""
+    StaffMember.objects.select_for_update().filter(pk=member.pk).first()
+    StaticDevice.objects.filter(user=member.user).delete()
+    return TOTPDevice.objects.filter(user=member.user).delete()[0]
 
 
 def with_two_factor() -> list[StaffMember]:
