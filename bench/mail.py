@@ -1,6 +1,6 @@
 """opiekun's e-mail intake against a raw IMAP fetch and against django-helpdesk.
 
-Corpus: 1,000 generated real-world-shaped messages (opiekun.core.testing.mailcorpus):
+Corpus: 1,000 generated real-world-shaped messages (opiekun.testing.mailcorpus):
 plain and HTML, windows-1250 / iso-8859-2 / UTF-8, PDF and inline-image attachments,
 replies to earlier messages, out-of-office replies, a few without a Message-ID; from
 two customers' contacts and one unknown sender. The same bytes go into three mailboxes
@@ -56,12 +56,12 @@ from imap_tools import MailBoxUnencrypted  # noqa: E402
 
 from opiekun.catalog.actions import load_presets  # noqa: E402
 from opiekun.catalog.presets import PRESETS  # noqa: E402
-from opiekun.core.testing.mailcorpus import generate  # noqa: E402
-from opiekun.core.testing.mailservers import Dovecot, dovecot_available  # noqa: E402
-from opiekun.core.testing.personas import make_personas  # noqa: E402
 from opiekun.mail import poll  # noqa: E402
 from opiekun.mail.actions import dedupe_key  # noqa: E402
 from opiekun.mail.models import InboundMail, Mailbox  # noqa: E402
+from opiekun.testing.mailcorpus import generate  # noqa: E402
+from opiekun.testing.mailservers import Dovecot, dovecot_available  # noqa: E402
+from opiekun.testing.personas import make_personas  # noqa: E402
 from opiekun.tickets.models import Message, Ticket  # noqa: E402
 
 COUNT = 1000

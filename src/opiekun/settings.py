@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "opiekun.console",
     "opiekun.portal",
     "opiekun.api",
+    # Above every app: the demo's records and the quick-start commands.
+    "opiekun.demo",
 ]
 
 MIDDLEWARE = [

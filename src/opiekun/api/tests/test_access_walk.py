@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from opiekun.api.api import api
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import os
 import pytest
 
 from opiekun.api.tests.fuzzing import fuzz, make_scene
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 # Generated calls per operation and mode (valid, invalid): about a thousand per persona

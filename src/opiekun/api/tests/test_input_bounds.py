@@ -10,7 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Appointment, Message, Ticket, WorkLog
 

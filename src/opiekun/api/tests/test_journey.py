@@ -12,7 +12,7 @@ from django.test import Client
 from opiekun.contracts import banks
 from opiekun.core import tokens
 from opiekun.core.models import ApiToken
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 from opiekun.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

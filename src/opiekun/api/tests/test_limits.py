@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from opiekun.core import tokens
 from opiekun.core.models import ApiToken
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, queries
 from opiekun.tickets.models import Ticket
 

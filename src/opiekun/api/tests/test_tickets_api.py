@@ -12,7 +12,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 

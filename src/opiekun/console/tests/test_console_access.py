@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from opiekun.catalog.models import Vendor
 from opiekun.console import urls as console_urls
-from opiekun.core.testing.personas import Personas
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db

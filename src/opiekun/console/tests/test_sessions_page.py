@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from opiekun.core.models import AuditEvent
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db

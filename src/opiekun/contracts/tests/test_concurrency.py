@@ -13,8 +13,8 @@ from opiekun.catalog.actions import load_presets
 from opiekun.catalog.presets import PRESETS
 from opiekun.contracts import banks
 from opiekun.contracts.models import LedgerEntry
-from opiekun.core.testing.personas import make_personas
-from opiekun.core.testing.threads import run_in_threads
+from opiekun.testing.personas import make_personas
+from opiekun.testing.threads import run_in_threads
 from opiekun.tickets import actions
 from opiekun.tickets.models import WorkLog
 

@@ -10,8 +10,8 @@ from opiekun.catalog.models import Plan
 from opiekun.contracts import actions, queries
 from opiekun.contracts.models import Contract
 from opiekun.core.audit import events_for
-from opiekun.core.testing.personas import Personas
 from opiekun.tariff.periods import next_month_start
+from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,9 @@ from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import statements
 from opiekun.contracts.models import Contract, Statement
 from opiekun.core.migration_ops import scale_columns
-from opiekun.core.testing.personas import Personas
 from opiekun.customers import actions as customer_actions
 from opiekun.tariff.money import quantise, vat
+from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 OCTOBER = dt.date(2026, 10, 1)

@@ -13,8 +13,8 @@ from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.core.audit import events_for
-from opiekun.core.testing.personas import Personas
 from opiekun.tariff import BillingError
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 

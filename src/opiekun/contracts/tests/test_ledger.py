@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 
 from opiekun.contracts.models import HourBank, LedgerEntry
 from opiekun.core.models import AppendOnlyError
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 

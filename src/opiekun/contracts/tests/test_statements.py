@@ -19,7 +19,7 @@ from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import statements
 from opiekun.contracts.models import Contract, Statement
 from opiekun.core.models import AppendOnlyError
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db

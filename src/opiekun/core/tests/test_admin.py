@@ -7,9 +7,9 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from opiekun.core import demo
-from opiekun.core.testing.personas import Personas
-from opiekun.core.testing.signin import verified_login
+from opiekun.demo import load as demo
+from opiekun.testing.personas import Personas
+from opiekun.testing.signin import verified_login
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ import pytest
 
 from opiekun.core import audit
 from opiekun.core.models import AppendOnlyError, AuditEvent
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 

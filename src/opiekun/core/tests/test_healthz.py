@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from opiekun.core.testing.personas import Personas
 from opiekun.mail.models import Mailbox
+from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 

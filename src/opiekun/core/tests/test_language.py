@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 
 from opiekun.core.audit import events_for
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 

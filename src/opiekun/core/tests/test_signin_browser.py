@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django_otp.oath import TOTP
 
-from opiekun.core.testing.browser import check_page, sign_in
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.browser import check_page, sign_in
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

@@ -12,9 +12,9 @@ from django.core.management import call_command
 from django.test import Client
 
 from opiekun.core.audit import events_for
-from opiekun.core.testing.personas import PASSWORD, Personas
-from opiekun.core.testing.signin import verified_login
 from opiekun.staff import actions as staff_actions
+from opiekun.testing.personas import PASSWORD, Personas
+from opiekun.testing.signin import verified_login
 
 pytestmark = pytest.mark.django_db
 

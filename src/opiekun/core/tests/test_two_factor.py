@@ -13,10 +13,10 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from opiekun.core.audit import events_for
-from opiekun.core.testing.personas import PASSWORD, Personas
-from opiekun.core.testing.signin import verified_login
 from opiekun.staff import actions as staff_actions
 from opiekun.staff.models import StaffMember
+from opiekun.testing.personas import PASSWORD, Personas
+from opiekun.testing.signin import verified_login
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from opiekun.core.audit import events_for
-from opiekun.core.testing.personas import Personas
 from opiekun.customers import actions
 from opiekun.customers.models import ContactPhone
 from opiekun.customers.validators import normalise_phone
+from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 

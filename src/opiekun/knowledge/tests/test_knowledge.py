@@ -8,10 +8,10 @@ from django.test import Client
 
 from opiekun.catalog.models import Vendor
 from opiekun.core.models import AuditEvent
-from opiekun.core.testing.personas import Personas
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge import search
 from opiekun.knowledge.models import Article, ForumThread
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from opiekun.contracts import banks
 from opiekun.contracts.models import StatementApproval
-from opiekun.core.testing.browser import PHONE, check_page, sign_in
-from opiekun.core.testing.history import october_statement
-from opiekun.core.testing.personas import Personas, make_personas
 from opiekun.knowledge.models import Article, ForumThread
+from opiekun.testing.browser import PHONE, check_page, sign_in
+from opiekun.testing.history import october_statement
+from opiekun.testing.personas import Personas, make_personas
 from opiekun.tickets import actions
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from opiekun.celery import app
-from opiekun.core.testing.mailservers import Dovecot
 from opiekun.mail.models import Mailbox
+from opiekun.testing.mailservers import Dovecot
 
 EML = Path(__file__).parent / "eml"
 

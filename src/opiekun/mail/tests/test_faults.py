@@ -12,12 +12,12 @@ import pytest
 from django.db import OperationalError
 from django.utils import timezone
 
-from opiekun.core.testing.mailcorpus import generate
-from opiekun.core.testing.mailservers import Dovecot
-from opiekun.core.testing.personas import Personas
 from opiekun.mail import actions, ingest, poll
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.mail.parse import parse
+from opiekun.testing.mailcorpus import generate
+from opiekun.testing.mailservers import Dovecot
+from opiekun.testing.personas import Personas
 from opiekun.tickets.models import Message, Ticket
 
 pytestmark = [pytest.mark.django_db, pytest.mark.needs_dovecot]

@@ -12,13 +12,13 @@ from django.core.management import call_command
 from django.db import IntegrityError
 
 from opiekun.core.audit import events_for
-from opiekun.core.testing.mailservers import Dovecot, SmtpSink
-from opiekun.core.testing.personas import Personas
 from opiekun.customers import actions as customer_actions
 from opiekun.mail import actions, poll
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.mail.parse import header_text
 from opiekun.mail.tests.conftest import eml, make_mailbox
+from opiekun.testing.mailservers import Dovecot, SmtpSink
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions as ticket_actions
 from opiekun.tickets.models import Attachment, Message, Ticket
 
@@ -385,7 +385,7 @@ def test_a_poll_holds_the_mailbox_so_a_second_worker_skips_it(mailbox: Mailbox) 
 
 
 def test_a_server_that_cannot_be_reached_is_written_on_the_mailbox(db: None) -> None:
-    from opiekun.core.testing.mailservers import free_port
+    from opiekun.testing.mailservers import free_port
 
     mailbox = Mailbox.objects.create(
         name="down",

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from django.core import mail as django_mail
 
-from opiekun.core.testing.mailservers import SmtpSink, free_port
-from opiekun.core.testing.personas import Personas
 from opiekun.mail import actions
 from opiekun.mail.models import Mailbox
 from opiekun.mail.parse import header_text
+from opiekun.testing.mailservers import SmtpSink, free_port
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions as ticket_actions
 from opiekun.tickets.models import Message, Ticket
 

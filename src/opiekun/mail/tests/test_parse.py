@@ -164,8 +164,8 @@ def test_the_parser_imports_no_django() -> None:
 
 
 def test_the_message_id_is_read_from_the_headers_alone() -> None:
-    from opiekun.core.testing.mailcorpus import generate
     from opiekun.mail.parse import message_id_of
+    from opiekun.testing.mailcorpus import generate
 
     folded = b"From: a@b\r\nMessage-Id:\r\n  <folded@x>\r\nSubject: y\r\n\r\nbody\r\n"
     assert message_id_of(folded) == "<folded@x>"

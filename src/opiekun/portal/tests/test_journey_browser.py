@@ -14,8 +14,8 @@ import pytest
 from django.utils import timezone
 
 from opiekun.contracts import banks
-from opiekun.core.testing.browser import sign_in
-from opiekun.core.testing.personas import Personas, make_personas
+from opiekun.testing.browser import sign_in
+from opiekun.testing.personas import Personas, make_personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 

@@ -15,10 +15,10 @@ from openpyxl import load_workbook
 from opiekun.contracts import statements
 from opiekun.contracts.models import Statement, StatementApproval
 from opiekun.core.models import AuditEvent
-from opiekun.core.testing.documents import NEEDS_PDFTOTEXT, pdftotext
-from opiekun.core.testing.history import OCTOBER, october_statement
-from opiekun.core.testing.personas import Personas
 from opiekun.tariff import BillingError
+from opiekun.testing.documents import NEEDS_PDFTOTEXT, pdftotext
+from opiekun.testing.history import OCTOBER, october_statement
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from opiekun.core.models import AuditEvent
-from opiekun.core.testing.personas import Personas, make_personas
 from opiekun.staff.models import StaffMember
+from opiekun.testing.personas import Personas, make_personas
 from opiekun.tickets import actions as ticket_actions
 from opiekun.tickets.models import Message, Ticket
 

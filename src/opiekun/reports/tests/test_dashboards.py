@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from opiekun.contracts import banks
-from opiekun.core.testing.personas import Personas
 from opiekun.reports import queries
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 

@@ -13,8 +13,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from opiekun.core import exports
-from opiekun.core.testing.personas import Personas
 from opiekun.reports import documents, register
+from opiekun.testing.personas import Personas
 from opiekun.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

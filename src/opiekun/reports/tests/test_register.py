@@ -12,12 +12,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from opiekun.core.testing.documents import NEEDS_PDFTOTEXT, pdftotext
-from opiekun.core.testing.personas import Personas
-from opiekun.core.testing.plugin import IN_CI
 from opiekun.reports import actions, documents, register, verify
 from opiekun.reports.models import IssuedDocument
 from opiekun.reports.tests.conftest import OCTOBER, W, at
+from opiekun.testing.documents import NEEDS_PDFTOTEXT, pdftotext
+from opiekun.testing.personas import Personas
+from opiekun.testing.plugin import IN_CI
 from opiekun.tickets import actions as ticket_actions
 from opiekun.tickets.models import Ticket
 

@@ -11,8 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
-from opiekun.core.testing.personas import Personas
-from opiekun.core.testing.plugin import IN_CI
+from opiekun.testing.personas import Personas
+from opiekun.testing.plugin import IN_CI
 
 pytestmark = pytest.mark.django_db
 

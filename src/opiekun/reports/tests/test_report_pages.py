@@ -11,11 +11,11 @@ import io
 import pytest
 from django.test import Client
 
-from opiekun.core.testing.documents import NEEDS_PDFTOTEXT, pdftotext
-from opiekun.core.testing.personas import Personas
 from opiekun.reports.models import IssuedDocument, RegisterApproval
 from opiekun.reports.tests.conftest import W
 from opiekun.tariff import BillingError
+from opiekun.testing.documents import NEEDS_PDFTOTEXT, pdftotext
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 

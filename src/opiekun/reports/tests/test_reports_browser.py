@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from opiekun.core import demo
-from opiekun.core.testing.browser import PHONE, check_page, sign_in
+from opiekun.demo import load as demo
 from opiekun.reports import verify
 from opiekun.reports.models import IssuedDocument
+from opiekun.testing.browser import PHONE, check_page, sign_in
 from opiekun.tickets.models import Message
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from opiekun.core.testing.personas import make_personas
-from opiekun.core.testing.threads import run_in_threads
+from opiekun.testing.personas import make_personas
+from opiekun.testing.threads import run_in_threads
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 

@@ -12,9 +12,9 @@ from opiekun.catalog.models import Plan
 from opiekun.celery import app
 from opiekun.contracts import actions as contract_actions
 from opiekun.core.audit import events_for
-from opiekun.core.testing.personas import Personas
 from opiekun.staff import actions as staff_actions
 from opiekun.staff.models import OnCallShift
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import SlaNotification
 

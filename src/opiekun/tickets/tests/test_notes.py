@@ -7,7 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, notes
 
 CALL_AT_NIGHT = (

@@ -16,12 +16,12 @@ from opiekun.catalog.presets import PRESETS
 from opiekun.contracts import banks
 from opiekun.contracts.models import LedgerEntry
 from opiekun.core.models import AuditEvent
-from opiekun.core.testing.personas import make_personas
-from opiekun.core.testing.threads import run_in_threads
 from opiekun.reports import actions as report_actions
 from opiekun.reports import register
 from opiekun.reports.models import RegisterApproval
 from opiekun.tariff import BillingError
+from opiekun.testing.personas import make_personas
+from opiekun.testing.threads import run_in_threads
 from opiekun.tickets import actions
 from opiekun.tickets.models import Message, Ticket, WorkLog
 

@@ -11,8 +11,8 @@ from django.test import Client
 from opiekun.catalog.models import Plan
 from opiekun.contracts import actions as contract_actions
 from opiekun.contracts.models import QuoteRequest
-from opiekun.core.testing.personas import Personas, make_personas
-from opiekun.core.testing.threads import run_in_threads
+from opiekun.testing.personas import Personas, make_personas
+from opiekun.testing.threads import run_in_threads
 from opiekun.tickets import actions, maintenance
 from opiekun.tickets.models import MaintenanceRun, Message, Ticket
 

@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from opiekun.core.testing.personas import Personas
 from opiekun.staff import actions as staff_actions
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db

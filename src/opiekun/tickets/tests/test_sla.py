@@ -12,8 +12,8 @@ from django.utils import timezone
 from opiekun.catalog.models import CalendarInterval, Plan, WorkingCalendar
 from opiekun.contracts import actions as contract_actions
 from opiekun.core.audit import events_for
-from opiekun.core.testing.personas import Personas
-from opiekun.core.testing.signin import verified_login
+from opiekun.testing.personas import Personas
+from opiekun.testing.signin import verified_login
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 
@@ -197,7 +197,7 @@ def test_r_sla_9_editing_a_calendar_in_the_admin_recomputes_open_tickets(
     django_capture_on_commit_callbacks,
 ) -> None:
     from opiekun.celery import app
-    from opiekun.core import demo
+    from opiekun.demo import load as demo
 
     org = on_plan(personas, "SHIP-START")
     ticket = actions.open_ticket(org, channel="email", subject="x", received_at=at(11, 16, 9, 0))

@@ -12,8 +12,8 @@ from django.core import mail
 from opiekun.catalog.models import Plan, WorkingCalendar
 from opiekun.celery import app
 from opiekun.contracts import actions as contract_actions
-from opiekun.core.testing.personas import Personas, make_personas
-from opiekun.core.testing.threads import run_in_threads
+from opiekun.testing.personas import Personas, make_personas
+from opiekun.testing.threads import run_in_threads
 from opiekun.tickets import actions, sweep
 from opiekun.tickets.models import SlaNotification, Ticket
 

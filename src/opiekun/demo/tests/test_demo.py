@@ -5,8 +5,8 @@ from django.contrib.auth import authenticate
 from django.test import RequestFactory
 
 from opiekun.contracts.models import Contract
-from opiekun.core import demo
 from opiekun.customers.models import ContactPhone, Organisation
+from opiekun.demo import load as demo
 from opiekun.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db

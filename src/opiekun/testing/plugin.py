@@ -18,8 +18,8 @@ from django.conf import settings
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from opiekun.core.testing.mailservers import Dovecot, SmtpSink
-    from opiekun.core.testing.personas import Personas
+    from opiekun.testing.mailservers import Dovecot, SmtpSink
+    from opiekun.testing.personas import Personas
 
 # Loaded with -p before Django reads its settings: tests need no DEBUG, only a key.
 os.environ.setdefault("SECRET_KEY", "opiekun-test-secret-key-that-is-long-enough")
@@ -104,7 +104,7 @@ def presets(db: None) -> None:
 
 @pytest.fixture
 def personas(db: None) -> Personas:
-    from opiekun.core.testing.personas import make_personas
+    from opiekun.testing.personas import make_personas
 
     return make_personas()
 
@@ -112,13 +112,13 @@ def personas(db: None) -> Personas:
 @pytest.fixture
 def contracted_personas(presets: None) -> Personas:
     """Personas whose organisations hold contracts: A on KJM-CARE, B on SHIP-START."""
-    from opiekun.core.testing.personas import make_personas
+    from opiekun.testing.personas import make_personas
 
     return make_personas("KJM-CARE", "SHIP-START")
 
 
 def _needs_dovecot(item: pytest.Item) -> None:
-    from opiekun.core.testing.mailservers import dovecot_available
+    from opiekun.testing.mailservers import dovecot_available
 
     if item.get_closest_marker("needs_dovecot") and not dovecot_available():
         if IN_CI:
@@ -129,7 +129,7 @@ def _needs_dovecot(item: pytest.Item) -> None:
 @pytest.fixture(scope="session")
 def dovecot_server() -> Iterator[Dovecot]:
     """One Dovecot for the session; each test takes users of its own."""
-    from opiekun.core.testing.mailservers import Dovecot, dovecot_available
+    from opiekun.testing.mailservers import Dovecot, dovecot_available
 
     if not dovecot_available():
         if IN_CI:
@@ -150,7 +150,7 @@ def imap_user(dovecot_server: Dovecot, request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def smtp_sink(settings: pytest.FixtureRequest) -> Iterator[SmtpSink]:
     """aiosmtpd on a free port, with Django's SMTP backend pointed at it."""
-    from opiekun.core.testing.mailservers import SmtpSink
+    from opiekun.testing.mailservers import SmtpSink
 
     sink = SmtpSink().start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from opiekun.core.testing.plugin import IN_CI
+from opiekun.testing.plugin import IN_CI
 
 # Skipped only off CI: under CI=true a missing pdftotext fails the test (.ci/run installs it).
 NEEDS_PDFTOTEXT = pytest.mark.skipif(

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 from opiekun.contracts import statements
 from opiekun.contracts.models import Statement
-from opiekun.core.testing.personas import Personas
+from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
 WARSAW = ZoneInfo("Europe/Warsaw")

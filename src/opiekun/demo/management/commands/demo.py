@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from opiekun.core import demo
+from opiekun.demo import load as demo
 
 
 class Command(BaseCommand):

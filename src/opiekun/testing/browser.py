@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from opiekun.core.testing.personas import PASSWORD
+from opiekun.testing.personas import PASSWORD
 
 PHONE = {"width": 375, "height": 740}  # a phone's window, for the pages customers use
 

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from opiekun.core import demo
+from opiekun.demo import load as demo
 
 
 class Command(BaseCommand):
