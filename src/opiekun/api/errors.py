@@ -20,8 +20,8 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 
 from opiekun.contracts.actions import ContractError
 from opiekun.contracts.banks import BankError
-from opiekun.contracts.statements import StatementError
 from opiekun.core.bounds import OutOfBounds
+from opiekun.reports.statements import StatementError
 from opiekun.tariff import BillingError
 from opiekun.tickets.actions import IntakeError
 from opiekun.tickets.attachments import AttachmentError

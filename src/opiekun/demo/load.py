@@ -60,8 +60,8 @@ def _knowledge(staff: StaffMember, contacts: dict[str, Contact], tally: Tally) -
 def _october_statement(
     org: Organisation, contact: Contact | None, staff: StaffMember, tally: Tally
 ) -> None:
-    from opiekun.contracts import statements
     from opiekun.contracts.models import Statement
+    from opiekun.reports import statements
 
     contract = Contract.objects.get(number="SHIP/2026/0042")
     subject, received, pieces = OCTOBER_WORK

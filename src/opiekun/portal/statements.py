@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from opiekun.contracts import access, statements
+from opiekun.contracts import access
 from opiekun.contracts.models import StatementApproval
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
-from opiekun.reports import documents
+from opiekun.reports import documents, statements
 from opiekun.reports.pdf import PdfUnavailable
 
 

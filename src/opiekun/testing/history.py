@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from opiekun.contracts import statements
 from opiekun.contracts.models import Statement
+from opiekun.reports import statements
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 

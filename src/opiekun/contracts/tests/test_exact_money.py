@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from opiekun.catalog.models import Plan
 from opiekun.catalog.tests.test_presets import TWELVE
 from opiekun.contracts import actions as contract_actions
-from opiekun.contracts import statements
 from opiekun.contracts.models import Contract, Statement
 from opiekun.core.migration_ops import scale_columns
 from opiekun.customers import actions as customer_actions
+from opiekun.reports import statements
 from opiekun.tariff.money import quantise, vat
 from opiekun.testing.personas import Personas
 

@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
-from opiekun.contracts import statements
 from opiekun.contracts.models import Statement, StatementApproval
 from opiekun.core.models import AuditEvent
+from opiekun.reports import statements
 from opiekun.tariff import BillingError
 from opiekun.testing.documents import NEEDS_PDFTOTEXT, pdftotext
 from opiekun.testing.history import OCTOBER, october_statement

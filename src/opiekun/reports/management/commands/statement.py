@@ -10,11 +10,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from opiekun.contracts import statements
 from opiekun.contracts.banks import in_force_during
 from opiekun.contracts.models import Contract, Statement
 from opiekun.core import bounds
 from opiekun.customers.models import Organisation
+from opiekun.reports import statements
 from opiekun.tariff.periods import next_month_start
 
 

@@ -16,9 +16,9 @@ from django.utils import timezone
 
 from opiekun.catalog.models import Plan
 from opiekun.contracts import actions as contract_actions
-from opiekun.contracts import statements
 from opiekun.contracts.models import Contract, Statement
 from opiekun.core.models import AppendOnlyError
+from opiekun.reports import statements
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 

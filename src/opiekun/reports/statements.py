@@ -1,7 +1,10 @@
 """Monthly statements (R-REG-2): subscription, package purchases, hours used per bank,
 hours beyond at the rate, out-of-hours emergencies, the update proration when due, net,
 VAT, gross, and one line per piece of work. Issuing writes an immutable, numbered copy;
-a correction is a new statement that names the one it corrects."""
+a correction is a new statement that names the one it corrects.
+
+It lives above tickets because a statement is a read of the month's work logs; the
+month's closed state it leaves behind is the contracts app's (``contracts.months``)."""
 
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact
 from opiekun.tariff import for_minutes, prorate_update, quantise, vat
 from opiekun.tariff.periods import month_start, months_in_year_without, next_month_start
+from opiekun.tickets.actions import next_reference
+from opiekun.tickets.models import WorkLog
 
 Kind = StatementLine.Kind
 
@@ -74,8 +79,6 @@ def hours(minutes: int) -> Decimal:
 
 def draft(contract: Contract, month: dt.date) -> Draft:
     """What the statement of ``month`` says, computed from the ledger and the work logs."""
-    from opiekun.tickets.models import WorkLog
-
     plan = contract.plan
     start = month_start(month)
     lo, hi = local_midnight(start), local_midnight(next_month_start(start))
@@ -222,8 +225,6 @@ def issue(
     corrects: Statement | None = None,
 ) -> Statement:
     """Issues the month's statement, or a correction of an issued one."""
-    from opiekun.tickets.actions import next_reference
-
     start = month_start(month)
     if start >= month_start(timezone.localdate()) and corrects is None:
         raise StatementError(f"month: {start:%Y-%m} is not over yet")
