@@ -11,10 +11,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from opiekun.catalog.models import Plan
+from opiekun.catalog.models import Plan, Vendor
 from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks
-from opiekun.contracts.models import Contract
+from opiekun.contracts.models import Contract, Statement
 from opiekun.core.sync import Tally
 from opiekun.customers import actions as customer_actions
 from opiekun.customers.models import Contact, Organisation
@@ -28,6 +28,9 @@ from opiekun.demo.records import (
     WORK,
     Login,
 )
+from opiekun.knowledge import actions as kb
+from opiekun.knowledge.models import Article, ForumThread
+from opiekun.reports import statements
 from opiekun.staff import actions as staff_actions
 from opiekun.staff.models import StaffMember
 from opiekun.tickets import actions as ticket_actions
@@ -35,9 +38,6 @@ from opiekun.tickets.models import Ticket
 
 
 def _knowledge(staff: StaffMember, contacts: dict[str, Contact], tally: Tally) -> None:
-    from opiekun.catalog.models import Vendor
-    from opiekun.knowledge import actions as kb
-    from opiekun.knowledge.models import Article, ForumThread
 
     for code, title, question, answer, reference in ARTICLES:
         if not Article.objects.filter(title=title).exists():
@@ -60,8 +60,6 @@ def _knowledge(staff: StaffMember, contacts: dict[str, Contact], tally: Tally) -
 def _october_statement(
     org: Organisation, contact: Contact | None, staff: StaffMember, tally: Tally
 ) -> None:
-    from opiekun.contracts.models import Statement
-    from opiekun.reports import statements
 
     contract = Contract.objects.get(number="SHIP/2026/0042")
     subject, received, pieces = OCTOBER_WORK

@@ -15,7 +15,7 @@ from opiekun.core import batch
 from opiekun.core.language import stored_label
 from opiekun.customers.models import Contact
 from opiekun.staff.models import OnCallShift, StaffMember
-from opiekun.tickets import notes
+from opiekun.tickets import notes, notices
 from opiekun.tickets.models import SlaNotification, Ticket
 
 
@@ -61,14 +61,12 @@ def alert_on_call(ticket: Ticket, plan: Plan) -> list[StaffMember]:
         return []
     if working_calendar(plan.calendar).is_working_time(ticket.received_at):
         return []
-    from opiekun.tickets import tasks
-
     told = []
     for person in on_call_now(ticket.received_at):
         notice, created = SlaNotification.objects.get_or_create(
             ticket=ticket, recipient=person, kind=SlaNotification.Kind.ON_CALL
         )
         if created:
-            transaction.on_commit(partial(tasks.send_sla_notification.delay, notice.pk))
+            transaction.on_commit(partial(notices.send_sla_notification.delay, notice.pk))
             told.append(person)
     return told

@@ -12,6 +12,8 @@ from opiekun.catalog.signals import plans_changed
 from opiekun.contracts.models import Contract
 from opiekun.contracts.signals import package_granted
 from opiekun.core.audit import Actor
+from opiekun.tickets.actions import release_awaiting_package
+from opiekun.tickets.tasks import recompute_open_deadlines
 
 
 @receiver(package_granted, dispatch_uid="tickets.release_waiting_tickets")
@@ -20,13 +22,9 @@ def release_waiting_tickets(
 ) -> None:
     # R-HRS-3: tickets that waited for a package go back to the queue, in the same
     # transaction as the purchase.
-    from opiekun.tickets.actions import release_awaiting_package
-
     release_awaiting_package(contract, actor=actor)
 
 
 @receiver(plans_changed, dispatch_uid="tickets.recompute_deadlines")
 def recompute_deadlines(sender: Any, *, plan_ids: list[int], reason: str, **kwargs: Any) -> None:
-    from opiekun.tickets.tasks import recompute_open_deadlines
-
     transaction.on_commit(lambda: recompute_open_deadlines.delay(plan_ids, reason))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from opiekun.catalog.calendars import working_calendar
 from opiekun.core import audit
 from opiekun.staff.models import StaffMember
-from opiekun.tickets import clocks
+from opiekun.tickets import clocks, notices
 from opiekun.tickets.models import SlaNotification, Ticket
 
 LEASE = dt.timedelta(minutes=5)
@@ -103,8 +103,6 @@ def recipients(ticket: Ticket) -> list[StaffMember]:
 def _notify(ticket: Ticket, kind: str, now: dt.datetime) -> list[dt.datetime]:
     """Notifies each recipient now if it is their working time; otherwise returns when
     it will be."""
-    from opiekun.tickets import tasks  # tasks import this module
-
     later = []
     for person in recipients(ticket):
         if SlaNotification.objects.filter(ticket=ticket, recipient=person, kind=kind).exists():
@@ -119,5 +117,5 @@ def _notify(ticket: Ticket, kind: str, now: dt.datetime) -> list[dt.datetime]:
             ticket=ticket, recipient=person, kind=kind
         )
         if created:
-            transaction.on_commit(partial(tasks.send_sla_notification.delay, notice.pk))
+            transaction.on_commit(partial(notices.send_sla_notification.delay, notice.pk))
     return later

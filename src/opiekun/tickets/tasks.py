@@ -1,19 +1,20 @@
 from __future__ import annotations
 
 from celery import shared_task
-from django.core.mail import EmailMessage
-from django.utils import timezone
 
-from opiekun.tickets import sweep
-from opiekun.tickets.models import SlaNotification
+from opiekun.tickets import actions, maintenance, sweep
+from opiekun.tickets.models import Ticket
 
-SUBJECTS: dict[str, str] = {
-    SlaNotification.Kind.WARNING: "Deadline approaching",
-    SlaNotification.Kind.BREACH: "Reaction deadline missed",
-    SlaNotification.Kind.ACK_BREACH: "Receipt confirmation missed",
-    SlaNotification.Kind.PROMISE_BREACH: "Promised answer time missed",
-    SlaNotification.Kind.ON_CALL: "Critical outage out of hours",
-}
+# Registered under its old name from its own module; re-exported for the worker's
+# autodiscovery, which imports ``tasks`` modules only.
+from opiekun.tickets.notices import send_sla_notification
+
+__all__ = [
+    "create_maintenance_tickets",
+    "recompute_open_deadlines",
+    "send_sla_notification",
+    "sweep_sla",
+]
 
 
 @shared_task(name="opiekun.tickets.tasks.sweep_sla", ignore_result=True)
@@ -22,46 +23,10 @@ def sweep_sla() -> int:
     return sweep.sweep()
 
 
-@shared_task(
-    name="opiekun.tickets.tasks.send_sla_notification",
-    ignore_result=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=8,
-)
-def send_sla_notification(notification_id: int) -> None:
-    notice = SlaNotification.objects.select_related("ticket", "recipient__user").get(
-        pk=notification_id
-    )
-    if notice.sent_at is not None:
-        return
-    ticket = notice.ticket
-    due = ticket.reaction_due_at or ticket.ack_due_at or ticket.answer_promised_at
-    lines = [
-        f"{SUBJECTS[notice.kind]}: {ticket.reference} {ticket.subject}",
-        f"Due: {timezone.localtime(due):%Y-%m-%d %H:%M}" if due else "",
-        "",
-        *ticket.sla_explanation,
-    ]
-    EmailMessage(
-        f"[{ticket.reference}] {SUBJECTS[notice.kind]}",
-        "\n".join(lines),
-        None,
-        [notice.recipient.user.email],
-        # Sent by the desk itself: out-of-office replies to it are not wanted.
-        headers={"Auto-Submitted": "auto-generated", "X-Auto-Response-Suppress": "All"},
-    ).send(fail_silently=False)
-    # Marked only after the mail left: a crash in between sends it again rather than never.
-    SlaNotification.objects.filter(pk=notice.pk, sent_at=None).update(sent_at=timezone.now())
-
-
 @shared_task(name="opiekun.tickets.tasks.recompute_open_deadlines", ignore_result=True)
 def recompute_open_deadlines(plan_ids: list[int], reason: str) -> int:
     """After a plan or calendar changed: every open ticket under those plans gets its
     deadlines recomputed, pause time kept (R-SLA-9)."""
-    from opiekun.tickets import actions
-    from opiekun.tickets.models import Ticket
-
     tickets = Ticket.objects.filter(
         contract__plan_id__in=plan_ids, status__in=Ticket.OPEN_STATUSES
     ).order_by("pk")
@@ -75,6 +40,4 @@ def recompute_open_deadlines(plan_ids: list[int], reason: str) -> int:
 @shared_task(name="opiekun.tickets.tasks.create_maintenance_tickets", ignore_result=True)
 def create_maintenance_tickets() -> int:
     """Run by beat: this period's maintenance tickets, once each (R-SCP-4)."""
-    from opiekun.tickets import maintenance
-
     return maintenance.create_due()

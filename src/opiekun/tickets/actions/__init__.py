@@ -1,0 +1,68 @@
+"""State changes of tickets. Each action is one transaction and writes an audit event.
+
+A package by topic; every public name stays importable as ``opiekun.tickets.actions.X``,
+which integrations, scripts and the other apps call."""
+
+# log_work refuses time with the tariff's error; callers have caught it from here.
+from opiekun.tariff import BillingError
+from opiekun.tickets.actions.base import ANSWER_CHANNELS, HOT01_FIELDS, IntakeError
+from opiekun.tickets.actions.clock import (
+    acknowledge_receipt,
+    customer_replied,
+    promise_answer,
+    recompute_deadlines,
+    release_awaiting_package,
+    start_work,
+    wait_for_customer,
+)
+from opiekun.tickets.actions.messages import (
+    MAIL_FIELDS,
+    add_note,
+    answer,
+    customer_message,
+    inbound_messages,
+)
+from opiekun.tickets.actions.numbering import next_reference, next_references
+from opiekun.tickets.actions.opening import TicketSpec, open_fax_ticket, open_ticket, open_tickets
+from opiekun.tickets.actions.sessions import (
+    book_remote_session,
+    cancel_session,
+    end_call,
+    start_call,
+)
+from opiekun.tickets.actions.status import close, reopen, resolve
+from opiekun.tickets.actions.work import classify_scope, log_work
+
+__all__ = [
+    "ANSWER_CHANNELS",
+    "HOT01_FIELDS",
+    "MAIL_FIELDS",
+    "BillingError",
+    "IntakeError",
+    "TicketSpec",
+    "acknowledge_receipt",
+    "add_note",
+    "answer",
+    "book_remote_session",
+    "cancel_session",
+    "classify_scope",
+    "close",
+    "customer_message",
+    "customer_replied",
+    "end_call",
+    "inbound_messages",
+    "log_work",
+    "next_reference",
+    "next_references",
+    "open_fax_ticket",
+    "open_ticket",
+    "open_tickets",
+    "promise_answer",
+    "recompute_deadlines",
+    "release_awaiting_package",
+    "reopen",
+    "resolve",
+    "start_call",
+    "start_work",
+    "wait_for_customer",
+]
