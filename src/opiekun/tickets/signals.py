@@ -1,10 +1,31 @@
 """What tickets tell the apps above it, without importing them (ARCHITECTURE rule 7).
 
-``email_ready``: an outbound e-mail ``message`` was stored with delivery pending (an
-answer, an acknowledgement). Sent inside the action's transaction; the mail app's
-receiver (mail/receivers.py) sends it once that commits. Pending e-mail is also the
-outbox: ``opiekun mail retry`` and the resend action pick it up again."""
+Every signal is sent inside the action's transaction: a receiver's writes commit or roll
+back with it, and work for the worker (an e-mail, a notice) is queued with
+``transaction.on_commit``, so nothing leaves for a ticket that was never stored.
+
+``email_ready(message)``: an outbound e-mail was stored with delivery pending (an answer,
+an acknowledgement). The mail app's receiver (mail/receivers.py) sends it once that
+commits. Pending e-mail is also the outbox: ``opiekun mail retry`` and the resend action
+pick it up again.
+
+``tickets_opened(tickets, actor)``: new tickets were stored (one, or a poll's chunk).
+
+``customer_wrote(messages, actor)``: customers wrote on tickets (portal, e-mail, phone
+notes typed for them); automatic replies (out-of-office) are left out. A new ticket's
+first question is among them too: a receiver that wants replies only compares the
+message with the ticket's first.
+
+``note_added(message, actor)``: an agent wrote an internal note (it may @mention
+colleagues by username).
+
+``ticket_assigned(ticket, assignee, previous, actor)``: the ticket's assignee changed
+(``assignee`` None: unassigned)."""
 
 from django.dispatch import Signal
 
 email_ready = Signal()
+tickets_opened = Signal()
+customer_wrote = Signal()
+note_added = Signal()
+ticket_assigned = Signal()

@@ -118,6 +118,7 @@ def add_note(ticket: Ticket, *, staff: StaffMember, body: str, actor: Actor = No
             organisation=ticket.organisation,
             message=message.pk,
         )
+        signals.note_added.send(Message, message=message, actor=actor)
     return message
 
 
@@ -157,6 +158,7 @@ def customer_message(
         )
         if automatic:
             return message
+        signals.customer_wrote.send(Message, messages=[message], actor=actor)
         if ticket.paused_since is not None:
             customer_replied(ticket, actor=actor)
         elif ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
@@ -208,4 +210,7 @@ def inbound_messages(
         event.organisation_id = m.ticket.organisation_id  # no query per replied-to ticket
         events.append(event)
     AuditEvent.objects.bulk_create(events)
+    told = [m for m, (*_, automatic) in zip(messages, items, strict=True) if not automatic]
+    if told:
+        signals.customer_wrote.send(Message, messages=told, actor=actor)
     return messages

@@ -17,7 +17,7 @@ from opiekun.core import audit, batch, bounds
 from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
-from opiekun.tickets import attachments, clocks, intake
+from opiekun.tickets import attachments, clocks, intake, signals
 from opiekun.tickets.actions.base import (
     HOT01_FIELDS,
     IntakeError,
@@ -207,6 +207,7 @@ def open_ticket(
         ticket = _build_ticket(spec, next_reference(spec.prefix, spec.year))
         ticket.save()
         _opened_event(ticket, spec, actor).save()
+        signals.tickets_opened.send(Ticket, tickets=[ticket], actor=actor)
     return ticket
 
 
@@ -228,6 +229,7 @@ def open_tickets(specs: list[TicketSpec], *, actor: Actor = None) -> list[Ticket
         AuditEvent.objects.bulk_create(
             [_opened_event(t, spec, actor) for t, spec in zip(tickets, specs, strict=True)]
         )
+        signals.tickets_opened.send(Ticket, tickets=tickets, actor=actor)
     return tickets
 
 
