@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "opiekun.mail",
     "opiekun.knowledge",
     "opiekun.reports",
+    "opiekun.search",
     "opiekun.console",
     "opiekun.portal",
     "opiekun.api",

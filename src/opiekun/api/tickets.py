@@ -19,6 +19,7 @@ from opiekun.catalog.models import ScopeItem
 from opiekun.core.access import is_staff_member
 from opiekun.customers.access import contact_of, organisation_for
 from opiekun.customers.models import Contact
+from opiekun.search import query as search
 from opiekun.staff.access import staff_for
 from opiekun.tickets import access, actions, queries
 from opiekun.tickets.models import Appointment, Message, Ticket
@@ -57,7 +58,12 @@ class TicketFilters(Schema):
 @router.get("/tickets", response=list[TicketOut], summary="Tickets you may see, queue order")
 @paginate(Pages)
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> list[TicketOut]:
-    tickets = queries.filtered(access.visible_tickets(request.user), **filters.dict())
+    wanted = filters.dict()
+    text = wanted.pop("q", None)
+    tickets = queries.filtered(access.visible_tickets(request.user), **wanted)
+    if text:
+        # Ranked by the same search as the console's; a customer's never reads notes.
+        tickets = search.matching(tickets, text, public=not is_staff_member(request.user))
     return LazyPage(queries.with_people(tickets), lambda t, _: TicketOut.of(t))  # type: ignore[return-value]
 
 

@@ -28,6 +28,7 @@ from opiekun.core import bounds
 from opiekun.customers.access import organisation_for
 from opiekun.customers.models import ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
+from opiekun.search import query as search
 from opiekun.tariff import BillingError, bill
 from opiekun.tickets import access, actions, intake, notes, queries, sla
 from opiekun.tickets.attachments import AttachmentError
@@ -52,10 +53,17 @@ def queue(request: HttpRequest) -> HttpResponse:
         view = "all"
     staff = request.user.staff_member  # type: ignore[union-attr]
     filters = QueueFilters(request.GET)
-    tickets = queries.queue(staff, view)
+    wanted = {}
     if filters.is_valid():
         wanted = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")}
-        tickets = queries.filtered(tickets, **wanted)
+    text = wanted.pop("q", "")
+    # A search or a status filter looks at resolved and closed tickets too.
+    tickets = queries.queue(
+        staff, view, open_only=not text and wanted.get("status") in (None, "open")
+    )
+    tickets = queries.filtered(tickets, **wanted)
+    if text:
+        tickets = search.matching(tickets, text)
     return render(
         request,
         "console/queue.html",

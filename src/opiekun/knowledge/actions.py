@@ -8,10 +8,10 @@ from django.utils import timezone
 
 from opiekun.catalog.choices import Channel
 from opiekun.catalog.models import Product, Vendor
-from opiekun.core import audit, bounds
+from opiekun.core import audit, bounds, terms
 from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact
-from opiekun.knowledge import access, terms
+from opiekun.knowledge import access
 from opiekun.knowledge.models import Article, ForumPost, ForumThread
 from opiekun.staff.models import StaffMember
 from opiekun.tickets import actions as ticket_actions

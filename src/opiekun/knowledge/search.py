@@ -12,7 +12,7 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Q, QuerySet
 
-from opiekun.knowledge import terms
+from opiekun.core import terms
 from opiekun.knowledge.models import Article
 
 # A draft is flagged as a likely duplicate from this similarity of its words on.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from opiekun.staff.models import OnCallShift, StaffMember
@@ -24,8 +24,9 @@ def filtered(
     organisation_id: int | None = None,
     channel: str | None = None,
     severity: str | None = None,
-    q: str | None = None,
 ) -> QuerySet[Ticket]:
+    """The filters by name, in queue order. A text search is the search app's
+    (``opiekun.search.query.matching``), which ranks instead."""
     if status == "open":
         tickets = tickets.filter(is_open=True)
     elif status:
@@ -36,15 +37,14 @@ def filtered(
         tickets = tickets.filter(channel=channel)
     if severity:
         tickets = tickets.filter(severity=severity)
-    if q:
-        tickets = tickets.filter(Q(subject__icontains=q) | Q(reference__icontains=q))
     return tickets.order_by(*QUEUE_ORDER)
 
 
-def queue(staff: StaffMember, view: str = "all") -> QuerySet[Ticket]:
+def queue(staff: StaffMember, view: str = "all", *, open_only: bool = True) -> QuerySet[Ticket]:
     """Open tickets in queue order: everyone's, mine, my customers' (as account manager)
-    or the on-call view (critical outages, and everything while I am on shift)."""
-    tickets = Ticket.objects.filter(is_open=True)
+    or the on-call view (critical outages, and everything while I am on shift).
+    ``open_only=False``: resolved and closed ones too (a search, a status filter)."""
+    tickets = Ticket.objects.filter(is_open=True) if open_only else Ticket.objects.all()
     if view == "mine":
         tickets = tickets.filter(assignee=staff)
     elif view == "my-customers":

@@ -19,6 +19,11 @@ message with the ticket's first.
 ``note_added(message, actor)``: an agent wrote an internal note (it may @mention
 colleagues by username).
 
+``answered(message, actor)``: an agent's answer to the customer was stored.
+
+``ticket_changed(ticket_ids, actor)``: what a ticket is searched by changed other than
+through a message (its subject, its contact; tickets merged or split).
+
 ``ticket_assigned(ticket, assignee, previous, actor)``: the ticket's assignee changed
 (``assignee`` None: unassigned)."""
 
@@ -28,4 +33,6 @@ email_ready = Signal()
 tickets_opened = Signal()
 customer_wrote = Signal()
 note_added = Signal()
+answered = Signal()
+ticket_changed = Signal()
 ticket_assigned = Signal()

@@ -94,6 +94,7 @@ def answer(
             channel=channel,
             documentation_ref=message.documentation_ref,
         )
+        signals.answered.send(Message, message=message, actor=actor)
     return message
 
 

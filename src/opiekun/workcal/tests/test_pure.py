@@ -4,7 +4,7 @@ import sys
 
 def test_the_pure_modules_import_no_django() -> None:
     code = (
-        "import sys, opiekun.workcal, opiekun.env, opiekun.knowledge.terms; "
+        "import sys, opiekun.workcal, opiekun.env, opiekun.core.terms; "
         "loaded = [m for m in sys.modules if m == 'django' or m.startswith('django.')]; "
         "print(loaded); sys.exit(1 if loaded else 0)"
     )

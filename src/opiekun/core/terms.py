@@ -1,4 +1,4 @@
-"""Words for searching the knowledge base, the same on every database. Polish inflects
+"""Words for searching (the knowledge base, tickets), the same on every database. Polish inflects
 heavily ("drukarka", "drukarki", "drukarkę"), and neither SQLite nor PostgreSQL's stock
 configurations stem it, so a long word is searched by its prefix without the last two
 letters: crude, but it finds the other forms and costs nothing. No Django import."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from opiekun.knowledge import terms
+from opiekun.core import terms
 
 
 def test_words_fold_case_and_drop_stop_words_and_short_ones() -> None:
