@@ -4,7 +4,6 @@ its ticket; mail over the size limit is kept, opens nothing, and its sender is t
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 
 from opiekun.core import audit
 from opiekun.mail import outbound
@@ -48,8 +47,6 @@ def delivery_report(inbound: InboundMail, parsed: InboundMessage) -> None:
 
 
 def too_large(inbound: InboundMail, parsed: InboundMessage) -> None:
-    from opiekun.mail import tasks  # tasks -> poll -> actions -> here: import when needed
-
     limit = settings.MAIL_MAX_MESSAGE_BYTES
     inbound.state = InboundMail.State.TOO_LARGE
     inbound.reason = f"{inbound.size} bytes is over the limit of {limit} bytes"
@@ -59,5 +56,4 @@ def too_large(inbound: InboundMail, parsed: InboundMessage) -> None:
         return
     outbound.count_automatic(parsed.sender)
     inbound.reason += f"; bounced to {parsed.sender}"
-    pk = inbound.pk
-    transaction.on_commit(lambda: tasks.send_bounce.delay(pk))
+    outbound.queue_bounce(inbound)
