@@ -4,7 +4,8 @@ Every message gets its Message-ID on our domain when it is written, with In-Repl
 and References from the thread, so the customer's mail client threads it and the
 answer to it comes back to the same ticket. It leaves through a Celery task after the
 transaction that wrote it commits; the task retries with backoff and a failure is
-written on the message, never lost."""
+written on the message, never lost. The tasks call this module, so it does not import
+them: ``queue`` fires a hook that receivers.py answers by enqueueing the task."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from opiekun.core import batch
+from opiekun.mail import signals
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.tickets.envelope import (  # noqa: F401  (the mail app's names for them)
     AUTO_GENERATED,
@@ -27,6 +28,7 @@ from opiekun.tickets.envelope import (  # noqa: F401  (the mail app's names for 
     reply_address,
 )
 from opiekun.tickets.models import Message, Ticket
+from opiekun.tickets.signals import email_ready
 
 
 def our_addresses() -> frozenset[str]:
@@ -38,19 +40,19 @@ def our_addresses() -> frozenset[str]:
 
 def queue(message: Message) -> None:
     """Sends ``message`` once the current transaction commits."""
-    from opiekun.mail import tasks
-
-    transaction.on_commit(lambda: tasks.send_message.delay(message.pk))
+    email_ready.send(sender=Message, message=message)
 
 
 def queue_many(messages: list[Message]) -> None:
     """Sends ``messages`` once the current transaction commits: one task for them all,
     which hands a message that fails to ``send_message`` and its retries."""
-    from opiekun.mail import tasks
+    signals.emails_ready.send(sender=Message, messages=messages)
 
-    ids = [m.pk for m in messages]
-    if ids:
-        transaction.on_commit(lambda: tasks.send_messages.delay(ids))
+
+def queue_bounce(inbound: InboundMail) -> None:
+    """Tells the sender of ``inbound``, once the current transaction commits, that it
+    was over the size limit."""
+    signals.bounce_due.send(sender=InboundMail, inbound=inbound)
 
 
 def automatic_mail_allowed(recipient: str, now: dt.datetime | None = None) -> bool:

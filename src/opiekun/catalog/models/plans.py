@@ -1,9 +1,9 @@
+"""Plans and their terms: channels, reaction targets, billing rules."""
+
 from __future__ import annotations
 
-import zoneinfo
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -15,170 +15,14 @@ from opiekun.catalog.choices import (
     AllotmentPeriod,
     Channel,
     PriceModel,
-    Recurrence,
     Rounding,
-    ScopeKind,
     Severity,
     WorkKind,
 )
+from opiekun.catalog.models.calendars import WorkingCalendar
+from opiekun.catalog.models.vendors import Product, Vendor
 from opiekun.core.fields import MoneyField, ScaledDecimalField
 from opiekun.core.models import Timestamped
-
-
-def validate_time_zone(value: str) -> None:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise ValidationError(
-            _("%(value)s is not an IANA time zone"), params={"value": value}, code="tz"
-        ) from None
-
-
-class Vendor(Timestamped):
-    """A software vendor whose support is run here; its name goes on statements and
-    registers. The five seed vendors are loaded as presets."""
-
-    code = models.SlugField(_("code"), max_length=20, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
-    tax_id = models.CharField(_("tax id (NIP)"), max_length=20, blank=True)
-    email = models.EmailField(_("support e-mail"), blank=True)
-    phone = models.CharField(_("general line (E.164)"), max_length=16, blank=True)
-
-    class Meta:
-        verbose_name = _("vendor")
-        verbose_name_plural = _("vendors")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Product(Timestamped):
-    """A program the vendor supports (KJM: SOOT, F-K, Kadry-Płace; MER: MERITUM)."""
-
-    vendor = models.ForeignKey(
-        Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="products"
-    )
-    code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-
-    class Meta:
-        verbose_name = _("product")
-        verbose_name_plural = _("products")
-        ordering = ["vendor__name", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["vendor", "code"], name="product_code_per_vendor")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class WorkingCalendar(Timestamped):
-    """Working time: weekly intervals, public holidays of a country, extra closed and
-    open dates, in one IANA time zone. Deadlines are counted in it (R-SLA-1, R-SLA-3)."""
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    time_zone = models.CharField(
-        _("time zone"), max_length=64, default="Europe/Warsaw", validators=[validate_time_zone]
-    )
-    holiday_country = models.CharField(
-        _("holiday country"),
-        max_length=2,
-        default="PL",
-        blank=True,
-        help_text=_("ISO 3166 code of the public holidays observed; empty for none."),
-    )
-    holiday_subdivision = models.CharField(_("holiday subdivision"), max_length=10, blank=True)
-    observes_holidays = models.BooleanField(
-        _("closed on public holidays"),
-        default=True,
-        help_text=_("Off for a calendar that covers holidays (e.g. a 7:00-22:00 daily clock)."),
-    )
-
-    class Meta:
-        verbose_name = _("working calendar")
-        verbose_name_plural = _("working calendars")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class CalendarInterval(models.Model):
-    """One weekly working interval. An end at or before the start runs past midnight
-    into the next day (22:00-06:00); 00:00-00:00 is the whole day."""
-
-    class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
-
-    calendar = models.ForeignKey(
-        WorkingCalendar,
-        verbose_name=_("calendar"),
-        on_delete=models.CASCADE,
-        related_name="intervals",
-    )
-    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
-    start = models.TimeField(_("start"))
-    end = models.TimeField(_("end"))
-
-    class Meta:
-        verbose_name = _("calendar interval")
-        verbose_name_plural = _("calendar intervals")
-        ordering = ["calendar", "weekday", "start"]
-        constraints = [
-            models.CheckConstraint(condition=Q(weekday__lte=6), name="interval_weekday_range"),
-            models.UniqueConstraint(
-                fields=["calendar", "weekday", "start"], name="interval_unique_start"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.start:%H:%M}-{self.end:%H:%M}"
-
-
-class CalendarDate(models.Model):
-    """A date that departs from the week: closed (a company day off) or open with its
-    own hours (a working Saturday)."""
-
-    calendar = models.ForeignKey(
-        WorkingCalendar,
-        verbose_name=_("calendar"),
-        on_delete=models.CASCADE,
-        related_name="dates",
-    )
-    date = models.DateField(_("date"))
-    is_open = models.BooleanField(_("open"), default=False)
-    start = models.TimeField(_("start"), null=True, blank=True)
-    end = models.TimeField(_("end"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-
-    class Meta:
-        verbose_name = _("calendar date")
-        verbose_name_plural = _("calendar dates")
-        ordering = ["calendar", "date"]
-        constraints = [
-            models.UniqueConstraint(fields=["calendar", "date"], name="calendar_date_unique"),
-            models.CheckConstraint(
-                condition=Q(is_open=False, start__isnull=True, end__isnull=True)
-                | Q(is_open=True, start__isnull=False, end__isnull=False),
-                name="calendar_date_open_has_hours",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        if self.is_open and self.start and self.end:
-            return f"{self.date} {self.start:%H:%M}-{self.end:%H:%M}"
-        return f"{self.date} {_('closed')}"
 
 
 class Plan(Timestamped):
@@ -422,104 +266,3 @@ class BillingRule(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan.code} {self.work_kind} /{self.increment_minutes}"
-
-
-class ScopeItem(models.Model):
-    """One line of what a plan covers, excludes (billable extra work) or refers
-    elsewhere (R-SCP-1, R-SCP-2, R-SCP-3)."""
-
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="scope_items"
-    )
-    kind = models.CharField(_("kind"), max_length=10, choices=ScopeKind.choices)
-    text = models.CharField(_("text"), max_length=300)
-    refer_to = models.CharField(
-        _("refer to"), max_length=200, blank=True, help_text=_("E.g. the hardware department.")
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-
-    class Meta:
-        verbose_name = _("scope item")
-        verbose_name_plural = _("scope items")
-        ordering = ["plan", "kind", "position"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "kind", "text"], name="scope_item_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class MaintenanceTask(models.Model):
-    """Recurring work a plan promises (R-SCP-4): PWSK's integrity check and
-    defragmentation, MER's database review. Tickets are created on schedule."""
-
-    plan = models.ForeignKey(
-        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="maintenance_tasks"
-    )
-    code = models.SlugField(_("code"), max_length=40)
-    name = models.CharField(_("name"), max_length=200)
-    recurrence = models.CharField(
-        _("recurrence"), max_length=10, choices=Recurrence.choices, default=Recurrence.MONTHLY
-    )
-
-    class Meta:
-        verbose_name = _("maintenance task")
-        verbose_name_plural = _("maintenance tasks")
-        ordering = ["plan", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["plan", "code"], name="maintenance_task_unique")
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class AddOn(Timestamped):
-    """An extension sold on top of a plan (R-PLN-4): longer hours, night or non-stop
-    service (their own calendar), care over extra software."""
-
-    vendor = models.ForeignKey(
-        Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="add_ons"
-    )
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
-    plans = models.ManyToManyField(
-        Plan, verbose_name=_("available with"), related_name="add_ons", blank=True
-    )
-    price_model = models.CharField(
-        _("price model"), max_length=20, choices=PriceModel.choices, default=PriceModel.INDIVIDUAL
-    )
-    price_net = MoneyField(_("net price"), null=True, blank=True)
-    calendar = models.ForeignKey(
-        WorkingCalendar,
-        verbose_name=_("extended service hours"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        help_text=_("Replaces the plan's service hours while the add-on is active."),
-    )
-    product = models.ForeignKey(
-        Product,
-        verbose_name=_("extra software covered"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-
-    class Meta:
-        verbose_name = _("add-on")
-        verbose_name_plural = _("add-ons")
-        ordering = ["vendor__name", "code"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(price_net__isnull=True) | Q(price_net__gte=0),
-                name="addon_price_non_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name

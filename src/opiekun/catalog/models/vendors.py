@@ -1,0 +1,50 @@
+"""Vendors and the programs they support."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opiekun.core.models import Timestamped
+
+
+class Vendor(Timestamped):
+    """A software vendor whose support is run here; its name goes on statements and
+    registers. The five seed vendors are loaded as presets."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
+    tax_id = models.CharField(_("tax id (NIP)"), max_length=20, blank=True)
+    email = models.EmailField(_("support e-mail"), blank=True)
+    phone = models.CharField(_("general line (E.164)"), max_length=16, blank=True)
+
+    class Meta:
+        verbose_name = _("vendor")
+        verbose_name_plural = _("vendors")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Product(Timestamped):
+    """A program the vendor supports (KJM: SOOT, F-K, Kadry-Płace; MER: MERITUM)."""
+
+    vendor = models.ForeignKey(
+        Vendor, verbose_name=_("vendor"), on_delete=models.PROTECT, related_name="products"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        ordering = ["vendor__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["vendor", "code"], name="product_code_per_vendor")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,137 @@
+"""Putting a parsed e-mail on a ticket: a new ticket with its first message and the
+automatic acknowledgement, or one more message on a ticket's thread, with the files."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+
+from opiekun.catalog.choices import Channel
+from opiekun.catalog.models import Product
+from opiekun.core import batch
+from opiekun.customers.models import Contact, Organisation
+from opiekun.mail import outbound
+from opiekun.mail.models import InboundMail, Mailbox
+from opiekun.mail.parse import InboundMessage, Part
+from opiekun.tickets import actions as ticket_actions
+from opiekun.tickets import attachments
+from opiekun.tickets.models import Message, Ticket
+
+NO_TEXT = "(bez treści / no text)"
+
+
+class IngestError(ValueError):
+    """The message cannot be taken as it is; the reason is shown in the quarantine."""
+
+
+def mail_fields(parsed: InboundMessage) -> dict[str, str]:
+    return {
+        "sender": (parsed.reply_to or parsed.sender)[:254],
+        "subject": parsed.subject,
+        "body_html": parsed.html,
+        "message_id": parsed.message_id,
+        "in_reply_to": parsed.in_reply_to,
+        "references": " ".join(parsed.references),
+    }
+
+
+def attach(ticket: Ticket, message: Message, parts: tuple[Part, ...]) -> None:
+    """Attachments over the size cap are not kept; the message says so."""
+    skipped = []
+    for part in parts:
+        try:
+            attachments.store(
+                ticket, part.filename, part.content, message=message, inline=part.inline
+            )
+        except attachments.AttachmentError as exc:
+            skipped.append(f"{part.filename}: {exc}")
+    if skipped:
+        message.body_text += "\n\n" + "\n".join(
+            f"[Załącznik nie został zapisany / attachment not kept: {line}]" for line in skipped
+        )
+        message.save(update_fields=["body_text", "updated_at"])
+
+
+def mailbox_product(mailbox: Mailbox) -> Product | None:
+    products = batch.remember(
+        ("mailbox_products", mailbox.pk), lambda: list(mailbox.products.all()[:2])
+    )
+    return products[0] if len(products) == 1 else None
+
+
+def acknowledgement(ticket: Ticket, parsed: InboundMessage, question: Message) -> Message | None:
+    """The automatic confirmation of a new e-mail ticket (unsaved), never to automatic
+    mail and at most MAIL_AUTO_REPLY_LIMIT a day per recipient."""
+    to = parsed.reply_to or parsed.sender
+    if parsed.automatic or not outbound.automatic_mail_allowed(to):
+        return None
+    outbound.count_automatic(to)
+    fields = outbound.email_fields(ticket, auto_submitted=outbound.AUTO_REPLIED, answering=question)
+    due = ""
+    if ticket.guaranteed and ticket.reaction_due_at:
+        moment = timezone.localtime(ticket.reaction_due_at)
+        due = f"Termin reakcji / reaction due: {moment:%Y-%m-%d %H:%M}\n"
+    return Message(
+        ticket=ticket,
+        direction=Message.Direction.OUTBOUND,
+        channel=Channel.EMAIL,
+        delivery=Message.Delivery.PENDING,
+        body_text=(
+            f"Przyjęliśmy zgłoszenie {ticket.reference}: {ticket.subject}\n"
+            f"We have received your request {ticket.reference}: {ticket.subject}\n\n{due}\n"
+            "Odpowiadając, prosimy zachować znak zgłoszenia w temacie.\n"
+            "When you reply, please keep the reference in the subject.\n"
+        ),
+        **{
+            **fields,
+            "recipient": to,
+            "subject": f"[{ticket.reference}] Przyjęto / Received: {ticket.subject}"[:300],
+        },
+    )
+
+
+def new_ticket(
+    inbound: InboundMail,
+    parsed: InboundMessage,
+    organisation: Organisation,
+    contact: Contact | None,
+) -> None:
+    ticket = ticket_actions.open_ticket(
+        organisation,
+        channel=Channel.EMAIL,
+        subject=parsed.subject.strip() or "(bez tematu / no subject)",
+        description=parsed.text,
+        contact=contact,
+        received_at=min(inbound.received_at, timezone.now()),
+        product=mailbox_product(inbound.mailbox),
+    )
+    message = ticket_actions.customer_message(
+        ticket,
+        contact=contact,
+        body=parsed.text or NO_TEXT,
+        channel=Channel.EMAIL,
+        mail=mail_fields(parsed),
+        automatic=bool(parsed.automatic),
+    )
+    attach(ticket, message, parsed.attachments)
+    ack = acknowledgement(ticket, parsed, message)
+    if ack is not None:
+        ack.save()
+        outbound.queue(ack)
+    inbound.state, inbound.ticket, inbound.message = InboundMail.State.INGESTED, ticket, message
+
+
+def add_to(
+    ticket: Ticket, inbound: InboundMail, parsed: InboundMessage, contact: Contact | None
+) -> None:
+    if contact is not None and contact.organisation_id != ticket.organisation_id:
+        contact = None  # someone copied in from elsewhere: recorded by address only
+    message = ticket_actions.customer_message(
+        ticket,
+        contact=contact,
+        body=parsed.text or NO_TEXT,
+        channel=Channel.EMAIL,
+        mail=mail_fields(parsed),
+        automatic=bool(parsed.automatic),
+    )
+    attach(ticket, message, parsed.attachments)
+    inbound.state, inbound.ticket, inbound.message = InboundMail.State.INGESTED, ticket, message

@@ -1,0 +1,16 @@
+"""What the mail app's own modules below the tasks tell ``receivers``, so that they need
+not import the Celery tasks that call them. Inside mail the imports run one way:
+receivers -> tasks -> poll -> actions -> ingest -> outbound -> models. ``outbound.queue*``
+sends these (a single e-mail goes through the tickets app's ``email_ready``, as every
+answer does), inside the transaction that stored the mail; the receiver enqueues the
+task once that commits.
+
+``emails_ready``: outbound e-mails ``messages`` were stored with delivery pending (the
+acknowledgements of a chunk of new tickets); they leave as one task for them all.
+
+``bounce_due``: the mail ``inbound`` was over the size limit; its sender is told so."""
+
+from django.dispatch import Signal
+
+emails_ready = Signal()
+bounce_due = Signal()

@@ -1,0 +1,22 @@
+"""The tickets app's models, one module per topic. Django finds them because this package
+imports them; every name the old module had is importable from here."""
+
+# Kept in the old module's order, which is the order Django registers the models in.
+# isort: off
+from opiekun.tickets.models.ticket import ReferenceCounter, Ticket
+from opiekun.tickets.models.thread import Attachment, Message, attachment_path
+from opiekun.tickets.models.work import Appointment, MaintenanceRun, WorkLog
+from opiekun.tickets.models.notifications import SlaNotification
+# isort: on
+
+__all__ = [
+    "Appointment",
+    "Attachment",
+    "MaintenanceRun",
+    "Message",
+    "ReferenceCounter",
+    "SlaNotification",
+    "Ticket",
+    "WorkLog",
+    "attachment_path",
+]
