@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from opiekun.workcal import Interval, OpenDate, WorkingCalendar
@@ -72,12 +72,16 @@ def test_it_agrees_with_a_minute_by_minute_walk(
 ) -> None:
     t = calendar.next_working_moment(t)
     due = calendar.add_working_time(t, m)
+    # A sparse calendar (a minute a week, holidays between) puts the deadline years
+    # away: a minute-by-minute walk there is too slow to be a test; the properties
+    # below cover such calendars without walking.
+    assume(due <= t + dt.timedelta(days=120))
     walked, cursor = 0, t
     while walked < m:
         if oracle_is_working(calendar, cursor):
             walked += 1
         cursor += dt.timedelta(minutes=1)
-        assert cursor <= t + dt.timedelta(days=120)
+        assert cursor <= due  # never walks past the answer
     # R-SLA-9: the deadline is the end of the m-th working minute, even when that is
     # the close of a period and the next opening is days later.
     assert due == cursor
