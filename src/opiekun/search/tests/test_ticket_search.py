@@ -87,8 +87,8 @@ def test_the_subject_ranks_above_a_word_deep_in_a_message(desk: Personas) -> Non
 
 def test_the_api_search_is_ranked_and_paged(desk: Personas) -> None:
     agent = client_for(desk, "agent")
-    first = agent.get("/api/v1/tickets", {"q": "etykiety", "limit": 1}).json()
-    second = agent.get("/api/v1/tickets", {"q": "etykiety", "limit": 1, "offset": 1}).json()
+    first = agent.get("/api/v1/tickets?q=etykiety&limit=1").json()
+    second = agent.get("/api/v1/tickets?q=etykiety&limit=1&offset=1").json()
     assert first["count"] == 2
     assert [t["subject"] for t in first["items"] + second["items"]] == [
         "Etykiety w kolorze",
