@@ -5,6 +5,7 @@ which integrations, scripts and the other apps call."""
 
 # log_work refuses time with the tariff's error; callers have caught it from here.
 from opiekun.tariff import BillingError
+from opiekun.tickets.actions.assignment import assign, reassign, take, unassign
 from opiekun.tickets.actions.base import ANSWER_CHANNELS, HOT01_FIELDS, IntakeError
 from opiekun.tickets.actions.clock import (
     acknowledge_receipt,
@@ -43,6 +44,7 @@ __all__ = [
     "acknowledge_receipt",
     "add_note",
     "answer",
+    "assign",
     "book_remote_session",
     "cancel_session",
     "classify_scope",
@@ -58,11 +60,14 @@ __all__ = [
     "open_ticket",
     "open_tickets",
     "promise_answer",
+    "reassign",
     "recompute_deadlines",
     "release_awaiting_package",
     "reopen",
     "resolve",
     "start_call",
     "start_work",
+    "take",
+    "unassign",
     "wait_for_customer",
 ]
