@@ -16,6 +16,7 @@ from opiekun.tickets.actions.clock import (
     start_work,
     wait_for_customer,
 )
+from opiekun.tickets.actions.corrections import correct_work
 from opiekun.tickets.actions.messages import (
     MAIL_FIELDS,
     add_note,
@@ -49,6 +50,7 @@ __all__ = [
     "cancel_session",
     "classify_scope",
     "close",
+    "correct_work",
     "customer_message",
     "customer_replied",
     "end_call",
