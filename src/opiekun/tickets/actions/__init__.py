@@ -33,6 +33,7 @@ from opiekun.tickets.actions.sessions import (
     start_call,
 )
 from opiekun.tickets.actions.status import close, reopen, resolve
+from opiekun.tickets.actions.triage import change_severity
 from opiekun.tickets.actions.work import classify_scope, log_work
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "assign",
     "book_remote_session",
     "cancel_session",
+    "change_severity",
     "classify_scope",
     "close",
     "correct_work",
