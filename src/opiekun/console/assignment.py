@@ -45,7 +45,7 @@ def _answer(request: HttpRequest, ticket: Ticket, done: str, form: AssignForm | 
     if form is not None and form.errors:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     else:
         messages.success(request, done)
     return redirect("console:ticket", ticket_id=ticket.pk)

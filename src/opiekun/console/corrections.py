@@ -71,5 +71,5 @@ def correct(request: HttpRequest, ticket_id: int, work_id: int) -> HttpResponse:
     else:
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
     return redirect("console:ticket", ticket_id=found.pk)

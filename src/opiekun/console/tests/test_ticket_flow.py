@@ -21,7 +21,7 @@ from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 
 pytestmark = pytest.mark.django_db
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def signed_in(p: Personas, who: str = "agent", language: str = "pl") -> Client:
@@ -160,7 +160,7 @@ def test_the_assignment_box_takes_assigns_and_unassigns(contracted_personas: Per
     client = signed_in(p)
     base = f"/console/tickets/{ticket.pk}"
     assert f"{base}/take" in client.get(f"{base}/").content.decode()
-    taken = client.post(f"{base}/take", **HTMX).content.decode()
+    taken = client.post(f"{base}/take", headers=HTMX).content.decode()
     assert 'id="assignment"' in taken and "(ty)" in taken
     ticket.refresh_from_db()
     assert ticket.assignee == p.agent
@@ -173,7 +173,7 @@ def test_the_assignment_box_takes_assigns_and_unassigns(contracted_personas: Per
     kinds = list(AuditEvent.objects.filter(subject_id=ticket.pk).values_list("kind", flat=True))
     assert kinds.count("ticket.assigned") == 2 and kinds.count("ticket.unassigned") == 1
     StaffMember.objects.filter(pk=p.account_manager.pk).update(is_active=False)
-    refused = client.post(f"{base}/assign", {"assignee_id": p.account_manager.pk}, **HTMX)
+    refused = client.post(f"{base}/assign", {"assignee_id": p.account_manager.pk}, headers=HTMX)
     text = refused.content.decode()
     assert text.index('id="assign-assignee_id"') < text.index("Wybierz aktywnego pracownika.")
     ticket.refresh_from_db()
@@ -187,12 +187,14 @@ def test_a_work_line_is_corrected_from_the_ticket_page(contracted_personas: Pers
     client = signed_in(p)
     url = f"/console/tickets/{ticket.pk}/work/{work.pk}/correct"
     assert url in client.get(f"/console/tickets/{ticket.pk}/").content.decode()
-    refused = client.post(url, {f"w{work.pk}-raw_minutes": "20", f"w{work.pk}-reason": ""}, **HTMX)
+    refused = client.post(
+        url, {f"w{work.pk}-raw_minutes": "20", f"w{work.pk}-reason": ""}, headers=HTMX
+    )
     text = refused.content.decode()
     assert "To pole jest wymagane" in text and 'value="20"' in text
     assert ticket.work_logs.count() == 1
     done = client.post(
-        url, {f"w{work.pk}-raw_minutes": "20", f"w{work.pk}-reason": "Źle wpisane"}, **HTMX
+        url, {f"w{work.pk}-raw_minutes": "20", f"w{work.pk}-reason": "Źle wpisane"}, headers=HTMX
     ).content.decode()
     fix = ticket.work_logs.get(corrects=work)
     assert fix.raw_minutes == -10 and fix.correction_reason == "Źle wpisane"
