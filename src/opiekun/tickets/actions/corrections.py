@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from opiekun.catalog.choices import WorkKind
 from opiekun.contracts import banks, months
@@ -24,6 +25,9 @@ from opiekun.tariff import BillingError, bill
 from opiekun.tickets import intake
 from opiekun.tickets.actions.base import locked
 from opiekun.tickets.models import WorkLog
+
+# What closed a month (contracts.months.closed_by), as the reader calls it.
+DOCUMENTS = {"statement": gettext_lazy("statement"), "register": gettext_lazy("register")}
 
 
 def effective(work: WorkLog) -> tuple[int, int, int]:
@@ -70,7 +74,7 @@ def correct_work(
             raise BillingError(
                 "work: "
                 + _("the customer approved the %(document)s of %(month)s; that month is closed")
-                % {"document": closed, "month": f"{local:%Y-%m}"}
+                % {"document": DOCUMENTS.get(closed, closed), "month": f"{local:%Y-%m}"}
             )
         raw_now, billable_now, overage_now = effective(work)
         if raw_minutes == raw_now:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib import admin
 from django.test import RequestFactory
+from django.utils import translation
 
 from opiekun.catalog.models import Plan
 from opiekun.contracts import actions as contract_actions
@@ -143,7 +144,9 @@ def test_a_closed_month_refuses_corrections(
     )
     statement = statements.issue(ship, dt.date(2026, 10, 1))
     statements.approve(statement, contact=personas.customer_a)
-    with pytest.raises(BillingError, match=r"^work: .*closed"):
+    with translation.override("en"), pytest.raises(BillingError, match=r"^work: .*closed"):
+        actions.correct_work(work, raw_minutes=5, reason="Za późno", staff=personas.agent)
+    with translation.override("pl"), pytest.raises(BillingError, match="zestawienie za 2026-10"):
         actions.correct_work(work, raw_minutes=5, reason="Za późno", staff=personas.agent)
     assert WorkLog.objects.count() == 1
     assert not LedgerEntry.objects.filter(kind="correction").exists()
