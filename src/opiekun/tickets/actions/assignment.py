@@ -86,7 +86,9 @@ def assignee_at_intake(organisation: Organisation, plan: Plan | None) -> StaffMe
         return next_in_turn()
     if rule == AssignmentRule.NONE:
         return None
-    return organisation.account_manager
+    manager = organisation.account_manager
+    # Only active staff hold tickets: a departed account manager's go to the queue.
+    return manager if manager is not None and manager.is_active else None
 
 
 def assign(ticket: Ticket, assignee: StaffMember | None, *, actor: Actor = None) -> Ticket:

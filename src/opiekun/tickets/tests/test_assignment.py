@@ -98,6 +98,17 @@ def test_only_active_staff_may_hold_a_ticket(contracted_personas: Personas) -> N
 
 
 @pytest.mark.django_db
+def test_a_departed_account_manager_is_not_given_new_tickets(
+    contracted_personas: Personas,
+) -> None:
+    p = contracted_personas
+    StaffMember.objects.filter(pk=p.account_manager.pk).update(is_active=False)
+    p.org_a.refresh_from_db()
+    ticket = actions.open_ticket(p.org_a, channel="email", subject="Po odejściu")
+    assert ticket.assignee is None
+
+
+@pytest.mark.django_db
 def test_the_rule_none_leaves_new_tickets_in_the_queue(contracted_personas: Personas) -> None:
     p = contracted_personas
     Plan.objects.filter(code="KJM-CARE").update(assignment_rule=AssignmentRule.NONE)
