@@ -23,7 +23,7 @@ from opiekun.console.fielderrors import place_error
 from opiekun.console.guards import staff_only
 from opiekun.console.views import REFUSALS, _card, posted_id
 from opiekun.core import bounds
-from opiekun.customers.access import organisation_for
+from opiekun.customers.access import organisation_for, visible_organisations
 from opiekun.customers.models import Contact, Organisation
 from opiekun.tickets import access, actions, attachments
 from opiekun.tickets.models import Ticket
@@ -113,14 +113,16 @@ def _opened(request: HttpRequest, ticket: Ticket) -> HttpResponse:
     return redirect("console:ticket", ticket_id=ticket.pk)
 
 
-def matching_organisations(text: str) -> list[Organisation]:
-    """Customers whose name, short name or tax id contain ``text``: a picker that stays
-    short however many customers there are."""
+def matching_organisations(request: HttpRequest, text: str) -> list[Organisation]:
+    """Customers the user may see whose name, short name or tax id contain ``text``: a
+    picker that stays short however many customers there are."""
     text = text.strip()[:100]
     if not text:
         return []
-    found = Organisation.objects.filter(is_active=True).filter(
-        Q(name__icontains=text) | Q(short_name__icontains=text) | Q(tax_id__icontains=text)
+    found = (
+        visible_organisations(request.user)
+        .filter(is_active=True)
+        .filter(Q(name__icontains=text) | Q(short_name__icontains=text) | Q(tax_id__icontains=text))
     )
     return list(found.order_by("name")[:PICKER_SIZE])
 
@@ -132,7 +134,10 @@ def organisation_picker(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/_organisation_picker.html",
-        {"found": matching_organisations(request.GET.get("q", "")), "q": request.GET.get("q", "")},
+        {
+            "found": matching_organisations(request, request.GET.get("q", "")),
+            "q": request.GET.get("q", ""),
+        },
     )
 
 
@@ -152,7 +157,12 @@ def new_ticket(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "console/new_ticket.html",
-        {"organisation": organisation, "form": form, "q": q, "found": matching_organisations(q)},
+        {
+            "organisation": organisation,
+            "form": form,
+            "q": q,
+            "found": matching_organisations(request, q),
+        },
     )
 
 
