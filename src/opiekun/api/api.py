@@ -5,7 +5,16 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from opiekun.api import attachments, callers, errors, organisations, plans, tickets
+from opiekun.api import (
+    attachments,
+    callers,
+    errors,
+    organisations,
+    plan_settings,
+    plans,
+    ticket_changes,  # noqa: F401 (its routes join tickets.router on import)
+    tickets,
+)
 from opiekun.api.auth import AUTH
 from opiekun.api.throttles import PerCallerThrottle
 
@@ -26,7 +35,9 @@ api = OpiekunAPI(
 )
 errors.install(api)
 api.add_router("", plans.router)
+api.add_router("", plan_settings.router)
 api.add_router("", callers.router)
+# ticket_changes adds its routes to tickets.router (same paths, other methods).
 api.add_router("", tickets.router)
 api.add_router("", organisations.router)
 api.add_router("", attachments.router)

@@ -122,6 +122,7 @@ class TicketOut(Schema):
     reaction_breached: bool
     explanation: list[str]
     assignee: str | None
+    assignee_id: int | None = None
     account_manager: str | None
     pinned: bool
     queue_priority: int
@@ -152,6 +153,7 @@ class TicketOut(Schema):
             reaction_breached=t.reaction_breached,
             explanation=list(t.sla_explanation),
             assignee=str(t.assignee) if t.assignee else None,
+            assignee_id=t.assignee_id,
             account_manager=str(t.account_manager) if t.account_manager else None,
             pinned=t.pinned,
             call_started_at=t.call_started_at,
@@ -196,6 +198,8 @@ class WorkLogOut(Schema):
     emergency: bool
     out_of_hours: bool
     explanation: list[str]
+    corrects_id: int | None = None
+    correction_reason: str = ""
 
     @staticmethod
     def of(w: WorkLog) -> WorkLogOut:
@@ -209,4 +213,6 @@ class WorkLogOut(Schema):
             emergency=w.emergency,
             out_of_hours=w.out_of_hours,
             explanation=list(w.explanation),
+            corrects_id=w.corrects_id,
+            correction_reason=w.correction_reason,
         )

@@ -81,3 +81,12 @@ class Recurrence(models.TextChoices):
     MONTHLY = "monthly", _("monthly")
     QUARTERLY = "quarterly", _("quarterly")
     YEARLY = "yearly", _("yearly")
+
+
+class AssignmentRule(models.TextChoices):
+    """Who a new ticket goes to at intake (issue 15): the account manager (as always),
+    the agent on duty assigned least recently (round robin), or nobody (the queue)."""
+
+    ACCOUNT_MANAGER = "account_manager", _("the account manager")
+    ROUND_ROBIN = "round_robin", _("round robin among agents on duty")
+    NONE = "none", _("nobody (left in the queue)")

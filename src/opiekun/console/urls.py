@@ -1,6 +1,17 @@
 from django.urls import path
 
-from opiekun.console import appointments, dashboards, knowledge, reports, security, views
+from opiekun.console import (
+    appointments,
+    assignment,
+    corrections,
+    dashboards,
+    intake,
+    knowledge,
+    plan_settings,
+    reports,
+    security,
+    views,
+)
 
 app_name = "console"
 urlpatterns = [
@@ -9,6 +20,26 @@ urlpatterns = [
     path("customers/<int:organisation_id>/", views.customer, name="customer"),
     path("caller", views.caller, name="caller"),
     path("tickets/<int:ticket_id>/act", views.act, name="act"),
+    path("tickets/new", intake.new_ticket, name="new-ticket"),
+    path("tickets/open", intake.open_new_ticket, name="open-ticket"),
+    path("pickers/organisations", intake.organisation_picker, name="organisation-picker"),
+    path("caller/ticket", intake.caller_ticket, name="caller-ticket"),
+    path("tickets/<int:ticket_id>/end-call", intake.end_call, name="end-call"),
+    path("tickets/<int:ticket_id>/assign", assignment.assign, name="assign"),
+    path("tickets/<int:ticket_id>/take", assignment.take, name="take"),
+    path("tickets/<int:ticket_id>/unassign", assignment.unassign, name="unassign"),
+    path(
+        "tickets/<int:ticket_id>/work/<int:work_id>/correct",
+        corrections.correct,
+        name="correct-work",
+    ),
+    path("plans/", plan_settings.plans, name="plans"),
+    path("plans/<int:plan_id>/assignment", plan_settings.plan_assignment, name="plan-assignment"),
+    path(
+        "vendors/<int:vendor_id>/assignment",
+        plan_settings.vendor_assignment,
+        name="vendor-assignment",
+    ),
     path("tickets/<int:ticket_id>/work-preview", views.work_preview, name="work-preview"),
     path(
         "tickets/<int:ticket_id>/to-article", knowledge.ticket_to_article, name="ticket-to-article"

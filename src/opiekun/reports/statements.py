@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from opiekun.contracts import locks, queries
@@ -32,6 +32,7 @@ from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact
 from opiekun.tariff import for_minutes, prorate_update, quantise, vat
 from opiekun.tariff.periods import month_start, months_in_year_without, next_month_start
+from opiekun.tickets import worklogs
 from opiekun.tickets.actions import next_reference
 from opiekun.tickets.models import WorkLog
 
@@ -113,10 +114,11 @@ def draft(contract: Contract, month: dt.date) -> Draft:
                 day=timezone.localtime(bank.valid_from).date(),
             )
         )
+    # Work corrections give minutes back as correction entries dated at the work.
+    given_back = Q(kind=LedgerEntry.Kind.CORRECTION, work_log__isnull=False)
     used = (
-        LedgerEntry.objects.filter(
-            bank__contract=contract, kind=LedgerEntry.Kind.USE, at__gte=lo, at__lt=hi
-        )
+        LedgerEntry.objects.filter(bank__contract=contract, at__gte=lo, at__lt=hi)
+        .filter(Q(kind=LedgerEntry.Kind.USE) | given_back)
         .values("bank")
         .annotate(total=Sum("minutes"))
         .order_by("bank")
@@ -125,6 +127,8 @@ def draft(contract: Contract, month: dt.date) -> Draft:
     for row in used:
         bank = banks[row["bank"]]
         minutes = -int(row["total"])
+        if minutes <= 0:
+            continue
         d.lines.append(
             Line(
                 Kind.BANK,
@@ -134,11 +138,13 @@ def draft(contract: Contract, month: dt.date) -> Draft:
             )
         )
 
-    works = list(
-        WorkLog.objects.filter(ticket__contract=contract, started_at__gte=lo, started_at__lt=hi)
-        .select_related("ticket")
-        .prefetch_related("ledger_entries__bank")
-        .order_by("started_at", "pk")
+    works = worklogs.folded(
+        list(
+            WorkLog.objects.filter(ticket__contract=contract, started_at__gte=lo, started_at__lt=hi)
+            .select_related("ticket")
+            .prefetch_related("ledger_entries__bank")
+            .order_by("started_at", "pk")
+        )
     )
     overage = sum(w.overage_minutes for w in works)
     if overage:
@@ -153,7 +159,7 @@ def draft(contract: Contract, month: dt.date) -> Draft:
                 unit_price=rate,
             )
         )
-    emergencies = [w for w in works if w.emergency and w.out_of_hours]
+    emergencies = [w for w in works if w.original.emergency and w.original.out_of_hours]
     for w in emergencies:
         # R-CON-4: under basic care, out-of-hours emergencies are billed at the price list;
         # under a package their (doubled) time was drawn from the banks above.
@@ -161,13 +167,13 @@ def draft(contract: Contract, month: dt.date) -> Draft:
         d.lines.append(
             Line(
                 Kind.EMERGENCY,
-                f"Out-of-hours emergency, {w.ticket.reference}"
+                f"Out-of-hours emergency, {w.original.ticket.reference}"
                 + ("" if charged else " (drawn from the banks)"),
                 net=for_minutes(w.billable_minutes, rate) if charged and rate is not None else None,
                 quantity=hours(w.billable_minutes),
                 unit_price=rate if charged else None,
-                day=timezone.localtime(w.started_at).date(),
-                ticket_reference=w.ticket.reference,
+                day=timezone.localtime(w.original.started_at).date(),
+                ticket_reference=w.original.ticket.reference,
             )
         )
     price = contract.annual_update_price_net
@@ -196,19 +202,19 @@ def draft(contract: Contract, month: dt.date) -> Draft:
             )
     for w in works:
         drawn = ", ".join(
-            f"{bank_label(e.bank)} {-e.minutes} min"
-            for e in w.ledger_entries.all()
-            if e.kind == LedgerEntry.Kind.USE and e.bank.kind != HourBank.Kind.GUARANTEE
+            f"{bank_label(bank)} {minutes} min"
+            for bank, minutes in w.drawn().items()
+            if bank.kind != HourBank.Kind.GUARANTEE
         )
         if w.overage_minutes:
             drawn = ", ".join(filter(None, [drawn, f"beyond the banks {w.overage_minutes} min"]))
         d.lines.append(
             Line(
                 Kind.WORK,
-                w.note[:300] or w.ticket.subject[:300],
-                day=timezone.localtime(w.started_at).date(),
-                ticket_reference=w.ticket.reference,
-                work_kind=w.kind,
+                w.described,
+                day=timezone.localtime(w.original.started_at).date(),
+                ticket_reference=w.original.ticket.reference,
+                work_kind=w.original.kind,
                 raw_minutes=w.raw_minutes,
                 billable_minutes=w.billable_minutes,
                 bank=drawn or "not drawn",

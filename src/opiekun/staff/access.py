@@ -14,3 +14,11 @@ def staff_for(user: AbstractBaseUser | AnonymousUser) -> StaffMember:
     if not is_staff_member(user):
         raise Http404("No such page")
     return user.staff_member  # type: ignore[union-attr]
+
+
+def manager_for(user: AbstractBaseUser | AnonymousUser) -> StaffMember:
+    """A support manager (plans, contracts, settlement); anyone else gets 404."""
+    member = staff_for(user)
+    if not member.is_manager:
+        raise Http404("No such page")
+    return member

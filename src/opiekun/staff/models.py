@@ -51,6 +51,13 @@ class StaffMember(Timestamped):
         help_text=_("Warnings reach this person only inside these hours."),
     )
     is_active = models.BooleanField(_("active"), default=True)
+    last_assigned_at = models.DateTimeField(
+        _("last given a ticket at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Round robin gives the next ticket to whoever waited longest."),
+    )
     calendar_token = models.CharField(
         _("calendar feed token"),
         max_length=64,

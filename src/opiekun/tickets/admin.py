@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from opiekun.core.admin import ReadOnlyAdmin
 from opiekun.tickets.models import (
@@ -37,8 +38,13 @@ class WorkLogInline(admin.TabularInline):
         "raw_minutes",
         "billable_minutes",
         "emergency",
+        "corrects",
+        "correction_reason",
     )
     can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Ticket)
@@ -92,7 +98,10 @@ class AttachmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkLog)
-class WorkLogAdmin(admin.ModelAdmin):
+class WorkLogAdmin(ReadOnlyAdmin):
+    """Read only: an edit here once left billable minutes and the banks stale. A
+    correction is a new entry (tickets.actions.correct_work, the console, the API)."""
+
     list_display = [
         "ticket",
         "staff",
@@ -101,6 +110,7 @@ class WorkLogAdmin(admin.ModelAdmin):
         "raw_minutes",
         "billable_minutes",
         "emergency",
+        "corrects",
     ]
     list_filter = ["kind", "emergency", "out_of_hours"]
     search_fields = ["ticket__reference", "note"]

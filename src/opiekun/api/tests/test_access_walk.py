@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from opiekun.api.api import api
+from opiekun.catalog.models import Plan, Vendor
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
 
@@ -35,6 +36,13 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "ends_at": "2099-01-02T11:00:00+01:00",
     },
     ("post", "/api/v1/faxes"): {"__multipart__": True, "subject": "Faks"},
+    ("patch", "/api/v1/tickets/{ticket_id}"): {"status": "closed", "severity": "critical"},
+    ("post", "/api/v1/tickets/{ticket_id}/work-logs/{work_id}/corrections"): {
+        "raw_minutes": 0,
+        "reason": "x",
+    },
+    ("put", "/api/v1/plans/{plan_code}/assignment"): {"assignment_rule": "none"},
+    ("put", "/api/v1/vendors/{vendor_code}/assignment"): {"assignment_rule": "none"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -72,7 +80,12 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
     p = contracted_personas
     ticket = actions.open_ticket(p.org_a, channel="email", subject="Tajne A", contact=p.customer_a)
     scan = attachments.store(ticket, "umowa.pdf", b"%PDF-1.4 tajne A")
+    work = actions.log_work(ticket, staff=p.agent, kind="phone", raw_minutes=10)
     return {
+        "work_id": str(work.pk),
+        # A's plan and vendor: only support managers may read or set their rules.
+        "plan_code": "KJM-CARE",
+        "vendor_code": "kjm",
         "ticket_id": str(ticket.pk),
         "organisation_id": str(p.org_a.pk),
         "number": "+48601000001",
@@ -120,7 +133,11 @@ def test_no_route_shows_customer_a_to_anyone_else(
             assert response.json()["code"] == "not_found", where
     assert walked >= 17
     # Nothing changed for A, whatever was tried.
-    assert contracted_personas.org_a.tickets.get().status == "new"
+    ticket = contracted_personas.org_a.tickets.get()
+    assert ticket.status == "new" and ticket.severity == "normal"
+    assert ticket.work_logs.count() == 1
+    assert set(Plan.objects.values_list("assignment_rule", flat=True)) == {""}
+    assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

@@ -13,6 +13,7 @@ from opiekun.catalog.choices import (
     Acknowledgement,
     Activation,
     AllotmentPeriod,
+    AssignmentRule,
     Channel,
     PriceModel,
     Rounding,
@@ -129,6 +130,13 @@ class Plan(Timestamped):
     )
     includes_annual_updates = models.BooleanField(_("annual updates included"), default=False)
     includes_account_manager = models.BooleanField(_("account manager included"), default=False)
+    assignment_rule = models.CharField(
+        _("assignment of new tickets"),
+        max_length=20,
+        choices=AssignmentRule.choices,
+        blank=True,
+        help_text=_("Empty: the vendor's rule."),
+    )
     single_point_of_contact = models.BooleanField(
         _("single point of contact"), default=False, help_text="R-PPL-2"
     )

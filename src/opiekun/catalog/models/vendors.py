@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from opiekun.catalog.choices import AssignmentRule
 from opiekun.core.models import Timestamped
 
 
@@ -18,6 +19,13 @@ class Vendor(Timestamped):
     tax_id = models.CharField(_("tax id (NIP)"), max_length=20, blank=True)
     email = models.EmailField(_("support e-mail"), blank=True)
     phone = models.CharField(_("general line (E.164)"), max_length=16, blank=True)
+    assignment_rule = models.CharField(
+        _("assignment of new tickets"),
+        max_length=20,
+        choices=AssignmentRule.choices,
+        default=AssignmentRule.ACCOUNT_MANAGER,
+        help_text=_("For plans that do not set their own."),
+    )
 
     class Meta:
         verbose_name = _("vendor")

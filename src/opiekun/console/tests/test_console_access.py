@@ -19,7 +19,7 @@ from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db
 # Support managers' pages: an agent gets 404 too (walked in core/tests/test_signin_security).
-MANAGERS_ONLY = {"/console/lockouts/"}
+MANAGERS_ONLY = {"/console/lockouts/", "/console/plans/"}
 
 
 @pytest.fixture
@@ -46,8 +46,27 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "appointment_id": session.pk,
         "key": "sla",
         "member_id": p.agent.pk,
+        "work_id": actions.log_work(ticket, staff=p.agent, kind="phone", raw_minutes=10).pk,
+        "plan_id": p.contract_a.plan_id if p.contract_a else 0,
+        "vendor_id": Vendor.objects.get(code="kjm").pk,
     }
-    methods = {"act", "status", "to-article", "book-session", "cancel", "unlock", "reset"}
+    methods = {
+        "act",
+        "status",
+        "to-article",
+        "book-session",
+        "cancel",
+        "unlock",
+        "reset",
+        "open",
+        "ticket",
+        "end-call",
+        "assign",
+        "take",
+        "unassign",
+        "correct",
+        "assignment",
+    }
     found = []
     for pattern in console_urls.urlpatterns:
         route = str(pattern.pattern)
@@ -73,6 +92,9 @@ def test_no_console_page_answers_anyone_but_staff(
         assert response.status_code == 404, (who, url)
     ticket = contracted_personas.org_a.tickets.get()
     assert ticket.status == "new" and ticket.appointments.get().status == "confirmed"
+    assert ticket.assignee == contracted_personas.account_manager
+    assert ticket.work_logs.count() == 1 and ticket.call_started_at is None
+    assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
 
 

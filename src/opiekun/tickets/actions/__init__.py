@@ -5,6 +5,7 @@ which integrations, scripts and the other apps call."""
 
 # log_work refuses time with the tariff's error; callers have caught it from here.
 from opiekun.tariff import BillingError
+from opiekun.tickets.actions.assignment import assign, reassign, take, unassign
 from opiekun.tickets.actions.base import ANSWER_CHANNELS, HOT01_FIELDS, IntakeError
 from opiekun.tickets.actions.clock import (
     acknowledge_receipt,
@@ -15,6 +16,7 @@ from opiekun.tickets.actions.clock import (
     start_work,
     wait_for_customer,
 )
+from opiekun.tickets.actions.corrections import correct_work
 from opiekun.tickets.actions.messages import (
     MAIL_FIELDS,
     add_note,
@@ -31,6 +33,7 @@ from opiekun.tickets.actions.sessions import (
     start_call,
 )
 from opiekun.tickets.actions.status import close, reopen, resolve
+from opiekun.tickets.actions.triage import change_severity
 from opiekun.tickets.actions.work import classify_scope, log_work
 
 __all__ = [
@@ -43,10 +46,13 @@ __all__ = [
     "acknowledge_receipt",
     "add_note",
     "answer",
+    "assign",
     "book_remote_session",
     "cancel_session",
+    "change_severity",
     "classify_scope",
     "close",
+    "correct_work",
     "customer_message",
     "customer_replied",
     "end_call",
@@ -58,11 +64,14 @@ __all__ = [
     "open_ticket",
     "open_tickets",
     "promise_answer",
+    "reassign",
     "recompute_deadlines",
     "release_awaiting_package",
     "reopen",
     "resolve",
     "start_call",
     "start_work",
+    "take",
+    "unassign",
     "wait_for_customer",
 ]

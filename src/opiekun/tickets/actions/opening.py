@@ -18,6 +18,7 @@ from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
 from opiekun.tickets import attachments, clocks, intake, signals
+from opiekun.tickets.actions.assignment import assignee_at_intake, rule_for
 from opiekun.tickets.actions.base import (
     HOT01_FIELDS,
     IntakeError,
@@ -130,7 +131,7 @@ def _build_ticket(spec: TicketSpec, reference: str) -> Ticket:
         queue_priority=contract.plan.queue_priority if contract else 0,
         pinned=spec.severity == Severity.CRITICAL,
         account_manager=organisation.account_manager,
-        assignee=organisation.account_manager,
+        assignee=assignee_at_intake(organisation, contract.plan if contract else None),
         **spec.form,
     )
     clocks.apply_sla(ticket)
@@ -170,6 +171,8 @@ def _opened_event(ticket: Ticket, spec: TicketSpec, actor: Actor) -> AuditEvent:
         guaranteed=ticket.guaranteed,
         backdated=spec.backdated,
         channel_note=ticket.channel_note,
+        assignment_rule=rule_for(contract.plan if contract else None),
+        assignee=str(ticket.assignee) if ticket.assignee else None,
         on_call_alerted=[str(person) for person in on_call],
     )
 
@@ -189,8 +192,8 @@ def open_ticket(
     actor: Actor = None,
 ) -> Ticket:
     """Registers a question from any channel. The organisation's contract in force gives
-    the deadlines (R-SLA-*) and the queue priority; the account manager becomes the
-    default assignee."""
+    the deadlines (R-SLA-*) and the queue priority; the plan's assignment rule (by default
+    the account manager) the assignee."""
     spec = TicketSpec(
         organisation,
         channel,

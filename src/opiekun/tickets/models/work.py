@@ -16,7 +16,11 @@ from opiekun.tickets.models.ticket import Ticket
 
 class WorkLog(Timestamped):
     """A piece of work on a ticket: the raw minutes spent and the billable minutes the
-    plan's rules make of them (R-HRS-1, R-HRS-2), with the explanation."""
+    plan's rules make of them (R-HRS-1, R-HRS-2), with the explanation.
+
+    Never edited: a correction is a new entry that ``corrects`` the original, holding the
+    signed difference (its minutes may be negative) and the reason, so sums over a month's
+    entries (statements, overage) come out right without reading the originals again."""
 
     ticket = models.ForeignKey(
         Ticket, verbose_name=_("ticket"), on_delete=models.PROTECT, related_name="work_logs"
@@ -29,18 +33,27 @@ class WorkLog(Timestamped):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=WorkKind.choices)
     started_at = models.DateTimeField(_("started at"))
-    raw_minutes = models.PositiveIntegerField(_("raw minutes"))
-    billable_minutes = models.PositiveIntegerField(_("billable minutes"))
+    raw_minutes = models.IntegerField(_("raw minutes"))
+    billable_minutes = models.IntegerField(_("billable minutes"))
     emergency = models.BooleanField(_("emergency"), default=False)
     out_of_hours = models.BooleanField(_("out of hours"), default=False)
     multiplier = ScaledDecimalField(
         _("multiplier"), max_digits=4, decimal_places=2, default=Decimal("1.00")
     )
-    overage_minutes = models.PositiveIntegerField(
+    overage_minutes = models.IntegerField(
         _("minutes beyond the banks"), default=0, help_text=_("Billed at the hourly rate.")
     )
     explanation = models.JSONField(_("explanation"), default=list, blank=True)
     note = models.TextField(_("what was done"), blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
+    )
+    correction_reason = models.CharField(_("reason for the correction"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("work log")
@@ -48,9 +61,21 @@ class WorkLog(Timestamped):
         ordering = ["ticket", "started_at"]
         indexes = [models.Index(fields=["started_at"])]
         constraints = [
+            # An original entry: minutes are counts. A correction holds differences,
+            # which may be negative, and must say why.
             models.CheckConstraint(
-                condition=Q(overage_minutes__lte=F("billable_minutes")),
-                name="worklog_overage_within_billable",
+                condition=Q(corrects__isnull=False)
+                | Q(
+                    raw_minutes__gte=0,
+                    billable_minutes__gte=0,
+                    overage_minutes__gte=0,
+                    overage_minutes__lte=F("billable_minutes"),
+                ),
+                name="worklog_counts_or_correction",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(correction_reason=""),
+                name="worklog_correction_has_reason",
             ),
             models.CheckConstraint(condition=Q(multiplier__gte=1), name="worklog_multiplier"),
         ]

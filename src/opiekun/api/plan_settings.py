@@ -1,0 +1,85 @@
+"""Who new tickets go to, per plan and per vendor (issue 15): support managers only;
+anyone else gets 404."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from opiekun.api.types import OneOf
+from opiekun.catalog import assignment
+from opiekun.catalog.choices import AssignmentRule
+from opiekun.catalog.models import Plan, Vendor
+from opiekun.staff.access import manager_for
+
+router = Router(tags=["plans"])
+
+
+class PlanRuleIn(Schema):
+    assignment_rule: Annotated[str, OneOf.of(["", *AssignmentRule.values])]
+
+
+class VendorRuleIn(Schema):
+    assignment_rule: Annotated[str, OneOf.of(AssignmentRule)]
+
+
+class RuleOut(Schema):
+    code: str
+    assignment_rule: str
+    effective_rule: str
+
+
+def _plan_out(plan: Plan) -> RuleOut:
+    return RuleOut(
+        code=plan.code,
+        assignment_rule=plan.assignment_rule,
+        effective_rule=plan.assignment_rule or plan.vendor.assignment_rule,
+    )
+
+
+@router.get("/plans/{plan_code}/assignment", response=RuleOut, summary="A plan's assignment rule")
+def plan_rule(request: HttpRequest, plan_code: str) -> RuleOut:
+    manager_for(request.user)
+    return _plan_out(_plan(plan_code))
+
+
+@router.put(
+    "/plans/{plan_code}/assignment",
+    response=RuleOut,
+    summary="Set who a plan's new tickets go to ('' for the vendor's rule; managers)",
+)
+def set_plan_rule(request: HttpRequest, plan_code: str, data: PlanRuleIn) -> RuleOut:
+    manager_for(request.user)
+    try:
+        plan = assignment.set_plan_rule(_plan(plan_code), data.assignment_rule, actor=request.user)
+    except assignment.RuleError as exc:
+        raise HttpError(400, str(exc)) from None
+    return _plan_out(plan)
+
+
+@router.put(
+    "/vendors/{vendor_code}/assignment",
+    response=RuleOut,
+    summary="Set the vendor's default for plans without a rule (managers)",
+)
+def set_vendor_rule(request: HttpRequest, vendor_code: str, data: VendorRuleIn) -> RuleOut:
+    manager_for(request.user)
+    vendor = Vendor.objects.filter(code=vendor_code[:20]).first()
+    if vendor is None:
+        raise Http404("No such vendor")
+    try:
+        vendor = assignment.set_vendor_rule(vendor, data.assignment_rule, actor=request.user)
+    except assignment.RuleError as exc:
+        raise HttpError(400, str(exc)) from None
+    rule = vendor.assignment_rule
+    return RuleOut(code=vendor.code, assignment_rule=rule, effective_rule=rule)
+
+
+def _plan(code: str) -> Plan:
+    plan = Plan.objects.select_related("vendor").filter(code=code[:40]).first()
+    if plan is None:
+        raise Http404("No such plan")
+    return plan

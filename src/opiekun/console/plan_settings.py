@@ -1,0 +1,68 @@
+"""Support managers set who new tickets go to, per vendor and per plan (issue 15);
+anyone else gets 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from opiekun.catalog import assignment
+from opiekun.catalog.choices import AssignmentRule
+from opiekun.catalog.models import Plan, Vendor
+from opiekun.console.guards import staff_only
+from opiekun.staff.access import manager_for
+
+
+@require_GET
+@staff_only
+def plans(request: HttpRequest) -> HttpResponse:
+    manager_for(request.user)
+    vendors = Vendor.objects.prefetch_related(
+        Prefetch("plans", queryset=Plan.objects.order_by("code"))
+    ).order_by("name")
+    return render(
+        request, "console/plans.html", {"vendors": vendors, "rules": AssignmentRule.choices}
+    )
+
+
+def _saved(request: HttpRequest, change: object) -> HttpResponse:
+    messages.success(request, _("The assignment rule was saved."))
+    return redirect("console:plans")
+
+
+@require_POST
+@staff_only
+def plan_assignment(request: HttpRequest, plan_id: int) -> HttpResponse:
+    manager_for(request.user)
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404("No such plan")
+    try:
+        assignment.set_plan_rule(
+            plan, request.POST.get("assignment_rule", "")[:20], actor=request.user
+        )
+    except assignment.RuleError:
+        messages.error(request, _("Choose one of the rules listed."))
+        return redirect("console:plans")
+    return _saved(request, plan)
+
+
+@require_POST
+@staff_only
+def vendor_assignment(request: HttpRequest, vendor_id: int) -> HttpResponse:
+    manager_for(request.user)
+    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    if vendor is None:
+        raise Http404("No such vendor")
+    try:
+        assignment.set_vendor_rule(
+            vendor, request.POST.get("assignment_rule", "")[:20], actor=request.user
+        )
+    except assignment.RuleError:
+        messages.error(request, _("Choose one of the rules listed."))
+        return redirect("console:plans")
+    return _saved(request, vendor)
