@@ -1,6 +1,15 @@
 from django.urls import path
 
-from opiekun.console import appointments, dashboards, knowledge, reports, security, views
+from opiekun.console import (
+    appointments,
+    dashboards,
+    knowledge,
+    notifications,
+    presence,
+    reports,
+    security,
+    views,
+)
 
 app_name = "console"
 urlpatterns = [
@@ -9,10 +18,21 @@ urlpatterns = [
     path("customers/<int:organisation_id>/", views.customer, name="customer"),
     path("caller", views.caller, name="caller"),
     path("tickets/<int:ticket_id>/act", views.act, name="act"),
+    path("tickets/<int:ticket_id>/presence", presence.beat, name="presence"),
     path("tickets/<int:ticket_id>/work-preview", views.work_preview, name="work-preview"),
     path(
         "tickets/<int:ticket_id>/to-article", knowledge.ticket_to_article, name="ticket-to-article"
     ),
+    path("notifications/", notifications.inbox, name="notifications"),
+    path("notifications/bell", notifications.bell, name="notification-bell"),
+    path("notifications/settings", notifications.settings_page, name="notification-settings"),
+    path("notifications/read-all", notifications.read_all, name="notifications-read-all"),
+    path(
+        "notifications/<int:notification_id>/read",
+        notifications.read,
+        name="notification-read",
+    ),
+    path("staff/mentions", notifications.mention_names, name="mention-names"),
     path("kb/", knowledge.articles, name="articles"),
     path("kb/new", knowledge.new_article, name="new-article"),
     path("kb/<int:article_id>/", knowledge.article, name="article"),
