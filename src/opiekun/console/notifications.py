@@ -64,7 +64,7 @@ def read(request: HttpRequest, notification_id: int) -> HttpResponse:
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
     count = actions.mark_all_read(staff_for(request.user), actor=request.user)
-    messages.success(request, _("%(count)d notifications marked read.") % {"count": count})
+    messages.success(request, _("Notifications marked read: %(count)d.") % {"count": count})
     return _back(request)
 
 

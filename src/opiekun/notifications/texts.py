@@ -16,13 +16,15 @@ def headline(notification: Notification) -> str:
     if kind == Kind.NEW_TICKET:
         return _("New ticket")
     if kind == Kind.CUSTOMER_REPLY:
-        return _("%(author)s replied") % {"author": params.get("author") or _("The customer")}
+        if params.get("author"):
+            return _("Reply from %(author)s") % {"author": params["author"]}
+        return _("A customer replied")
     if kind == Kind.ASSIGNED:
         if params.get("by"):
-            return _("%(by)s assigned it to you") % {"by": params["by"]}
+            return _("Assigned to you by %(by)s") % {"by": params["by"]}
         return _("Assigned to you")
     if kind == Kind.MENTION:
-        return _("%(author)s mentioned you in a note") % {"author": params.get("author", "")}
+        return _("Mentioned in a note by %(author)s") % {"author": params.get("author", "")}
     if kind == Kind.DEADLINE:
         try:
             notice = str(SlaNotification.Kind(params.get("notice")).label)

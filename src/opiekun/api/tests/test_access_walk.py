@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from opiekun.api.api import api
+from opiekun.notifications.models import Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
 
@@ -35,6 +36,8 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "ends_at": "2099-01-02T11:00:00+01:00",
     },
     ("post", "/api/v1/faxes"): {"__multipart__": True, "subject": "Faks"},
+    ("post", "/api/v1/notifications/{notification_id}/read"): {},
+    ("post", "/api/v1/notifications/read"): {},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -77,6 +80,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "organisation_id": str(p.org_a.pk),
         "number": "+48601000001",
         "attachment_id": str(scan.pk),
+        # The account manager's "new ticket" notice: nobody else may read or mark it.
+        "notification_id": str(Notification.objects.get(ticket=ticket).pk),
     }
 
 
@@ -121,6 +126,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert walked >= 17
     # Nothing changed for A, whatever was tried.
     assert contracted_personas.org_a.tickets.get().status == "new"
+    assert not Notification.objects.exclude(read_at=None).exists()
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

@@ -14,6 +14,7 @@ from opiekun.catalog.models import Vendor
 from opiekun.console import urls as console_urls
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
+from opiekun.notifications.models import Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
@@ -46,8 +47,21 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "appointment_id": session.pk,
         "key": "sla",
         "member_id": p.agent.pk,
+        # The account manager's "new ticket" notice: nobody else may mark it.
+        "notification_id": Notification.objects.get(ticket=ticket).pk,
     }
-    methods = {"act", "status", "to-article", "book-session", "cancel", "unlock", "reset"}
+    methods = {
+        "act",
+        "status",
+        "to-article",
+        "book-session",
+        "cancel",
+        "unlock",
+        "reset",
+        "presence",
+        "read",
+        "read-all",
+    }
     found = []
     for pattern in console_urls.urlpatterns:
         route = str(pattern.pattern)
@@ -74,6 +88,7 @@ def test_no_console_page_answers_anyone_but_staff(
     ticket = contracted_personas.org_a.tickets.get()
     assert ticket.status == "new" and ticket.appointments.get().status == "confirmed"
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
+    assert Notification.objects.get().read_at is None
 
 
 def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:
