@@ -34,9 +34,7 @@ def mentioned(text: str) -> list[StaffMember]:
 
 
 def active_staff() -> QuerySet[StaffMember]:
-    return StaffMember.objects.filter(is_active=True, user__is_active=True).select_related(
-        "user"
-    )
+    return StaffMember.objects.filter(is_active=True, user__is_active=True).select_related("user")
 
 
 def completions(prefix: str, limit: int = 10) -> list[dict[str, str]]:

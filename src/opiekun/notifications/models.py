@@ -52,9 +52,7 @@ class Notification(models.Model):
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
         ]
         indexes = [
-            models.Index(
-                fields=["recipient", "shown", "read_at"], name="notification_unread"
-            ),
+            models.Index(fields=["recipient", "shown", "read_at"], name="notification_unread"),
             models.Index(fields=["recipient", "-created_at"], name="notification_inbox"),
         ]
 
@@ -79,7 +77,9 @@ class Preference(models.Model):
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "kind"], name="notification_preference_once"),
+            models.UniqueConstraint(
+                fields=["recipient", "kind"], name="notification_preference_once"
+            ),
         ]
 
     def __str__(self) -> str:

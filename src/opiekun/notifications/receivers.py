@@ -56,7 +56,7 @@ def customer_wrote(
     portal store both) or the ticket was opened empty; a ticket typed in by an agent
     has no message, so the customer's first e-mail on it is a reply."""
     ticket_ids = {m.ticket_id for m in messages}
-    firsts = {}
+    firsts: dict[int, int] = {}
     for pk, ticket_id in (
         Message.objects.filter(ticket_id__in=ticket_ids)
         .order_by("ticket_id", "created_at", "pk")
@@ -133,8 +133,11 @@ def deadline_noticed(sender: Any, *, notice: SlaNotification, **kwargs: Any) -> 
 @receiver(mail_signals.delivery_failed, dispatch_uid="notifications.delivery_failed")
 def delivery_failed(sender: Any, *, message: Message, error: str, **kwargs: Any) -> None:
     ticket = Ticket.objects.select_related("assignee__user").get(pk=message.ticket_id)
+    author_id = message.author_staff_id
     author = (
-        StaffMember.objects.select_related("user").filter(pk=message.author_staff_id).first()
+        StaffMember.objects.select_related("user").filter(pk=author_id).first()
+        if author_id is not None
+        else None
     )
     notify(
         Kind.MAIL_FAILED,

@@ -32,9 +32,7 @@ def headline(notification: Notification) -> str:
             notice = _("deadline")
         return _("Deadline: %(notice)s") % {"notice": notice}
     if kind == Kind.MAIL_FAILED:
-        return _("An e-mail could not be delivered: %(error)s") % {
-            "error": params.get("error", "")
-        }
+        return _("An e-mail could not be delivered: %(error)s") % {"error": params.get("error", "")}
     return str(kind)
 
 

@@ -52,9 +52,12 @@ def test_the_inbox_lists_newest_first_with_links_to_the_tickets(
     assert text.index("Trzecie") < text.index("Drugie") < text.index("Pierwsze")
     assert f'href="/console/tickets/{told[0].ticket_id}/"' in text
     assert "Nowe zgłoszenie" in text  # rendered in the reader's language (Polish default)
-    assert "Nothing to tell you" not in signed_in(personas, "account_manager").get(
-        "/console/notifications/", HTTP_ACCEPT_LANGUAGE="en"
-    ).content.decode()
+    assert (
+        "Nothing to tell you"
+        not in signed_in(personas, "account_manager")
+        .get("/console/notifications/", HTTP_ACCEPT_LANGUAGE="en")
+        .content.decode()
+    )
 
 
 def test_the_inbox_is_paged(personas: Personas) -> None:

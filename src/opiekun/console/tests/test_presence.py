@@ -30,9 +30,7 @@ def signed_in(personas: Personas, who: str) -> Client:
     return client
 
 
-def test_the_ticket_page_beats_and_shows_another_agent(
-    personas: Personas, ticket: Ticket
-) -> None:
+def test_the_ticket_page_beats_and_shows_another_agent(personas: Personas, ticket: Ticket) -> None:
     agent, manager = signed_in(personas, "agent"), signed_in(personas, "account_manager")
     page = agent.get(f"/console/tickets/{ticket.pk}/").content.decode()
     assert f'hx-post="/console/tickets/{ticket.pk}/presence"' in page
@@ -65,4 +63,7 @@ def test_outsiders_get_404_and_leave_no_trace(personas: Personas, ticket: Ticket
     assert signed_in(personas, "agent").post("/console/tickets/999999/presence").status_code == 404
     assert presence.others(ticket.pk, personas.agent) == []
     # A heartbeat is a POST (it records): a GET is refused.
-    assert signed_in(personas, "agent").get(f"/console/tickets/{ticket.pk}/presence").status_code == 405
+    assert (
+        signed_in(personas, "agent").get(f"/console/tickets/{ticket.pk}/presence").status_code
+        == 405
+    )

@@ -46,11 +46,14 @@ def test_the_email_leaves_after_commit_once(
 def test_nothing_is_stored_or_sent_when_the_action_rolls_back(
     personas: Personas, eager_celery: None, django_capture_on_commit_callbacks
 ) -> None:
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            actions.open_ticket(personas.org_a, channel="phone", subject="Wycofane")
-            assert Notification.objects.count() == 1
-            raise RuntimeError("the action failed after telling")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        actions.open_ticket(personas.org_a, channel="phone", subject="Wycofane")
+        assert Notification.objects.count() == 1
+        raise RuntimeError("the action failed after telling")
     assert not Notification.objects.exists()
     assert mail.outbox == []
 

@@ -102,11 +102,17 @@ def test_an_assignment_tells_the_new_assignee_once_and_not_when_taken_by_oneself
     assert Notification.objects.get(kind=Kind.ASSIGNED).params == {"by": "Alicja Agent"}
     with transaction.atomic():  # "take": the agent assigns it to themself
         signals.ticket_assigned.send(
-            Ticket, ticket=ticket, assignee=personas.agent, previous=colleague,
+            Ticket,
+            ticket=ticket,
+            assignee=personas.agent,
+            previous=colleague,
             actor=personas.agent.user,
         )
         signals.ticket_assigned.send(
-            Ticket, ticket=ticket, assignee=None, previous=personas.agent,
+            Ticket,
+            ticket=ticket,
+            assignee=None,
+            previous=personas.agent,
             actor=personas.agent.user,
         )
     assert told(Kind.ASSIGNED) == [("c-kolega", "Przydział")]
@@ -163,6 +169,6 @@ def test_a_failed_answer_tells_its_author_and_the_assignee_once(
     answer.refresh_from_db()
     assert answer.delivery == Message.Delivery.FAILED
     assert answer.delivery_error == "gave up after 3 attempts"
-    assert Notification.objects.filter(kind=Kind.MAIL_FAILED).first().params == {
+    assert Notification.objects.filter(kind=Kind.MAIL_FAILED)[0].params == {
         "error": "refused: 550 no such user"
     }
