@@ -4,16 +4,17 @@ Another person's notification, a colleague's too, is 404; customers get 404 for 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from opiekun.api.lazy import LazyPage
 from opiekun.api.pagination import Pages
-from opiekun.api.types import Id
+from opiekun.api.types import Id, OneOf
 from opiekun.notifications import access, actions, texts
-from opiekun.notifications.models import Notification
+from opiekun.notifications.models import Kind, Notification
 from opiekun.staff.access import staff_for
 
 router = Router(tags=["notifications"])
@@ -21,8 +22,8 @@ router = Router(tags=["notifications"])
 
 class NotificationOut(Schema):
     id: int
-    kind: str
-    text: str
+    kind: Annotated[str, OneOf.of(Kind, check=False)]
+    text: str = Field(description="What happened, in the reader's language.")
     ticket_id: int
     ticket_reference: str
     ticket_subject: str
