@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "opiekun.knowledge",
     "opiekun.reports",
     "opiekun.search",
+    "opiekun.notifications",
     "opiekun.console",
     "opiekun.portal",
     "opiekun.api",

@@ -9,6 +9,7 @@ from opiekun.api import (
     attachments,
     callers,
     errors,
+    notifications,
     organisations,
     plan_settings,
     plans,
@@ -41,3 +42,4 @@ api.add_router("", callers.router)
 api.add_router("", tickets.router)
 api.add_router("", organisations.router)
 api.add_router("", attachments.router)
+api.add_router("", notifications.router)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 
 from opiekun.core import audit
-from opiekun.mail import outbound
+from opiekun.mail import outbound, signals
 from opiekun.mail.filing import IngestError
 from opiekun.mail.models import InboundMail
 from opiekun.mail.parse import InboundMessage
@@ -32,9 +32,13 @@ def delivery_report(inbound: InboundMail, parsed: InboundMessage) -> None:
         inbound.reason = "a delivery report about mail that is not ours"
         return
     error = f"bounced: {report.recipient} {report.diagnostic}".strip()
-    Message.objects.filter(pk=ours.pk).update(
-        delivery=Message.Delivery.FAILED, delivery_error=error[:500]
+    changed = (
+        Message.objects.filter(pk=ours.pk)
+        .exclude(delivery=Message.Delivery.FAILED)
+        .update(delivery=Message.Delivery.FAILED, delivery_error=error[:500])
     )
+    if not changed:  # a second report about the same mail: the newer error is kept
+        Message.objects.filter(pk=ours.pk).update(delivery_error=error[:500])
     audit.record(
         "ticket.mail_bounced",
         ours.ticket,
@@ -42,6 +46,9 @@ def delivery_report(inbound: InboundMail, parsed: InboundMessage) -> None:
         message=ours.pk,
         error=error,
     )
+    if changed:
+        ours.refresh_from_db(fields=["delivery", "delivery_error"])
+        signals.delivery_failed.send(Message, message=ours, error=error[:500])
     inbound.ticket = ours.ticket
     inbound.reason = f"delivery report: {error}"[:500]
 

@@ -14,6 +14,7 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -165,7 +166,18 @@ def note_attempt(message_pk: int, error: str) -> None:
 
 
 def fail(message_pk: int, error: str) -> None:
-    """Shown on the ticket: the answer stays, an agent can resend it."""
-    Message.objects.filter(pk=message_pk).exclude(delivery=Message.Delivery.SENT).update(
-        delivery=Message.Delivery.FAILED, delivery_error=error[:500]
-    )
+    """Shown on the ticket: the answer stays, an agent can resend it. Staff are told
+    (``delivery_failed``) only when this call is the one that marked it failed."""
+    with transaction.atomic():
+        changed = (
+            Message.objects.filter(pk=message_pk)
+            .exclude(delivery__in=[Message.Delivery.SENT, Message.Delivery.FAILED])
+            .update(delivery=Message.Delivery.FAILED, delivery_error=error[:500])
+        )
+        # Failed again (already marked): the newer error is kept, nobody is told twice.
+        Message.objects.filter(pk=message_pk, delivery=Message.Delivery.FAILED).update(
+            delivery_error=error[:500]
+        )
+        if changed:
+            failed = Message.objects.select_related("ticket").get(pk=message_pk)
+            signals.delivery_failed.send(Message, message=failed, error=error[:500])

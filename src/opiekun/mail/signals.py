@@ -8,9 +8,14 @@ task once that commits.
 ``emails_ready``: outbound e-mails ``messages`` were stored with delivery pending (the
 acknowledgements of a chunk of new tickets); they leave as one task for them all.
 
-``bounce_due``: the mail ``inbound`` was over the size limit; its sender is told so."""
+``bounce_due``: the mail ``inbound`` was over the size limit; its sender is told so.
+
+``delivery_failed(message, error)``: an outbound e-mail on a ticket was marked failed
+(refused, given up after retries, or bounced); sent once per failure, inside the
+transaction that marked it. The notifications app tells its author and the assignee."""
 
 from django.dispatch import Signal
 
 emails_ready = Signal()
 bounce_due = Signal()
+delivery_failed = Signal()

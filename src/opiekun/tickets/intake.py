@@ -15,7 +15,7 @@ from opiekun.core import batch
 from opiekun.core.language import stored_label
 from opiekun.customers.models import Contact
 from opiekun.staff.models import OnCallShift, StaffMember
-from opiekun.tickets import notes, notices
+from opiekun.tickets import notes, notices, signals
 from opiekun.tickets.models import SlaNotification, Ticket
 
 
@@ -68,5 +68,6 @@ def alert_on_call(ticket: Ticket, plan: Plan) -> list[StaffMember]:
         )
         if created:
             transaction.on_commit(partial(notices.send_sla_notification.delay, notice.pk))
+            signals.deadline_noticed.send(SlaNotification, notice=notice)
             told.append(person)
     return told

@@ -25,7 +25,11 @@ colleagues by username).
 through a message (its subject, its contact; tickets merged or split).
 
 ``ticket_assigned(ticket, assignee, previous, actor)``: the ticket's assignee changed
-(``assignee`` None: unassigned)."""
+(``assignee`` None: unassigned).
+
+``deadline_noticed(notice)``: an SLA notice (a warning or a breach, R-SLA-4, R-SLA-6)
+was stored for a staff member; its e-mail is queued already, the notifications app
+shows it in the inbox too."""
 
 from django.dispatch import Signal
 
@@ -36,3 +40,4 @@ note_added = Signal()
 answered = Signal()
 ticket_changed = Signal()
 ticket_assigned = Signal()
+deadline_noticed = Signal()

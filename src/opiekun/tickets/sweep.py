@@ -16,7 +16,7 @@ from django.utils import timezone
 from opiekun.catalog.calendars import working_calendar
 from opiekun.core import audit
 from opiekun.staff.models import StaffMember
-from opiekun.tickets import clocks, notices
+from opiekun.tickets import clocks, notices, signals
 from opiekun.tickets.models import SlaNotification, Ticket
 
 LEASE = dt.timedelta(minutes=5)
@@ -118,4 +118,5 @@ def _notify(ticket: Ticket, kind: str, now: dt.datetime) -> list[dt.datetime]:
         )
         if created:
             transaction.on_commit(partial(notices.send_sla_notification.delay, notice.pk))
+            signals.deadline_noticed.send(SlaNotification, notice=notice)
     return later

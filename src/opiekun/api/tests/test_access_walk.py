@@ -15,6 +15,7 @@ from django.urls import get_resolver
 
 from opiekun.api.api import api
 from opiekun.catalog.models import Plan, Vendor
+from opiekun.notifications.models import Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
 
@@ -43,6 +44,8 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     },
     ("put", "/api/v1/plans/{plan_code}/assignment"): {"assignment_rule": "none"},
     ("put", "/api/v1/vendors/{vendor_code}/assignment"): {"assignment_rule": "none"},
+    ("post", "/api/v1/notifications/{notification_id}/read"): {},
+    ("post", "/api/v1/notifications/read"): {},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -90,6 +93,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "organisation_id": str(p.org_a.pk),
         "number": "+48601000001",
         "attachment_id": str(scan.pk),
+        # The account manager's "new ticket" notice: nobody else may read or mark it.
+        "notification_id": str(Notification.objects.get(ticket=ticket).pk),
     }
 
 
@@ -138,6 +143,8 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert ticket.work_logs.count() == 1
     assert set(Plan.objects.values_list("assignment_rule", flat=True)) == {""}
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
+    assert contracted_personas.org_a.tickets.get().status == "new"
+    assert not Notification.objects.exclude(read_at=None).exists()
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

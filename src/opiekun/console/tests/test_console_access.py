@@ -14,6 +14,7 @@ from opiekun.catalog.models import Vendor
 from opiekun.console import urls as console_urls
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
+from opiekun.notifications.models import Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
@@ -49,6 +50,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "work_id": actions.log_work(ticket, staff=p.agent, kind="phone", raw_minutes=10).pk,
         "plan_id": p.contract_a.plan_id if p.contract_a else 0,
         "vendor_id": Vendor.objects.get(code="kjm").pk,
+        # The account manager's "new ticket" notice: nobody else may mark it.
+        "notification_id": Notification.objects.get(ticket=ticket).pk,
     }
     methods = {
         "act",
@@ -66,6 +69,9 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "unassign",
         "correct",
         "assignment",
+        "presence",
+        "read",
+        "read-all",
     }
     found = []
     for pattern in console_urls.urlpatterns:
@@ -96,6 +102,7 @@ def test_no_console_page_answers_anyone_but_staff(
     assert ticket.work_logs.count() == 1 and ticket.call_started_at is None
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
+    assert Notification.objects.get().read_at is None
 
 
 def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:

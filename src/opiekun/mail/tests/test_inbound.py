@@ -237,7 +237,12 @@ def test_automatic_mail_is_never_answered(
         poll.poll(mailbox)
     ticket = Ticket.objects.get()
     ticket_actions.resolve(ticket)
-    acks = len(smtp_sink.messages)
+
+    def answers() -> list[object]:
+        # Staff are told of new tickets by e-mail too (issue 15): none of that is an answer.
+        return [m for m in smtp_sink.messages if not m["To"].endswith("@vendor.example")]
+
+    acks = len(answers())
     robots = [
         eml("out-of-office.eml").replace(b"KJM/2026/00001", ticket.reference.encode()),
         mail("Newsletter", message_id="<n1@a.example>", extra="Precedence: bulk\r\n"),
@@ -247,7 +252,7 @@ def test_automatic_mail_is_never_answered(
     dovecot_server.append(mailbox.username, robots)
     with django_capture_on_commit_callbacks(execute=True):
         poll.poll(mailbox)
-    assert len(smtp_sink.messages) == acks  # not one answer to a robot
+    assert len(answers()) == acks  # not one answer to a robot
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.RESOLVED  # an out-of-office does not reopen it
     assert ticket.messages.filter(message_id="<oof-1@a.example>").exists()

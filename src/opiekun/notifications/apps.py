@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "opiekun.notifications"
+    label = "notifications"
+    verbose_name = _("Staff notifications")
+
+    def ready(self) -> None:
+        from opiekun.notifications import receivers  # noqa: F401
