@@ -133,7 +133,7 @@ def test_publishing_through_the_console_shows_the_article_to_customers(
     assert response.status_code == 302
     customer = client_of(p, "customer_b")
     assert customer.get(f"/portal/kb/{article.pk}/").status_code == 404  # a draft
-    agent.post(f"/console/kb/{article.pk}/status", {"action": "publish"})
+    agent.post(f"/console/kb/{article.pk}/publish")
     assert "Menu Ustawienia" in customer.get(f"/portal/kb/{article.pk}/").content.decode()
     empty = agent.post("/console/kb/new", {"vendor": ship().pk, "title": "X", "answer": " "})
     assert empty.status_code == 200 and Article.objects.count() == 1
@@ -172,12 +172,12 @@ def test_staff_accept_an_answer_and_turn_the_thread_into_an_article_or_a_ticket(
     agent = client_of(p, "agent")
     with pytest.raises(kb.KnowledgeError, match="question itself"):
         kb.accept(thread, question)
-    agent.post(f"/console/forum/{thread.pk}/act", {"action": "accept", "post": answer.pk})
+    agent.post(f"/console/forum/{thread.pk}/accept", {"post": answer.pk})
     thread.refresh_from_db()
     assert thread.accepted_post == answer
     page = client_of(p, "customer_b").get(f"/portal/forum/{thread.pk}/").content.decode()
     assert "Ustawienia → Wydruk → A6." in page
-    response = agent.post(f"/console/forum/{thread.pk}/act", {"action": "article"})
+    response = agent.post(f"/console/forum/{thread.pk}/article")
     article = Article.objects.get()
     assert response["Location"] == f"/console/kb/{article.pk}/"
     assert (article.question, article.answer, article.source_thread) == (
@@ -185,7 +185,7 @@ def test_staff_accept_an_answer_and_turn_the_thread_into_an_article_or_a_ticket(
         "Ustawienia → Wydruk → A6.",
         thread,
     )
-    agent.post(f"/console/forum/{thread.pk}/act", {"action": "ticket"})
+    agent.post(f"/console/forum/{thread.pk}/ticket")
     ticket = Ticket.objects.get()
     assert (ticket.organisation, ticket.contact, ticket.channel) == (
         p.org_b,
@@ -200,7 +200,7 @@ def test_staff_accept_an_answer_and_turn_the_thread_into_an_article_or_a_ticket(
         client = client_of(p, who)
         assert client.get(f"/console/forum/{thread.pk}/").status_code == 404, who
         assert (
-            client.post(f"/console/forum/{thread.pk}/act", {"action": "ticket"}).status_code == 404
+            client.post(f"/console/forum/{thread.pk}/ticket").status_code == 404
         )
         assert client.get(f"/console/kb/{article.pk}/").status_code == 404, who
     assert Ticket.objects.count() == 1
