@@ -104,7 +104,7 @@ def buttons(ticket: Ticket) -> list[Button]:
             Button(
                 "close",
                 _("Close"),
-                _("Closing needs a resolved ticket; a message from the customer reopens it."),
+                _("Closes a resolved ticket; a message from the customer reopens it."),
             )
         )
     if status in (S.RESOLVED, S.CLOSED):
