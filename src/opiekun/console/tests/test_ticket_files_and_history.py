@@ -3,12 +3,17 @@ with the resend of a failed e-mail (issue 15, items 4 and 5)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from opiekun.celery import app
 from opiekun.core.audit import events_for
 from opiekun.mail import outbound
+from opiekun.testing.mailservers import SmtpSink
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Attachment, Message, Ticket
@@ -196,3 +201,34 @@ def test_a_failed_e_mail_shows_in_the_history_and_is_sent_again(
     again = agent.post(resend)  # it is no longer failed: refused on the page, not a 500
     assert again.status_code == 400
     assert "Only a message that failed can be sent again." in again.content.decode()
+
+
+@pytest.fixture
+def eager_celery() -> Iterator[None]:
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = False
+
+
+def test_r_ch_2_an_e_mail_answer_carries_its_files(
+    contracted_personas: Personas,
+    ticket: Ticket,
+    smtp_sink: SmtpSink,
+    eager_celery: None,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    agent = client_of(contracted_personas, "agent")
+    with django_capture_on_commit_callbacks(execute=True):
+        agent.post(
+            f"/console/tickets/{ticket.pk}/answer",
+            {"body": "Instrukcja w załączniku", "files": [SimpleUploadedFile("instr.pdf", PDF)]},
+        )
+    [sent] = smtp_sink.messages
+    parts = [part for part in sent.walk() if part.get_filename()]
+    assert [(p.get_filename(), p.get_content_type()) for p in parts] == [
+        ("instr.pdf", "application/pdf")
+    ]
+    assert parts[0].get_payload(decode=True) == PDF
+    assert ticket.messages.get().delivery == "sent"
