@@ -22,10 +22,10 @@ from opiekun.console.ticket_forms import (
     StatusForm,
     WorkForm,
 )
-from opiekun.console.timeline import timeline
 from opiekun.contracts import banks
 from opiekun.tickets import access
 from opiekun.tickets.actions import ANSWER_CHANNELS
+from opiekun.tickets.history import timeline
 from opiekun.tickets.models import Attachment, Ticket
 
 S = Ticket.Status

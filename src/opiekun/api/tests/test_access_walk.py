@@ -35,6 +35,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "ends_at": "2099-01-02T11:00:00+01:00",
     },
     ("post", "/api/v1/faxes"): {"__multipart__": True, "subject": "Faks"},
+    ("post", "/api/v1/tickets/{ticket_id}/messages/{message_id}/resend"): {},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -72,7 +73,9 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
     p = contracted_personas
     ticket = actions.open_ticket(p.org_a, channel="email", subject="Tajne A", contact=p.customer_a)
     scan = attachments.store(ticket, "umowa.pdf", b"%PDF-1.4 tajne A")
+    note = actions.add_note(ticket, staff=p.agent, body="Tajne A")
     return {
+        "message_id": str(note.pk),
         "ticket_id": str(ticket.pk),
         "organisation_id": str(p.org_a.pk),
         "number": "+48601000001",

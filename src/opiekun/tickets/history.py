@@ -1,6 +1,7 @@
-"""A ticket's history for the agents: its audit trail, one readable line per event in the
-reader's language, and the fate of each e-mail the desk sent (delivered or failed, with a
-resend button for a failed one: the message row is where delivery is recorded)."""
+"""A ticket's history for the agents (the console's timeline and the API's
+GET /tickets/{id}/history): its audit trail, one readable line per event in the reader's
+language, and the fate of each e-mail the desk sent (delivered or failed, and which
+failed one can be sent again: the message row is where delivery is recorded)."""
 
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from opiekun.tickets.models import Message, Ticket
 @dataclass(frozen=True)
 class Entry:
     at: dt.datetime
+    kind: str  # the audit event's kind, or mail.delivered / mail.failed
     who: str
     label: str
     detail: str = ""
-    failed_message: int | None = None  # the e-mail a resend button sends again
+    failed_message: int | None = None  # the e-mail that can be sent again
 
 
 def _moment(value: Any) -> str:
@@ -141,6 +143,7 @@ def _from_event(kind: str, at: dt.datetime, actor: Any, data: dict[str, Any]) ->
     label, describe = LABELS.get(kind, (None, None))
     return Entry(
         at=at,
+        kind=kind,
         who=_who(actor),
         label=label() if label else kind,
         detail=describe(data) if describe else "",
@@ -151,10 +154,13 @@ def _mail(message: Message) -> Entry | None:
     """An e-mail's delivery, once it is known (pending mail has no outcome yet)."""
     who = str(message.author_staff) if message.author_staff else _("the system")
     if message.delivery == Message.Delivery.SENT and message.sent_at:
-        return Entry(message.sent_at, who, _("E-mail delivered"), message.recipient)
+        return Entry(
+            message.sent_at, "mail.delivered", who, _("E-mail delivered"), message.recipient
+        )
     if message.delivery == Message.Delivery.FAILED:
         return Entry(
             message.updated_at,
+            "mail.failed",
             who,
             _("E-mail failed"),
             f"{message.recipient}: {message.delivery_error}",
