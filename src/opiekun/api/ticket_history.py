@@ -20,7 +20,9 @@ router = Router(tags=["tickets"])
 
 class HistoryOut(Schema):
     at: dt.datetime
-    kind: str
+    # The audit event's kind ("ticket.resolved"), or mail.delivered / mail.failed: an open
+    # set, as every app adds its own, so named "event" rather than a closed "kind" enum.
+    event: str
     who: str
     label: str
     detail: str
@@ -30,7 +32,7 @@ class HistoryOut(Schema):
     def of(e: Entry) -> HistoryOut:
         return HistoryOut(
             at=e.at,
-            kind=e.kind,
+            event=e.kind,
             who=e.who,
             label=e.label,
             detail=e.detail,

@@ -40,7 +40,7 @@ from opiekun.tickets.models import Ticket
 REFUSALS = (actions.IntakeError, BillingError, AttachmentError, BankError, MailError)
 
 # An action's field name, where the form calls it otherwise.
-ALIASES = {"file": "files", "raw_minutes": "minutes"}
+ALIASES = {"file": "attachments", "raw_minutes": "minutes"}
 
 Data = dict[str, Any]
 Run = Callable[[Ticket, Data, HttpRequest], str]
@@ -80,7 +80,7 @@ def answer(request: HttpRequest, ticket_id: int) -> HttpResponse:
             staff=_staff(request),
             body=data["body"],
             documentation_ref=data["documentation_ref"],
-            files=uploads(data["files"]),
+            files=uploads(data["attachments"]),
             actor=request.user,
         )
         return _("The answer was saved.")
@@ -97,7 +97,7 @@ def note(request: HttpRequest, ticket_id: int) -> HttpResponse:
             ticket,
             staff=_staff(request),
             body=data["body"],
-            files=uploads(data["files"]),
+            files=uploads(data["attachments"]),
             actor=request.user,
         )
         return _("The note was saved.")

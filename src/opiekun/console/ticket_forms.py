@@ -52,12 +52,12 @@ class AnswerForm(forms.Form):
         max_length=bounds.column_length(Message, "documentation_ref"),
         required=False,
     )
-    files = ManyFilesField(label=gettext_lazy("Attachments"), required=False)
+    attachments = ManyFilesField(label=gettext_lazy("Attachments"), required=False)
 
 
 class NoteForm(forms.Form):
     body = _text(gettext_lazy("Internal note"), widget=forms.Textarea)
-    files = ManyFilesField(label=gettext_lazy("Attachments"), required=False)
+    attachments = ManyFilesField(label=gettext_lazy("Attachments"), required=False)
 
 
 class WorkForm(forms.Form):
@@ -69,8 +69,13 @@ class WorkForm(forms.Form):
     note = _text(gettext_lazy("What was done"), required=False)
 
 
+class ScopeChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ScopeItem) -> str:
+        return f"{obj.get_kind_display()}: {obj.text}"
+
+
 class ScopeForm(forms.Form):
-    item = forms.ModelChoiceField(
+    item = ScopeChoice(
         label=gettext_lazy("Classify by the plan's scope"), queryset=ScopeItem.objects.none()
     )
     note = _text(gettext_lazy("Note for the quote (extra work)"), required=False)
@@ -78,11 +83,10 @@ class ScopeForm(forms.Form):
     def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["item"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - narrows the type
+        assert isinstance(field, ScopeChoice)  # noqa: S101 - narrows the type
         field.queryset = (
             ticket.contract.plan.scope_items.all() if ticket.contract else ScopeItem.objects.none()
         )
-        field.label_from_instance = lambda item: f"{item.get_kind_display()}: {item.text}"
 
 
 class PromiseForm(forms.Form):

@@ -170,7 +170,7 @@ def _previewable(request: HttpRequest, ticket_id: int, attachment_id: int) -> At
 @require_GET
 @staff_only
 @xframe_options_sameorigin  # a PDF is shown in a frame of the ticket page, nowhere else
-def preview(request: HttpRequest, ticket_id: int, attachment_id: int) -> HttpResponse:
+def preview(request: HttpRequest, ticket_id: int, attachment_id: int) -> FileResponse:
     """An image or a PDF shown in the page, typed by its sniffed bytes (never by the name
     or what the sender declared); the same checks as the API's download."""
     attachment = _previewable(request, ticket_id, attachment_id)

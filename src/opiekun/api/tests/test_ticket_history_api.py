@@ -3,6 +3,8 @@ timeline for integrations, staff only (issue 15, item 5)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -15,7 +17,7 @@ from opiekun.tickets.models import Ticket
 pytestmark = pytest.mark.django_db
 
 
-def client_of(p: Personas, who: str, **headers: str) -> Client:
+def client_of(p: Personas, who: str, **headers: Any) -> Client:
     client = Client(**headers)
     client.force_login(p.user(who))
     return client
@@ -38,12 +40,12 @@ def test_the_history_lists_events_and_mail_newest_first(
         f"/api/v1/tickets/{ticket.pk}/history"
     )
     assert rows.status_code == 200
-    kinds = [r["kind"] for r in rows.json()]
+    kinds = [r["event"] for r in rows.json()]
     assert set(kinds) >= {"ticket.opened", "ticket.work_logged", "ticket.answered", "mail.failed"}
     assert kinds[-1] == "ticket.opened"
-    work = next(r for r in rows.json() if r["kind"] == "ticket.work_logged")
+    work = next(r for r in rows.json() if r["event"] == "ticket.work_logged")
     assert work["who"] == "Alicja Agent" and work["label"] == "Work logged"
-    failed = next(r for r in rows.json() if r["kind"] == "mail.failed")
+    failed = next(r for r in rows.json() if r["event"] == "mail.failed")
     assert failed["failed_message_id"] == answer.pk and "550" in failed["detail"]
     polish = client_of(p, "agent", HTTP_ACCEPT_LANGUAGE="pl").get(
         f"/api/v1/tickets/{ticket.pk}/history"

@@ -96,7 +96,7 @@ def test_an_agent_times_a_call_and_walks_the_ticket_through_its_states(
     shot = tmp_path / "ekran.png"
     shot.write_bytes(png(40, 30))
     agent.get_by_label("Notatka wewnętrzna").fill("Zrzut ekranu od klienta")
-    agent.locator("#note-files").set_input_files(str(shot))
+    agent.locator("#note-attachments").set_input_files(str(shot))
     click_and_see(agent, "Dodaj notatkę", "Notatka została zapisana.")
     preview = agent.locator("figure.preview img")
     assert preview.get_attribute("alt") == "ekran.png"

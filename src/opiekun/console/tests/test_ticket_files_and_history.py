@@ -25,7 +25,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 
 
-def client_of(p: Personas, who: str, **headers: str) -> Client:
+def client_of(p: Personas, who: str, **headers: Any) -> Client:
     client = Client(**headers)
     client.force_login(p.user(who))
     return client
@@ -43,7 +43,7 @@ def test_an_answer_and_a_note_carry_several_files(
     agent = client_of(contracted_personas, "agent")
     files = [SimpleUploadedFile("ekran.png", PNG), SimpleUploadedFile("raport.pdf", PDF)]
     response = agent.post(
-        f"/console/tickets/{ticket.pk}/answer", {"body": "W załączeniu", "files": files}
+        f"/console/tickets/{ticket.pk}/answer", {"body": "W załączeniu", "attachments": files}
     )
     assert response.status_code == 302
     answer = ticket.messages.get(direction="out")
@@ -53,7 +53,7 @@ def test_an_answer_and_a_note_carry_several_files(
     ]
     agent.post(
         f"/console/tickets/{ticket.pk}/note",
-        {"body": "Log", "files": [SimpleUploadedFile("a.svg", SVG)]},
+        {"body": "Log", "attachments": [SimpleUploadedFile("a.svg", SVG)]},
     )
     note = ticket.messages.get(direction="note")
     # Typed by its bytes, never by its name: an SVG is opaque bytes, a download only.
@@ -73,15 +73,15 @@ def test_a_refused_file_leaves_no_answer_and_keeps_the_text(
     agent = client_of(contracted_personas, "agent", HTTP_ACCEPT_LANGUAGE="en")
     big = SimpleUploadedFile("duzy.pdf", PDF + b"x" * 2000)
     response = agent.post(
-        f"/console/tickets/{ticket.pk}/answer", {"body": "Proszę spojrzeć", "files": [big]}
+        f"/console/tickets/{ticket.pk}/answer", {"body": "Proszę spojrzeć", "attachments": [big]}
     )
     page = response.content.decode()
     assert response.status_code == 400
-    assert 'id="answer-files-errors"' in page
+    assert 'id="answer-attachments-errors"' in page
     assert "over the limit of 1024 bytes" in page and "Proszę spojrzeć</textarea>" in page
     assert not Message.objects.exists() and not Attachment.objects.exists()
     many = [SimpleUploadedFile(f"{n}.png", PNG) for n in range(11)]
-    response = agent.post(f"/console/tickets/{ticket.pk}/note", {"body": "x", "files": many})
+    response = agent.post(f"/console/tickets/{ticket.pk}/note", {"body": "x", "attachments": many})
     assert response.status_code == 400 and "At most 10 files at once." in response.content.decode()
     assert not Message.objects.exists()
 
@@ -223,7 +223,10 @@ def test_r_ch_2_an_e_mail_answer_carries_its_files(
     with django_capture_on_commit_callbacks(execute=True):
         agent.post(
             f"/console/tickets/{ticket.pk}/answer",
-            {"body": "Instrukcja w załączniku", "files": [SimpleUploadedFile("instr.pdf", PDF)]},
+            {
+                "body": "Instrukcja w załączniku",
+                "attachments": [SimpleUploadedFile("instr.pdf", PDF)],
+            },
         )
     [sent] = smtp_sink.messages
     parts = [part for part in sent.walk() if part.get_filename()]

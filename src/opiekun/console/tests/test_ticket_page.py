@@ -5,6 +5,7 @@ reader's language with the typed text kept (issue 15, items 1-3 and 11)."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -22,7 +23,7 @@ from opiekun.tickets.models import Message, Ticket
 pytestmark = pytest.mark.django_db
 
 
-def client_of(p: Personas, who: str, **headers: str) -> Client:
+def client_of(p: Personas, who: str, **headers: Any) -> Client:
     client = Client(**headers)
     client.force_login(p.user(who))
     return client
@@ -38,13 +39,14 @@ def valid_post(name: str, ticket: Ticket) -> dict[str, object]:
     """A post each action would accept from an agent."""
     item = ScopeItem.objects.filter(plan=ticket.contract.plan).first()  # type: ignore[union-attr]
     soon = timezone.localtime() + dt.timedelta(days=1)
-    return {
+    posts: dict[str, dict[str, object]] = {
         "answer": {"body": "Odpowiedź"},
         "note": {"body": "Notatka"},
         "work": {"kind": "phone", "minutes": "10"},
         "scope": {"item": item.pk if item else 0},
         "promise": {"answer_by": soon.strftime("%Y-%m-%dT%H:%M")},
-    }.get(name, {})
+    }
+    return posts.get(name, {})
 
 
 @pytest.mark.parametrize("who", ["customer_a", "customer_b", "outsider"])
@@ -210,8 +212,8 @@ def test_field_errors_come_in_polish_by_cookie_or_header(
     assert 'id="promise-answer_by-errors"' in page
     assert "Wybierz chwilę w przyszłości." in page and f'value="{past}"' in page
     english = client_of(contracted_personas, "agent", HTTP_ACCEPT_LANGUAGE="en")
-    page = english.post(f"/console/tickets/{ticket.pk}/promise", {"answer_by": past})
-    assert "Choose a moment in the future." in page.content.decode()
+    refused = english.post(f"/console/tickets/{ticket.pk}/promise", {"answer_by": past})
+    assert "Choose a moment in the future." in refused.content.decode()
     ticket.refresh_from_db()
     assert ticket.answer_promised_at is None
 

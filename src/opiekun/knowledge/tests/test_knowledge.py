@@ -199,8 +199,6 @@ def test_staff_accept_an_answer_and_turn_the_thread_into_an_article_or_a_ticket(
     for who in ("customer_a", "customer_b", "outsider"):
         client = client_of(p, who)
         assert client.get(f"/console/forum/{thread.pk}/").status_code == 404, who
-        assert (
-            client.post(f"/console/forum/{thread.pk}/ticket").status_code == 404
-        )
+        assert client.post(f"/console/forum/{thread.pk}/ticket").status_code == 404
         assert client.get(f"/console/kb/{article.pk}/").status_code == 404, who
     assert Ticket.objects.count() == 1
