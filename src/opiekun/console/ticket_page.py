@@ -50,7 +50,8 @@ def buttons(ticket: Ticket) -> list[Button]:
     """The status changes that apply to the ticket as it is now, each with its rule."""
     status = ticket.status
     found: list[Button] = []
-    if status in (S.NEW, S.ACKNOWLEDGED, S.REOPENED, S.AWAITING_PACKAGE):
+    # Not while awaiting a package: the customer buys one before work starts (R-HRS-3).
+    if status in (S.NEW, S.ACKNOWLEDGED, S.REOPENED):
         found.append(
             Button(
                 "start",

@@ -230,3 +230,18 @@ def test_a_refused_answer_keeps_its_text(contracted_personas: Personas, ticket: 
     assert "Przed odpowiedzią otwórz ponownie zamknięte zgłoszenie." in page
     assert "Proszę zrestartować usługę.</textarea>" in page and 'value="Rozdz. 4"' in page
     assert not Message.objects.exists()
+
+
+def test_r_hrs_3_a_ticket_awaiting_a_package_cannot_be_started_from_the_page(
+    presets: None,
+) -> None:
+    from opiekun.testing.personas import make_personas
+
+    p = make_personas("KJM-PACKAGE")
+    waiting = actions.open_ticket(
+        p.org_a, channel="email", subject="Bez pakietu", contact=p.customer_a
+    )
+    assert waiting.status == "awaiting_package"
+    assert names(waiting) == ["acknowledge", "wait", "resolve"]
+    page = client_of(p, "agent", HTTP_ACCEPT_LANGUAGE="en").get(f"/console/tickets/{waiting.pk}/")
+    assert "Work starts when the customer has bought a package (R-HRS-3)" in page.content.decode()

@@ -202,3 +202,38 @@ def test_staff_accept_an_answer_and_turn_the_thread_into_an_article_or_a_ticket(
         assert client.post(f"/console/forum/{thread.pk}/ticket").status_code == 404
         assert client.get(f"/console/kb/{article.pk}/").status_code == 404, who
     assert Ticket.objects.count() == 1
+
+
+def test_each_forum_button_has_its_own_url_and_a_refused_reply_keeps_its_text(
+    contracted_personas: Personas,
+) -> None:
+    p = contracted_personas
+    thread = kb.ask(p.customer_b, ship(), title="Etykiety", body="Jak ustawić A6?")
+    agent = client_of(p, "agent")
+    refused = agent.post(f"/console/forum/{thread.pk}/reply", {"body": "Ustaw\x00 A6"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and 'id="reply-body-errors"' in page
+    assert "U+0000" in page and "Ustaw" in page
+    assert thread.posts.count() == 1
+    posted = agent.post(f"/console/forum/{thread.pk}/reply", {"body": "Ustaw A6."})
+    assert posted.status_code == 302 and thread.posts.count() == 2
+    # Another thread's post cannot be accepted here; nothing changes.
+    other = kb.ask(p.customer_b, ship(), title="Inne", body="Inne pytanie")
+    foreign = other.posts.get()
+    agent.post(f"/console/forum/{thread.pk}/accept", {"post": foreign.pk})
+    agent.post(f"/console/forum/{thread.pk}/accept", {"post": "92233720368547758080"})
+    thread.refresh_from_db()
+    assert thread.accepted_post is None
+    # The article buttons: publish and withdraw, one URL each.
+    article = kb.write_article(vendor=ship(), title="A6", answer="Ustaw A6.")
+    agent.post(f"/console/kb/{article.pk}/publish")
+    article.refresh_from_db()
+    assert article.status == "published"
+    agent.post(f"/console/kb/{article.pk}/withdraw")
+    article.refresh_from_db()
+    assert article.status == "draft"
+    customer = client_of(p, "customer_b")
+    assert customer.post(f"/console/kb/{article.pk}/publish").status_code == 404
+    assert customer.post(f"/console/forum/{thread.pk}/reply", {"body": "x"}).status_code == 404
+    article.refresh_from_db()
+    assert article.status == "draft" and thread.posts.count() == 2
