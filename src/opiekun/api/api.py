@@ -11,6 +11,7 @@ from opiekun.api import (
     errors,
     organisations,
     plans,
+    ticket_files,
     ticket_history,
     tickets,
 )
@@ -39,3 +40,4 @@ api.add_router("", tickets.router)
 api.add_router("", organisations.router)
 api.add_router("", attachments.router)
 api.add_router("", ticket_history.router)
+api.add_router("", ticket_files.router)

@@ -36,6 +36,10 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     },
     ("post", "/api/v1/faxes"): {"__multipart__": True, "subject": "Faks"},
     ("post", "/api/v1/tickets/{ticket_id}/messages/{message_id}/resend"): {},
+    ("post", "/api/v1/tickets/{ticket_id}/messages/with-attachments"): {
+        "__multipart__": True,
+        "body": "x",
+    },
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.

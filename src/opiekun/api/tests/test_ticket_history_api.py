@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from opiekun.core.audit import events_for
@@ -82,3 +83,37 @@ def test_a_failed_e_mail_is_sent_again_once(contracted_personas: Personas, ticke
     again = agent.post(f"/api/v1/tickets/{ticket.pk}/messages/{answer.pk}/resend")
     assert again.status_code == 400 and again.json()["field"] == "delivery"
     assert events_for(ticket).filter(kind="ticket.mail_resent").count() == 1
+
+
+PDF = b"%PDF-1.4\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
+
+
+def test_an_answer_and_a_note_with_files_in_one_request(
+    contracted_personas: Personas, ticket: Ticket, settings: Any
+) -> None:
+    p = contracted_personas
+    agent = client_of(p, "agent")
+    url = f"/api/v1/tickets/{ticket.pk}/messages/with-attachments"
+    files = [SimpleUploadedFile("a.pdf", PDF), SimpleUploadedFile("b.png", PNG)]
+    made = agent.post(url, {"body": "W załączeniu", "file": files})
+    assert made.status_code == 201, made.content
+    answer = ticket.messages.get(pk=made.json()["id"])
+    assert answer.direction == "out" and answer.attachments.count() == 2
+    listed = client_of(p, "customer_a").get(f"/api/v1/tickets/{ticket.pk}/attachments").json()
+    assert {a["message_id"] for a in listed} == {answer.pk}
+    note = agent.post(
+        url, {"kind": "note", "body": "Log", "file": [SimpleUploadedFile("l.png", PNG)]}
+    )
+    assert note.status_code == 201
+    # A refused file leaves no message behind and names the field.
+    settings.ATTACHMENT_MAX_BYTES = 1024
+    big = agent.post(url, {"body": "Duży", "file": [SimpleUploadedFile("c.pdf", PDF * 200)]})
+    assert big.status_code == 400 and big.json()["field"] == "file"
+    assert ticket.messages.count() == 2
+    customer = client_of(p, "customer_a")
+    assert (
+        customer.post(url, {"body": "x", "file": [SimpleUploadedFile("d.png", PNG)]}).status_code
+        == 404
+    )
+    assert ticket.messages.count() == 2
