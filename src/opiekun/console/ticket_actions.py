@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -25,6 +24,7 @@ from opiekun.console.ticket_forms import (
     PromiseForm,
     ScopeForm,
     StatusForm,
+    TicketForm,
     WorkForm,
     uploads,
 )
@@ -47,15 +47,11 @@ Run = Callable[[Ticket, Data, HttpRequest], str]
 
 
 def perform(
-    request: HttpRequest,
-    ticket_id: int,
-    key: str,
-    make_form: Callable[[Ticket], forms.Form],
-    run: Run,
+    request: HttpRequest, ticket_id: int, form_class: type[TicketForm], run: Run
 ) -> HttpResponse:
     """Runs one action from its posted form; ``run`` returns the success message."""
     found = access.ticket_for(request.user, ticket_id)
-    form = make_form(found)
+    form = form_class(request.POST, request.FILES, ticket=found)
     if form.is_valid():
         try:
             done = run(found, form.cleaned_data, request)
@@ -64,7 +60,7 @@ def perform(
         else:
             messages.success(request, done)
             return redirect("console:ticket", ticket_id=found.pk)
-    return render_page(request, found, {key: form}, status=400)
+    return render_page(request, found, (form,), status=400)
 
 
 def _staff(request: HttpRequest) -> Any:
@@ -85,8 +81,7 @@ def answer(request: HttpRequest, ticket_id: int) -> HttpResponse:
         )
         return _("The answer was saved.")
 
-    form = lambda t: AnswerForm(request.POST, request.FILES, auto_id="answer-%s")  # noqa: E731
-    return perform(request, ticket_id, "answer_form", form, run)
+    return perform(request, ticket_id, AnswerForm, run)
 
 
 @require_POST
@@ -102,8 +97,7 @@ def note(request: HttpRequest, ticket_id: int) -> HttpResponse:
         )
         return _("The note was saved.")
 
-    form = lambda t: NoteForm(request.POST, request.FILES, auto_id="note-%s")  # noqa: E731
-    return perform(request, ticket_id, "note_form", form, run)
+    return perform(request, ticket_id, NoteForm, run)
 
 
 @require_POST
@@ -124,8 +118,7 @@ def work(request: HttpRequest, ticket_id: int) -> HttpResponse:
             "billable": logged.billable_minutes,
         }
 
-    form = lambda t: WorkForm(request.POST, auto_id="work-%s")  # noqa: E731
-    return perform(request, ticket_id, "work_form", form, run)
+    return perform(request, ticket_id, WorkForm, run)
 
 
 @require_POST
@@ -135,8 +128,7 @@ def scope(request: HttpRequest, ticket_id: int) -> HttpResponse:
         actions.classify_scope(ticket, data["item"], note=data["note"], actor=request.user)
         return _("The scope was recorded.")
 
-    form = lambda t: ScopeForm(request.POST, auto_id="scope-%s", ticket=t)  # noqa: E731
-    return perform(request, ticket_id, "scope_form", form, run)
+    return perform(request, ticket_id, ScopeForm, run)
 
 
 @require_POST
@@ -146,8 +138,7 @@ def promise(request: HttpRequest, ticket_id: int) -> HttpResponse:
         actions.promise_answer(ticket, data["answer_by"], actor=request.user)
         return _("The promised answer time is recorded and tracked like a deadline.")
 
-    form = lambda t: PromiseForm(request.POST, auto_id="promise-%s")  # noqa: E731
-    return perform(request, ticket_id, "promise_form", form, run)
+    return perform(request, ticket_id, PromiseForm, run)
 
 
 def _status_view(change: Callable[..., Ticket], done: Callable[[], str]) -> Callable[..., Any]:
@@ -160,7 +151,7 @@ def _status_view(change: Callable[..., Ticket], done: Callable[[], str]) -> Call
             change(ticket, actor=request.user)
             return done()
 
-        return perform(request, ticket_id, "status_form", lambda t: StatusForm(request.POST), run)
+        return perform(request, ticket_id, StatusForm, run)
 
     view.__name__ = view.__qualname__ = change.__name__
     return view
@@ -191,4 +182,4 @@ def resend(request: HttpRequest, ticket_id: int, message_id: int) -> HttpRespons
         mail_actions.resend(message, actor=request.user)
         return _("The e-mail is queued to be sent again.")
 
-    return perform(request, ticket_id, "status_form", lambda t: StatusForm(request.POST), run)
+    return perform(request, ticket_id, StatusForm, run)

@@ -45,7 +45,21 @@ def uploads(files: list[UploadedFile]) -> list[tuple[str, bytes]]:
     return [(f.name or "attachment", f.read()) for f in files]
 
 
-class AnswerForm(forms.Form):
+class TicketForm(forms.Form):
+    """A form of the ticket page: built for its ticket, its fields' ids prefixed by its
+    name ("work-minutes"), so several forms share one page and one error is found by id."""
+
+    name = ""
+
+    def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"{self.name}-%s" if self.name else "id_%s")
+        super().__init__(*args, **kwargs)
+        self.ticket = ticket
+
+
+class AnswerForm(TicketForm):
+    name = "answer"
+
     body = _text(gettext_lazy("Answer"), widget=forms.Textarea)
     documentation_ref = _text(
         gettext_lazy("Documentation reference"),
@@ -55,12 +69,14 @@ class AnswerForm(forms.Form):
     attachments = ManyFilesField(label=gettext_lazy("Attachments"), required=False)
 
 
-class NoteForm(forms.Form):
+class NoteForm(TicketForm):
+    name = "note"
     body = _text(gettext_lazy("Internal note"), widget=forms.Textarea)
     attachments = ManyFilesField(label=gettext_lazy("Attachments"), required=False)
 
 
-class WorkForm(forms.Form):
+class WorkForm(TicketForm):
+    name = "work"
     kind = forms.ChoiceField(label=gettext_lazy("Kind"), choices=WorkKind.choices)
     minutes = forms.IntegerField(
         label=gettext_lazy("Minutes"), min_value=1, max_value=bounds.MAX_WORK_MINUTES
@@ -74,14 +90,15 @@ class ScopeChoice(forms.ModelChoiceField):
         return f"{obj.get_kind_display()}: {obj.text}"
 
 
-class ScopeForm(forms.Form):
+class ScopeForm(TicketForm):
+    name = "scope"
     item = ScopeChoice(
         label=gettext_lazy("Classify by the plan's scope"), queryset=ScopeItem.objects.none()
     )
     note = _text(gettext_lazy("Note for the quote (extra work)"), required=False)
 
     def __init__(self, *args: Any, ticket: Ticket, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, ticket=ticket, **kwargs)
         field = self.fields["item"]
         assert isinstance(field, ScopeChoice)  # noqa: S101 - narrows the type
         field.queryset = (
@@ -89,7 +106,8 @@ class ScopeForm(forms.Form):
         )
 
 
-class PromiseForm(forms.Form):
+class PromiseForm(TicketForm):
+    name = "promise"
     answer_by = forms.DateTimeField(
         label=gettext_lazy("Answer by (agreed with the caller)"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
@@ -104,5 +122,7 @@ class PromiseForm(forms.Form):
             raise forms.ValidationError(str(exc).partition(": ")[2]) from None
 
 
-class StatusForm(forms.Form):
+class StatusForm(TicketForm):
     """A status button posts nothing but itself; its refusal is the form's error."""
+
+    name = "status"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from opiekun.console.ticket_forms import (
     PromiseForm,
     ScopeForm,
     StatusForm,
+    TicketForm,
     WorkForm,
 )
 from opiekun.contracts import banks
@@ -118,21 +118,22 @@ def buttons(ticket: Ticket) -> list[Button]:
 def render_page(
     request: HttpRequest,
     ticket: Ticket,
-    bound: dict[str, forms.Form] | None = None,
+    bound: tuple[TicketForm, ...] = (),
     *,
     status: int = 200,
 ) -> HttpResponse:
     """The page, with blank forms except ``bound`` ones (a refused post, with its text
     and errors kept)."""
-    page_forms: dict[str, forms.Form] = {
-        "answer_form": AnswerForm(auto_id="answer-%s"),
-        "note_form": NoteForm(auto_id="note-%s"),
-        "work_form": WorkForm(auto_id="work-%s"),
-        "scope_form": ScopeForm(auto_id="scope-%s", ticket=ticket),
-        "promise_form": PromiseForm(auto_id="promise-%s"),
-        "status_form": StatusForm(),
-        **(bound or {}),
-    }
+    blank: tuple[type[TicketForm], ...] = (
+        AnswerForm,
+        NoteForm,
+        WorkForm,
+        ScopeForm,
+        PromiseForm,
+        StatusForm,
+    )
+    page_forms: dict[str, TicketForm] = {f"{form.name}_form": form(ticket=ticket) for form in blank}
+    page_forms.update({f"{form.name}_form": form for form in bound})
     thread = ticket.messages.select_related("author_staff__user", "author_contact")
     files = ticket.attachments.select_related("message").order_by("pk")
     return render(
