@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET
@@ -62,20 +63,17 @@ def buttons(ticket: Ticket) -> list[Button]:
         )
     if ticket.is_open and ticket.acknowledged_at is None:
         channel = ticket.return_channel or ANSWER_CHANNELS[Channel(ticket.channel)]
-        found.append(
-            Button(
-                "acknowledge",
-                _("Confirm receipt"),
-                _(
-                    "Sends the confirmation by %(channel)s%(address)s, as the form asks "
-                    "(R-SLA-6); due by the end of the next working day."
-                )
-                % {
-                    "channel": Channel(channel).label,
-                    "address": f" ({ticket.return_address})" if ticket.return_address else "",
-                },
+        rule = _("Sends the confirmation by %(channel)s%(address)s, as the form asks (R-SLA-6).")
+        rule %= {
+            "channel": Channel(channel).label,
+            "address": f" ({ticket.return_address})" if ticket.return_address else "",
+        }
+        if ticket.ack_due_at:
+            due = formats.date_format(
+                timezone.localtime(ticket.ack_due_at), "SHORT_DATETIME_FORMAT"
             )
-        )
+            rule += " " + _("The plan wants it by %(due)s.") % {"due": due}
+        found.append(Button("acknowledge", _("Confirm receipt"), rule))
     if ticket.is_open and ticket.paused_since is None:
         found.append(
             Button(

@@ -245,3 +245,23 @@ def test_r_hrs_3_a_ticket_awaiting_a_package_cannot_be_started_from_the_page(
     assert names(waiting) == ["acknowledge", "wait", "resolve"]
     page = client_of(p, "agent", HTTP_ACCEPT_LANGUAGE="en").get(f"/console/tickets/{waiting.pk}/")
     assert "Work starts when the customer has bought a package (R-HRS-3)" in page.content.decode()
+
+
+def test_r_sla_6_the_receipt_button_names_the_plan_s_deadline(presets: None) -> None:
+    from opiekun.testing.personas import make_personas
+
+    p = make_personas("EKS-HOTLINE")
+    hot01 = actions.open_ticket(
+        p.org_a,
+        channel="email",
+        subject="HOT-01",
+        contact=p.customer_a,
+        form={"return_channel": "phone", "return_address": "+48221112233"},
+    )
+    assert hot01.ack_due_at is not None
+    [ack] = [b for b in buttons(hot01) if b.name == "acknowledge"]
+    assert "(+48221112233)" in ack.rule  # the return number the form gave (R-CH-5)
+    due = timezone.localtime(hot01.ack_due_at)
+    page = client_of(p, "agent", HTTP_ACCEPT_LANGUAGE="en").get(f"/console/tickets/{hot01.pk}/")
+    assert "The plan wants it by" in page.content.decode()
+    assert f"{due:%H:%M}" in page.content.decode().split("The plan wants it by")[1][:40]
