@@ -264,4 +264,4 @@ def test_r_sla_6_the_receipt_button_names_the_plan_s_deadline(presets: None) -> 
     due = timezone.localtime(hot01.ack_due_at)
     page = client_of(p, "agent", HTTP_ACCEPT_LANGUAGE="en").get(f"/console/tickets/{hot01.pk}/")
     assert "The plan wants it by" in page.content.decode()
-    assert f"{due:%H:%M}" in page.content.decode().split("The plan wants it by")[1][:40]
+    assert f"{due:%m/%d/%Y}" in page.content.decode().split("The plan wants it by")[1][:40]
