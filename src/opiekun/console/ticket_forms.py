@@ -109,7 +109,7 @@ class ScopeForm(TicketForm):
 class PromiseForm(TicketForm):
     name = "promise"
     answer_by = forms.DateTimeField(
-        label=gettext_lazy("Answer by (agreed with the caller)"),
+        label=gettext_lazy("Time agreed with the caller"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
