@@ -135,6 +135,9 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],
+        # Said outright although default-src implies it: the ticket page frames its own
+        # PDF previews (console ticket_page.preview), and nothing from elsewhere.
+        "frame-src": ["'self'"],
         "base-uri": ["'none'"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],

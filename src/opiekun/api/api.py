@@ -14,6 +14,8 @@ from opiekun.api import (
     plan_settings,
     plans,
     ticket_changes,  # noqa: F401 (its routes join tickets.router on import)
+    ticket_files,
+    ticket_history,
     tickets,
 )
 from opiekun.api.auth import AUTH
@@ -43,3 +45,5 @@ api.add_router("", tickets.router)
 api.add_router("", organisations.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
+api.add_router("", ticket_history.router)
+api.add_router("", ticket_files.router)

@@ -24,6 +24,7 @@ class AttachmentOut(Schema):
     content_type: str
     size: int
     sha256: str
+    message_id: int | None
     url: str
 
     @staticmethod
@@ -34,6 +35,7 @@ class AttachmentOut(Schema):
             content_type=a.content_type,
             size=a.size,
             sha256=a.sha256,
+            message_id=a.message_id,
             url=f"/api/v1/attachments/{a.pk}",
         )
 

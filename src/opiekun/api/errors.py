@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from opiekun.contracts.actions import ContractError
 from opiekun.contracts.banks import BankError
 from opiekun.core.bounds import OutOfBounds
+from opiekun.mail.actions import MailError
 from opiekun.reports.statements import StatementError
 from opiekun.tariff import BillingError
 from opiekun.tickets.actions import IntakeError
@@ -34,6 +35,7 @@ DOMAIN_ERRORS = (
     StatementError,
     AttachmentError,
     OutOfBounds,
+    MailError,
 )
 
 Code = Literal[

@@ -7,17 +7,18 @@ from functools import wraps
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponseBase
 
 from opiekun.core.access import is_staff_member
 
-View = Callable[..., HttpResponse]
+# HttpResponseBase: a file preview streams (FileResponse), the pages do not.
+View = Callable[..., HttpResponseBase]
 
 
 def staff_only(view: View) -> View:
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_staff_member(request.user):
             raise Http404("No such page")
         return view(request, *args, **kwargs)

@@ -21,7 +21,8 @@ from django.views.decorators.http import require_GET, require_POST
 from opiekun.catalog.choices import Channel, Severity
 from opiekun.console.fielderrors import place_error
 from opiekun.console.guards import staff_only
-from opiekun.console.views import REFUSALS, _card, posted_id
+from opiekun.console.ticket_actions import REFUSALS
+from opiekun.console.views import _card
 from opiekun.core import bounds
 from opiekun.customers.access import organisation_for, visible_organisations
 from opiekun.customers.models import Contact, Organisation
@@ -203,7 +204,8 @@ class CallerTicketForm(TicketForm):
 def caller_ticket(request: HttpRequest) -> HttpResponse:
     """A phone ticket for the caller the box recognised (R-PPL-3), with the call running:
     its time is logged as phone work when the agent ends the call."""
-    posted = posted_id(request.POST.get("contact", ""))
+    text = request.POST.get("contact", "")
+    posted = int(text) if text.isdigit() else 0  # no row has id 0
     contact = Contact.objects.filter(pk=posted, is_active=True).first()
     if contact is None:
         return redirect("console:caller")  # the caller is not (or no longer) known

@@ -1,6 +1,7 @@
 """The console's knowledge base and forum: write and publish articles, one click from an
 answered ticket to a draft (with a warning when a similar article exists), moderate the
-community forum (accepted answer, thread to article, question to ticket)."""
+community forum (accepted answer, thread to article, question to ticket): one view and
+URL per action."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from opiekun.catalog.models import Product, Vendor
 from opiekun.console.guards import staff_only
-from opiekun.console.views import posted_id
+from opiekun.core import bounds
 from opiekun.core.forms import refuse
 from opiekun.knowledge import access as kb_access
 from opiekun.knowledge import actions as kb
@@ -107,14 +108,19 @@ def article(request: HttpRequest, article_id: int) -> HttpResponse:
 
 @require_POST
 @staff_only
-def article_status(request: HttpRequest, article_id: int) -> HttpResponse:
+def publish(request: HttpRequest, article_id: int) -> HttpResponse:
     found = kb_access.article_for(request.user, article_id)
-    if request.POST.get("action") == "publish":
-        kb.publish(found, actor=request.user)
-        messages.success(request, _("The article is published: customers can read it."))
-    else:
-        kb.withdraw(found, actor=request.user)
-        messages.success(request, _("The article is a draft again: customers no longer see it."))
+    kb.publish(found, actor=request.user)
+    messages.success(request, _("The article is published: customers can read it."))
+    return redirect("console:article", article_id=found.pk)
+
+
+@require_POST
+@staff_only
+def withdraw(request: HttpRequest, article_id: int) -> HttpResponse:
+    found = kb_access.article_for(request.user, article_id)
+    kb.withdraw(found, actor=request.user)
+    messages.success(request, _("The article is a draft again: customers no longer see it."))
     return redirect("console:article", article_id=found.pk)
 
 
@@ -147,42 +153,86 @@ def threads(request: HttpRequest) -> HttpResponse:
 @require_GET
 @staff_only
 def thread(request: HttpRequest, thread_id: int) -> HttpResponse:
+    return _thread_page(request, thread_id)
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=gettext_lazy("Answer on the forum"),
+        widget=forms.Textarea,
+        validators=[bounds.validate_text],
+    )
+
+
+class AcceptForm(forms.Form):
+    post = forms.IntegerField(min_value=1, max_value=bounds.MAX_ID)
+
+
+def _thread_page(
+    request: HttpRequest, thread_id: int, form: forms.Form | None = None, status: int = 200
+) -> HttpResponse:
     found = kb_access.thread_for(request.user, thread_id)
     posts = found.posts.select_related("author_contact__organisation", "author_staff__user")
-    return render(request, "console/thread.html", {"thread": found, "posts": posts})
+    context = {"thread": found, "posts": posts, "reply_form": form or ReplyForm(auto_id="reply-%s")}
+    return render(request, "console/thread.html", context, status=status)
 
 
 @require_POST
 @staff_only
-def thread_act(request: HttpRequest, thread_id: int) -> HttpResponse:
-    """Reply, accept an answer, make an article or a ticket: one button each."""
+def reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     found = kb_access.thread_for(request.user, thread_id)
-    what = request.POST.get("action", "")
-    try:
-        if what == "reply":
+    form = ReplyForm(request.POST, auto_id="reply-%s")
+    if form.is_valid():
+        try:
             kb.reply(
                 found,
-                body=request.POST.get("body", ""),
+                body=form.cleaned_data["body"],
                 staff=request.user.staff_member,  # type: ignore[union-attr]
                 actor=request.user,
             )
-            messages.success(request, _("The answer was posted."))
-        elif what == "accept":
-            post = found.posts.filter(pk=posted_id(request.POST.get("post", ""))).first()
-            if post is None:
-                raise kb.KnowledgeError("post: not in this thread")
-            kb.accept(found, post, actor=request.user)
-            messages.success(request, _("The answer is marked as accepted."))
-        elif what == "article":
-            made = kb.article_from_thread(found, actor=request.user)
-            messages.success(request, _("A draft article was made from the thread."))
-            return redirect("console:article", article_id=made.pk)
-        elif what == "ticket":
-            ticket = kb.thread_to_ticket(found, actor=request.user)
-            messages.success(request, _("The question is now ticket %(ref)s.") % {"ref": ticket})
-            return redirect("console:ticket", ticket_id=ticket.pk)
+        except kb.KnowledgeError as exc:
+            refuse(form, exc)
         else:
-            raise kb.KnowledgeError(f"action: unknown action {what!r}")
+            messages.success(request, _("The answer was posted."))
+            return redirect("console:thread", thread_id=found.pk)
+    return _thread_page(request, found.pk, form, status=400)
+
+
+@require_POST
+@staff_only
+def accept(request: HttpRequest, thread_id: int) -> HttpResponse:
+    found = kb_access.thread_for(request.user, thread_id)
+    form = AcceptForm(request.POST)
+    post = found.posts.filter(pk=form.cleaned_data["post"]).first() if form.is_valid() else None
+    if post is None:
+        messages.error(request, _("That answer is not in this thread."))
+    else:
+        kb.accept(found, post, actor=request.user)
+        messages.success(request, _("The answer is marked as accepted."))
+    return redirect("console:thread", thread_id=found.pk)
+
+
+@require_POST
+@staff_only
+def thread_to_article(request: HttpRequest, thread_id: int) -> HttpResponse:
+    found = kb_access.thread_for(request.user, thread_id)
+    try:
+        made = kb.article_from_thread(found, actor=request.user)
     except kb.KnowledgeError as exc:
         messages.error(request, str(exc))
-    return redirect("console:thread", thread_id=found.pk)
+        return redirect("console:thread", thread_id=found.pk)
+    messages.success(request, _("A draft article was made from the thread."))
+    return redirect("console:article", article_id=made.pk)
+
+
+@require_POST
+@staff_only
+def thread_to_ticket(request: HttpRequest, thread_id: int) -> HttpResponse:
+    found = kb_access.thread_for(request.user, thread_id)
+    try:
+        ticket = kb.thread_to_ticket(found, actor=request.user)
+    except kb.KnowledgeError as exc:
+        messages.error(request, str(exc))
+        return redirect("console:thread", thread_id=found.pk)
+    messages.success(request, _("The question is now ticket %(ref)s.") % {"ref": ticket})
+    return redirect("console:ticket", ticket_id=ticket.pk)

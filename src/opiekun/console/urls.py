@@ -12,16 +12,32 @@ from opiekun.console import (
     presence,
     reports,
     security,
+    ticket_actions,
+    ticket_page,
     views,
 )
 
 app_name = "console"
+# The ticket page's actions, one view and URL each: tickets/<id>/<name>, named ticket-<name>.
+TICKET_ACTIONS = (
+    "answer",
+    "note",
+    "work",
+    "scope",
+    "start",
+    "acknowledge",
+    "wait",
+    "resume",
+    "promise",
+    "resolve",
+    "close",
+    "reopen",
+)
 urlpatterns = [
     path("", views.queue, name="queue"),
-    path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
+    path("tickets/<int:ticket_id>/", ticket_page.ticket, name="ticket"),
     path("customers/<int:organisation_id>/", views.customer, name="customer"),
     path("caller", views.caller, name="caller"),
-    path("tickets/<int:ticket_id>/act", views.act, name="act"),
     path("tickets/new", intake.new_ticket, name="new-ticket"),
     path("tickets/open", intake.open_new_ticket, name="open-ticket"),
     path("pickers/organisations", intake.organisation_picker, name="organisation-picker"),
@@ -43,6 +59,22 @@ urlpatterns = [
         name="vendor-assignment",
     ),
     path("tickets/<int:ticket_id>/presence", presence.beat, name="presence"),
+    *[
+        path(
+            f"tickets/<int:ticket_id>/{name}", getattr(ticket_actions, name), name=f"ticket-{name}"
+        )
+        for name in TICKET_ACTIONS
+    ],
+    path(
+        "tickets/<int:ticket_id>/messages/<int:message_id>/resend",
+        ticket_actions.resend,
+        name="ticket-resend",
+    ),
+    path(
+        "tickets/<int:ticket_id>/attachments/<int:attachment_id>/preview",
+        ticket_page.preview,
+        name="attachment-preview",
+    ),
     path("tickets/<int:ticket_id>/work-preview", views.work_preview, name="work-preview"),
     path(
         "tickets/<int:ticket_id>/to-article", knowledge.ticket_to_article, name="ticket-to-article"
@@ -60,10 +92,14 @@ urlpatterns = [
     path("kb/", knowledge.articles, name="articles"),
     path("kb/new", knowledge.new_article, name="new-article"),
     path("kb/<int:article_id>/", knowledge.article, name="article"),
-    path("kb/<int:article_id>/status", knowledge.article_status, name="article-status"),
+    path("kb/<int:article_id>/publish", knowledge.publish, name="article-publish"),
+    path("kb/<int:article_id>/withdraw", knowledge.withdraw, name="article-withdraw"),
     path("forum/", knowledge.threads, name="threads"),
     path("forum/<int:thread_id>/", knowledge.thread, name="thread"),
-    path("forum/<int:thread_id>/act", knowledge.thread_act, name="thread-act"),
+    path("forum/<int:thread_id>/reply", knowledge.reply, name="thread-reply"),
+    path("forum/<int:thread_id>/accept", knowledge.accept, name="thread-accept"),
+    path("forum/<int:thread_id>/article", knowledge.thread_to_article, name="thread-article"),
+    path("forum/<int:thread_id>/ticket", knowledge.thread_to_ticket, name="thread-ticket"),
     path("tickets/<int:ticket_id>/book-session", appointments.book, name="book-session"),
     path("sessions/", appointments.index, name="appointments"),
     path("sessions/<int:appointment_id>/cancel", appointments.cancel, name="cancel-session"),

@@ -1,4 +1,5 @@
-"""The agents' console: the queue, a ticket, logging work with a live billing preview.
+"""The agents' console: the queue, the live billing preview of work, the customer card and
+the caller box (the ticket page is ticket_page and ticket_actions).
 Every view is for active staff only; anyone else gets 404 (not a hint that it exists)."""
 
 from __future__ import annotations
@@ -7,22 +8,19 @@ import contextlib
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
-from opiekun.catalog.choices import Channel, Severity, WorkKind
-from opiekun.catalog.models import ScopeItem
+from opiekun.catalog.choices import Channel, Severity
 from opiekun.console.guards import staff_only
 from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks
 from opiekun.contracts import queries as contract_queries
-from opiekun.contracts.models import HourBank
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import bounds
 from opiekun.customers.access import organisation_for
@@ -30,12 +28,8 @@ from opiekun.customers.models import ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
 from opiekun.search import query as search
 from opiekun.tariff import BillingError, bill
-from opiekun.tickets import access, actions, intake, notes, queries, sla
-from opiekun.tickets.attachments import AttachmentError
+from opiekun.tickets import access, intake, notes, queries, sla
 from opiekun.tickets.models import Ticket
-
-REFUSALS = (actions.IntakeError, BillingError, AttachmentError, banks.BankError)
-
 
 VIEWS = {
     "all": _("All"),
@@ -100,99 +94,6 @@ class QueueFilters(forms.Form):
     def clean_organisation_id(self) -> int | None:
         organisation = self.cleaned_data.get("organisation_id")
         return organisation.pk if organisation else None
-
-
-def _banks(ticket: Ticket) -> list[HourBank]:
-    return banks.open_banks(ticket.contract.banks.all()) if ticket.contract else []
-
-
-@require_GET
-@staff_only
-def ticket(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    found = access.ticket_for(request.user, ticket_id)
-    return render(
-        request,
-        "console/ticket.html",
-        {
-            "ticket": found,
-            "thread": found.messages.select_related("author_staff__user", "author_contact"),
-            "work": found.work_logs.select_related("staff__user"),
-            "banks": _banks(found),
-            "kinds": WorkKind.choices,
-            "appointments": found.appointments.select_related("staff__user"),
-            "scope_items": (
-                found.contract.plan.scope_items.all()
-                if found.contract
-                else ScopeItem.objects.none()
-            ),
-        },
-    )
-
-
-@require_POST
-@staff_only
-def act(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Answer, note, status change or work log: one form per action, each calling it."""
-    found = access.ticket_for(request.user, ticket_id)
-    staff = request.user.staff_member  # type: ignore[union-attr]
-    what = request.POST.get("action", "")
-    try:
-        if what == "answer":
-            actions.answer(
-                found,
-                staff=staff,
-                body=request.POST.get("body", ""),
-                documentation_ref=request.POST.get("documentation_ref", ""),
-                actor=request.user,
-            )
-            messages.success(request, _("The answer was saved."))
-        elif what == "note":
-            actions.add_note(
-                found, staff=staff, body=request.POST.get("body", ""), actor=request.user
-            )
-            messages.success(request, _("The note was saved."))
-        elif what == "work":
-            work = actions.log_work(
-                found,
-                staff=staff,
-                kind=request.POST.get("kind", ""),
-                raw_minutes=_minutes(request.POST.get("minutes", "")),
-                emergency=request.POST.get("emergency") == "on",
-                note=request.POST.get("note", ""),
-                actor=request.user,
-            )
-            messages.success(
-                request,
-                _("Logged: %(raw)s min, billable %(billable)s min.")
-                % {"raw": work.raw_minutes, "billable": work.billable_minutes},
-            )
-        elif what == "scope":
-            item = ScopeItem.objects.filter(pk=posted_id(request.POST.get("item", ""))).first()
-            if item is None:
-                raise actions.IntakeError("item: choose a line of the plan's scope")
-            actions.classify_scope(
-                found, item, note=request.POST.get("note", ""), actor=request.user
-            )
-            messages.success(request, _("The scope was recorded."))
-        elif what in ("start", "resolve", "close", "reopen", "wait"):
-            {
-                "start": actions.start_work,
-                "resolve": actions.resolve,
-                "close": actions.close,
-                "reopen": actions.reopen,
-                "wait": actions.wait_for_customer,
-            }[what](found, actor=request.user)
-            messages.success(request, _("The status was changed."))
-        else:
-            raise actions.IntakeError(f"action: unknown action {what!r}")
-    except REFUSALS as exc:
-        messages.error(request, str(exc))
-    return redirect("console:ticket", ticket_id=found.pk)
-
-
-def posted_id(text: str) -> int:
-    """A posted id; 0 (no row has it) when it is not a number."""
-    return int(text) if text.isdigit() else 0
 
 
 def _minutes(text: str) -> int:

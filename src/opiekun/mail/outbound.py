@@ -125,13 +125,18 @@ def build(message: Message) -> EmailMessage:
         # Exchange and others: do not send us out-of-office replies to this.
         headers["X-Auto-Response-Suppress"] = "All"
     headers["X-Opiekun-Ticket"] = ticket.reference
-    return EmailMessage(
+    email = EmailMessage(
         subject=message.subject or f"[{ticket.reference}] {ticket.subject}",
         body=body,
         from_email=sender_address(ticket),
         to=[message.recipient],
         headers=headers,
     )
+    # The files the agent attached to the answer go with it, typed as stored (sniffed).
+    for attachment in message.attachments.order_by("pk"):
+        with attachment.file.open("rb") as content:
+            email.attach(attachment.filename, content.read(), attachment.content_type)
+    return email
 
 
 # SMTP answers that will not change by trying again: the address is refused.

@@ -46,6 +46,11 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("put", "/api/v1/vendors/{vendor_code}/assignment"): {"assignment_rule": "none"},
     ("post", "/api/v1/notifications/{notification_id}/read"): {},
     ("post", "/api/v1/notifications/read"): {},
+    ("post", "/api/v1/tickets/{ticket_id}/messages/{message_id}/resend"): {},
+    ("post", "/api/v1/tickets/{ticket_id}/messages/with-attachments"): {
+        "__multipart__": True,
+        "body": "x",
+    },
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -84,11 +89,13 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
     ticket = actions.open_ticket(p.org_a, channel="email", subject="Tajne A", contact=p.customer_a)
     scan = attachments.store(ticket, "umowa.pdf", b"%PDF-1.4 tajne A")
     work = actions.log_work(ticket, staff=p.agent, kind="phone", raw_minutes=10)
+    note = actions.add_note(ticket, staff=p.agent, body="Tajne A")
     return {
         "work_id": str(work.pk),
         # A's plan and vendor: only support managers may read or set their rules.
         "plan_code": "KJM-CARE",
         "vendor_code": "kjm",
+        "message_id": str(note.pk),
         "ticket_id": str(ticket.pk),
         "organisation_id": str(p.org_a.pk),
         "number": "+48601000001",

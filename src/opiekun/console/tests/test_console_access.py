@@ -21,6 +21,8 @@ from opiekun.tickets import actions
 pytestmark = pytest.mark.django_db
 # Support managers' pages: an agent gets 404 too (walked in core/tests/test_signin_security).
 MANAGERS_ONLY = {"/console/lockouts/", "/console/plans/"}
+# The smallest PNG: eight signature bytes are all attachments.sniff needs.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
 
 @pytest.fixture
@@ -39,6 +41,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         vendor=Vendor.objects.get(code="kjm"), title="Szkic A", answer="Odpowiedź"
     )
     thread = kb.ask(p.customer_b, Vendor.objects.get(code="ship"), title="Wątek", body="Pytanie")
+    note = actions.add_note(ticket, staff=p.agent, body="Zrzut", files=[("a.png", PNG)])
     ids = {
         "ticket_id": ticket.pk,
         "organisation_id": p.org_a.pk,
@@ -52,26 +55,16 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "vendor_id": Vendor.objects.get(code="kjm").pk,
         # The account manager's "new ticket" notice: nobody else may mark it.
         "notification_id": Notification.objects.get(ticket=ticket).pk,
+        "message_id": note.pk,
+        "attachment_id": note.attachments.get().pk,
     }
     methods = {
-        "act",
-        "status",
-        "to-article",
-        "book-session",
-        "cancel",
-        "unlock",
-        "reset",
-        "open",
-        "ticket",
-        "end-call",
-        "assign",
-        "take",
-        "unassign",
-        "correct",
-        "assignment",
-        "presence",
-        "read",
-        "read-all",
+        *console_urls.TICKET_ACTIONS,
+        *("open", "end-call", "assign", "take", "unassign", "correct", "assignment"),
+        *("presence", "read", "read-all"),
+        "resend",
+        *("publish", "withdraw", "reply", "accept", "article", "ticket"),
+        *("to-article", "book-session", "cancel", "unlock", "reset"),
     }
     found = []
     for pattern in console_urls.urlpatterns:
@@ -79,6 +72,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         url = "/console/" + re.sub(r"<\w+:(\w+)>", lambda m: str(ids[m.group(1)]), route)
         last = route.rstrip("/").rsplit("/", 1)[-1]
         found.append(("post" if last in methods else "get", url))
+    # Every console POST route is walked (none lands on the GET side by a missing name).
+    assert sum(m == "post" for m, _ in found) == len(methods)
     return [
         (m, u + ("?number=%2B48601000001" if u.endswith("caller") else ""))
         for m, u in found
@@ -193,14 +188,13 @@ def test_scope_is_classified_from_the_ticket_page(contracted_personas: Personas)
     page = client.get(f"/console/tickets/{ticket.pk}/").content.decode()
     assert excluded.text in page
     client.post(
-        f"/console/tickets/{ticket.pk}/act",
-        {"action": "scope", "item": excluded.pk, "note": "raport sprzedaży"},
+        f"/console/tickets/{ticket.pk}/scope", {"item": excluded.pk, "note": "raport sprzedaży"}
     )
     ticket.refresh_from_db()
     assert ticket.scope == "billable" and QuoteRequest.objects.get().ticket == ticket
     other = ScopeItem.objects.exclude(plan__code="KJM-CARE").first()
     assert other is not None
-    wrong = client.post(
-        f"/console/tickets/{ticket.pk}/act", {"action": "scope", "item": other.pk}, follow=True
-    )
-    assert "not a scope line of this ticket" in wrong.content.decode()
+    wrong = client.post(f"/console/tickets/{ticket.pk}/scope", {"item": other.pk})
+    # Another plan's line is not among the choices: refused on the field, nothing recorded.
+    assert wrong.status_code == 400 and 'id="scope-item-errors"' in wrong.content.decode()
+    assert QuoteRequest.objects.count() == 1

@@ -133,7 +133,7 @@ def test_publishing_through_the_console_shows_the_article_to_customers(
     assert response.status_code == 302
     customer = client_of(p, "customer_b")
     assert customer.get(f"/portal/kb/{article.pk}/").status_code == 404  # a draft
-    agent.post(f"/console/kb/{article.pk}/status", {"action": "publish"})
+    agent.post(f"/console/kb/{article.pk}/publish")
     assert "Menu Ustawienia" in customer.get(f"/portal/kb/{article.pk}/").content.decode()
     empty = agent.post("/console/kb/new", {"vendor": ship().pk, "title": "X", "answer": " "})
     assert empty.status_code == 200 and Article.objects.count() == 1
@@ -172,12 +172,12 @@ def test_staff_accept_an_answer_and_turn_the_thread_into_an_article_or_a_ticket(
     agent = client_of(p, "agent")
     with pytest.raises(kb.KnowledgeError, match="question itself"):
         kb.accept(thread, question)
-    agent.post(f"/console/forum/{thread.pk}/act", {"action": "accept", "post": answer.pk})
+    agent.post(f"/console/forum/{thread.pk}/accept", {"post": answer.pk})
     thread.refresh_from_db()
     assert thread.accepted_post == answer
     page = client_of(p, "customer_b").get(f"/portal/forum/{thread.pk}/").content.decode()
     assert "Ustawienia → Wydruk → A6." in page
-    response = agent.post(f"/console/forum/{thread.pk}/act", {"action": "article"})
+    response = agent.post(f"/console/forum/{thread.pk}/article")
     article = Article.objects.get()
     assert response["Location"] == f"/console/kb/{article.pk}/"
     assert (article.question, article.answer, article.source_thread) == (
@@ -185,7 +185,7 @@ def test_staff_accept_an_answer_and_turn_the_thread_into_an_article_or_a_ticket(
         "Ustawienia → Wydruk → A6.",
         thread,
     )
-    agent.post(f"/console/forum/{thread.pk}/act", {"action": "ticket"})
+    agent.post(f"/console/forum/{thread.pk}/ticket")
     ticket = Ticket.objects.get()
     assert (ticket.organisation, ticket.contact, ticket.channel) == (
         p.org_b,
@@ -199,8 +199,41 @@ def test_staff_accept_an_answer_and_turn_the_thread_into_an_article_or_a_ticket(
     for who in ("customer_a", "customer_b", "outsider"):
         client = client_of(p, who)
         assert client.get(f"/console/forum/{thread.pk}/").status_code == 404, who
-        assert (
-            client.post(f"/console/forum/{thread.pk}/act", {"action": "ticket"}).status_code == 404
-        )
+        assert client.post(f"/console/forum/{thread.pk}/ticket").status_code == 404
         assert client.get(f"/console/kb/{article.pk}/").status_code == 404, who
     assert Ticket.objects.count() == 1
+
+
+def test_each_forum_button_has_its_own_url_and_a_refused_reply_keeps_its_text(
+    contracted_personas: Personas,
+) -> None:
+    p = contracted_personas
+    thread = kb.ask(p.customer_b, ship(), title="Etykiety", body="Jak ustawić A6?")
+    agent = client_of(p, "agent")
+    refused = agent.post(f"/console/forum/{thread.pk}/reply", {"body": "Ustaw\x00 A6"})
+    page = refused.content.decode()
+    assert refused.status_code == 400 and 'id="reply-body-errors"' in page
+    assert "U+0000" in page and "Ustaw" in page
+    assert thread.posts.count() == 1
+    posted = agent.post(f"/console/forum/{thread.pk}/reply", {"body": "Ustaw A6."})
+    assert posted.status_code == 302 and thread.posts.count() == 2
+    # Another thread's post cannot be accepted here; nothing changes.
+    other = kb.ask(p.customer_b, ship(), title="Inne", body="Inne pytanie")
+    foreign = other.posts.get()
+    agent.post(f"/console/forum/{thread.pk}/accept", {"post": foreign.pk})
+    agent.post(f"/console/forum/{thread.pk}/accept", {"post": "92233720368547758080"})
+    thread.refresh_from_db()
+    assert thread.accepted_post is None
+    # The article buttons: publish and withdraw, one URL each.
+    article = kb.write_article(vendor=ship(), title="A6", answer="Ustaw A6.")
+    agent.post(f"/console/kb/{article.pk}/publish")
+    article.refresh_from_db()
+    assert article.status == "published"
+    agent.post(f"/console/kb/{article.pk}/withdraw")
+    article.refresh_from_db()
+    assert article.status == "draft"
+    customer = client_of(p, "customer_b")
+    assert customer.post(f"/console/kb/{article.pk}/publish").status_code == 404
+    assert customer.post(f"/console/forum/{thread.pk}/reply", {"body": "x"}).status_code == 404
+    article.refresh_from_db()
+    assert article.status == "draft" and thread.posts.count() == 2

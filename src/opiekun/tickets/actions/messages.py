@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -11,7 +13,7 @@ from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact
 from opiekun.staff.models import StaffMember
-from opiekun.tickets import envelope, signals
+from opiekun.tickets import attachments, envelope, signals
 from opiekun.tickets.actions.base import (
     ANSWER_CHANNELS,
     IntakeError,
@@ -32,11 +34,14 @@ def answer(
     channel: str | None = None,
     channel_reason: str = "",
     documentation_ref: str = "",
+    files: Sequence[tuple[str, bytes]] = (),
     actor: Actor = None,
 ) -> Message:
     """The answer to the customer, by the channel the question came in (R-CH-2); another
     channel only with a reason. It may cite the documentation (R-CH-3). An e-mail or fax
-    answer waits for the outbound sender; a portal or phone answer is delivered as given."""
+    answer waits for the outbound sender; a portal or phone answer is delivered as given.
+    ``files`` (name, bytes) are stored on the message in the same transaction: a refused
+    file leaves no answer behind."""
     if not body.strip():
         raise IntakeError("body: the answer is empty")
     checked_text("body", body)
@@ -77,6 +82,7 @@ def answer(
             sent_at=None if channel in (Channel.EMAIL, Channel.FAX) else now,
             **mail,
         )
+        _attach(ticket, message, files, actor)
         if channel == Channel.EMAIL:
             signals.email_ready.send(sender=Message, message=message)
         if ticket.reacted_at is None:
@@ -98,8 +104,15 @@ def answer(
     return message
 
 
-def add_note(ticket: Ticket, *, staff: StaffMember, body: str, actor: Actor = None) -> Message:
-    """An internal note: never shown to the customer."""
+def add_note(
+    ticket: Ticket,
+    *,
+    staff: StaffMember,
+    body: str,
+    files: Sequence[tuple[str, bytes]] = (),
+    actor: Actor = None,
+) -> Message:
+    """An internal note: never shown to the customer, nor are its files."""
     if not body.strip():
         raise IntakeError("body: the note is empty")
     checked_text("body", body)
@@ -112,6 +125,7 @@ def add_note(ticket: Ticket, *, staff: StaffMember, body: str, actor: Actor = No
             author_staff=staff,
             body_text=body.strip(),
         )
+        _attach(ticket, message, files, actor)
         audit.record(
             "ticket.note_added",
             ticket,
@@ -121,6 +135,19 @@ def add_note(ticket: Ticket, *, staff: StaffMember, body: str, actor: Actor = No
         )
         signals.note_added.send(Message, message=message, actor=actor)
     return message
+
+
+# At most this many files on one answer or note: each is capped in size by attachments.store.
+MAX_FILES = 10
+
+
+def _attach(
+    ticket: Ticket, message: Message, files: Sequence[tuple[str, bytes]], actor: Actor
+) -> None:
+    if len(files) > MAX_FILES:
+        raise attachments.AttachmentError(f"file: at most {MAX_FILES} files at once")
+    for name, content in files:
+        attachments.store(ticket, name, content, message=message, actor=actor)
 
 
 def customer_message(
