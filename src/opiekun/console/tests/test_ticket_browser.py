@@ -77,7 +77,7 @@ def test_an_agent_times_a_call_and_walks_the_ticket_through_its_states(
     agent.clock.fast_forward("04:10")
     agent.locator(".timer-clock").get_by_text("4:10").wait_for()
     agent.get_by_role("button", name="Zatrzymaj i wpisz minuty").click()
-    assert agent.get_by_label("Minuty").input_value() == "5"
+    assert agent.get_by_label("Minuty", exact=True).input_value() == "5"
     agent.get_by_label("Rodzaj").select_option("phone")
     agent.get_by_label("Co zrobiono").fill("Ustawienia sterownika drukarki")
     agent.locator("#work-preview").get_by_text("min").first.wait_for()  # htmx preview
@@ -85,7 +85,7 @@ def test_an_agent_times_a_call_and_walks_the_ticket_through_its_states(
     assert ticket.work_logs.get().raw_minutes == 5
 
     # A refused entry comes back with the error on its field and the text kept.
-    agent.get_by_label("Minuty").fill("2000")
+    agent.get_by_label("Minuty", exact=True).fill("2000")
     agent.get_by_label("Co zrobiono").fill("Za długi wpis")
     agent.get_by_role("button", name="Zapisz pracę").click()
     agent.locator("#work-minutes-errors").wait_for()
