@@ -1,10 +1,21 @@
 from django.urls import path
 
-from opiekun.console import appointments, dashboards, knowledge, reports, security, views
+from opiekun.console import (
+    appointments,
+    canned,
+    dashboards,
+    knowledge,
+    organising,
+    queue,
+    queue_actions,
+    reports,
+    security,
+    views,
+)
 
 app_name = "console"
 urlpatterns = [
-    path("", views.queue, name="queue"),
+    path("", queue.queue, name="queue"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("customers/<int:organisation_id>/", views.customer, name="customer"),
     path("caller", views.caller, name="caller"),
@@ -34,4 +45,23 @@ urlpatterns = [
         security.reset_two_factor,
         name="reset-two-factor",
     ),
+    path("queue/bulk/assign", queue_actions.bulk_assign, name="bulk-assign"),
+    path("queue/bulk/tag", queue_actions.bulk_tag, name="bulk-tag"),
+    path("queue/bulk/status", queue_actions.bulk_status, name="bulk-status"),
+    path("queue/views/save", queue_actions.save_view, name="save-view"),
+    path("queue/views/<int:view_id>/delete", queue_actions.delete_view, name="delete-view"),
+    path("tickets/<int:ticket_id>/tags/add", organising.add_tags, name="add-tags"),
+    path("tickets/<int:ticket_id>/tags/remove", organising.remove_tag, name="remove-tag"),
+    path("tickets/<int:ticket_id>/canned/", organising.canned_picker, name="canned-picker"),
+    path(
+        "tickets/<int:ticket_id>/canned/<int:response_id>",
+        organising.canned_text,
+        name="canned-text",
+    ),
+    path("tickets/<int:ticket_id>/merge", organising.merge, name="merge"),
+    path("tickets/<int:ticket_id>/split", organising.split, name="split"),
+    path("canned/", canned.responses, name="canned"),
+    path("canned/new", canned.new_response, name="new-canned"),
+    path("canned/<int:response_id>/", canned.edit_response, name="edit-canned"),
+    path("canned/<int:response_id>/delete", canned.delete_response, name="delete-canned"),
 ]

@@ -19,7 +19,9 @@ from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db
 # Support managers' pages: an agent gets 404 too (walked in core/tests/test_signin_security).
-MANAGERS_ONLY = {"/console/lockouts/"}
+# Writing canned responses is a manager's too (R-PPL-1: managers set the vendor's wording).
+MANAGERS_ONLY = {"/console/lockouts/", "/console/canned/new"}
+MANAGERS_ONLY_PATTERN = re.compile(r"/console/canned/\d+/")
 
 
 @pytest.fixture
@@ -46,8 +48,28 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "appointment_id": session.pk,
         "key": "sla",
         "member_id": p.agent.pk,
+        "view_id": actions.save_view(p.agent, "Mine", {"view": "mine"}).pk,
+        "response_id": actions.save_response(
+            None, vendor=None, title="Witaj", body_pl="Dzień dobry", body_en="Hello"
+        ).pk,
     }
-    methods = {"act", "status", "to-article", "book-session", "cancel", "unlock", "reset"}
+    methods = {
+        "act",
+        "status",
+        "to-article",
+        "book-session",
+        "cancel",
+        "unlock",
+        "reset",
+        "assign",
+        "tag",
+        "save",
+        "delete",
+        "add",
+        "remove",
+        "merge",
+        "split",
+    }
     found = []
     for pattern in console_urls.urlpatterns:
         route = str(pattern.pattern)
@@ -90,7 +112,8 @@ def test_an_agent_sees_the_queue_and_the_ticket(
     assert "Tajne A" in client.get("/console/").content.decode()
     for method, url in pages:
         if method == "get":
-            expected = 404 if url in MANAGERS_ONLY else 200
+            managers = url in MANAGERS_ONLY or MANAGERS_ONLY_PATTERN.fullmatch(url)
+            expected = 404 if managers else 200
             assert client.get(url).status_code == expected, url
     assert "Tajne A" in client.get(pages[1][1]).content.decode()
     preview = client.get(pages[-1][1]).content.decode()

@@ -6,6 +6,7 @@ which integrations, scripts and the other apps call."""
 # log_work refuses time with the tariff's error; callers have caught it from here.
 from opiekun.tariff import BillingError
 from opiekun.tickets.actions.base import ANSWER_CHANNELS, HOT01_FIELDS, IntakeError
+from opiekun.tickets.actions.bulk import BulkRefused, for_each
 from opiekun.tickets.actions.clock import (
     acknowledge_receipt,
     customer_replied,
@@ -15,6 +16,7 @@ from opiekun.tickets.actions.clock import (
     start_work,
     wait_for_customer,
 )
+from opiekun.tickets.actions.merging import merge, split
 from opiekun.tickets.actions.messages import (
     MAIL_FIELDS,
     add_note,
@@ -24,6 +26,12 @@ from opiekun.tickets.actions.messages import (
 )
 from opiekun.tickets.actions.numbering import next_reference, next_references
 from opiekun.tickets.actions.opening import TicketSpec, open_fax_ticket, open_ticket, open_tickets
+from opiekun.tickets.actions.organising import (
+    delete_response,
+    delete_view,
+    save_response,
+    save_view,
+)
 from opiekun.tickets.actions.sessions import (
     book_remote_session,
     cancel_session,
@@ -31,6 +39,7 @@ from opiekun.tickets.actions.sessions import (
     start_call,
 )
 from opiekun.tickets.actions.status import close, reopen, resolve
+from opiekun.tickets.actions.tagging import add_tags, remove_tags, set_tags
 from opiekun.tickets.actions.work import classify_scope, log_work
 
 __all__ = [
@@ -38,10 +47,12 @@ __all__ = [
     "HOT01_FIELDS",
     "MAIL_FIELDS",
     "BillingError",
+    "BulkRefused",
     "IntakeError",
     "TicketSpec",
     "acknowledge_receipt",
     "add_note",
+    "add_tags",
     "answer",
     "book_remote_session",
     "cancel_session",
@@ -49,9 +60,13 @@ __all__ = [
     "close",
     "customer_message",
     "customer_replied",
+    "delete_response",
+    "delete_view",
     "end_call",
+    "for_each",
     "inbound_messages",
     "log_work",
+    "merge",
     "next_reference",
     "next_references",
     "open_fax_ticket",
@@ -60,8 +75,13 @@ __all__ = [
     "promise_answer",
     "recompute_deadlines",
     "release_awaiting_package",
+    "remove_tags",
     "reopen",
     "resolve",
+    "save_response",
+    "save_view",
+    "set_tags",
+    "split",
     "start_call",
     "start_work",
     "wait_for_customer",
