@@ -78,9 +78,9 @@ def split(message: Message, *, subject: str = "", actor: Actor = None) -> Ticket
         source = Ticket.objects.select_for_update(of=("self",)).get(pk=message.ticket_id)
         if source.merged_into_id is not None:
             raise IntakeError("message: " + _("the ticket was merged; split on the survivor"))
-        first = source.messages.order_by("created_at", "pk").first()
-        if first is not None and first.pk == message.pk:
-            raise IntakeError("message: " + _("the ticket's first message cannot be split off"))
+        if not source.description and not source.messages.exclude(pk=message.pk).exists():
+            # Nothing of the question would be left on the old ticket.
+            raise IntakeError("message: " + _("the ticket's only message cannot be split off"))
         subject = checked_text("subject", subject.strip(), Ticket) or (
             checked_text("subject", f"{source.subject} ({source.reference})"[:300], Ticket)
         )
