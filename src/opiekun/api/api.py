@@ -5,7 +5,15 @@ from typing import Any
 
 from ninja import NinjaAPI
 
-from opiekun.api import attachments, callers, errors, organisations, plans, tickets
+from opiekun.api import (
+    attachments,
+    callers,
+    errors,
+    organisations,
+    organising,
+    plans,
+    tickets,
+)
 from opiekun.api.auth import AUTH
 from opiekun.api.throttles import PerCallerThrottle
 
@@ -30,3 +38,4 @@ api.add_router("", callers.router)
 api.add_router("", tickets.router)
 api.add_router("", organisations.router)
 api.add_router("", attachments.router)
+api.add_router("", organising.router)

@@ -29,8 +29,18 @@ def client_for(p: Personas, who: str) -> Client:
 
 def open_many(p: Personas, count: int, prefix: str = "Zgłoszenie") -> list[Ticket]:
     specs = [
-        TicketSpec(p.org_a if n % 2 else p.org_b, "email", f"{prefix} {n}", "", None, "normal",
-                   None, False, {}, None)
+        TicketSpec(
+            p.org_a if n % 2 else p.org_b,
+            "email",
+            f"{prefix} {n}",
+            "",
+            None,
+            "normal",
+            None,
+            False,
+            {},
+            None,
+        )
         for n in range(count)
     ]
     return actions.open_tickets(specs)

@@ -26,7 +26,11 @@ def balances(p: Personas) -> dict[int, int]:
 def pair(contracted_personas: Personas) -> tuple[Ticket, Ticket]:
     p = contracted_personas
     survivor = actions.open_ticket(
-        p.org_a, channel="portal", subject="Drukarka", description="Nie drukuje", contact=p.customer_a
+        p.org_a,
+        channel="portal",
+        subject="Drukarka",
+        description="Nie drukuje",
+        contact=p.customer_a,
     )
     merged = actions.open_ticket(
         p.org_a, channel="portal", subject="Ponownie", description="Pierwsze", contact=p.customer_a
