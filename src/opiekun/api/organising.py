@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
@@ -33,13 +34,13 @@ def set_ticket_tags(request: HttpRequest, ticket_id: int, names: list[str]) -> l
     staff_for(request.user)
     ticket = access.ticket_for(request.user, ticket_id)
     ticket = actions.set_tags(ticket, names, actor=request.user)
-    return [t.name for t in ticket.tags.order_by("name")]
+    return [t.name for t in ticket.tags.order_by(Lower("name"))]
 
 
 @router.get("/tags", response=list[str], summary="Every tag in use, by name")
 def list_tags(request: HttpRequest) -> list[str]:
     staff_for(request.user)
-    return list(Tag.objects.values_list("name", flat=True))
+    return list(Tag.objects.order_by(Lower("name")).values_list("name", flat=True))
 
 
 @router.put(

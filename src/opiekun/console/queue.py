@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy
@@ -86,7 +87,7 @@ def queue_tickets(staff: StaffMember, params: QueryDict) -> tuple[str, QueueFilt
     if text:
         tickets = search.matching(tickets, text)
     tickets = tickets.select_related("organisation").prefetch_related(
-        Prefetch("tags", queryset=Tag.objects.order_by("name"))
+        Prefetch("tags", queryset=Tag.objects.order_by(Lower("name")))
     )
     return view, filters, tickets
 
