@@ -257,7 +257,7 @@ def test_merge_and_split_from_the_ticket_page(contracted_personas: Personas) -> 
     )
     agent = client_for(p, "agent")
     page = agent.get(f"/console/tickets/{merged.pk}/").content.decode()
-    assert 'action="/console/tickets/%d/merge"' % merged.pk in page
+    assert f'action="/console/tickets/{merged.pk}/merge"' in page
     split = agent.post(f"/console/tickets/{merged.pk}/split", {"message": extra.pk, "subject": ""})
     created = Ticket.objects.latest("pk")
     assert split["Location"] == f"/console/tickets/{created.pk}/"

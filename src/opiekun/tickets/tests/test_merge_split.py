@@ -86,9 +86,9 @@ def test_merge_is_refused_across_customers_into_itself_and_into_a_merged_ticket(
     p = contracted_personas
     merged, survivor = pair
     other = actions.open_ticket(p.org_b, channel="email", subject="Obcy")
-    with pytest.raises(actions.IntakeError, match="^into: .*same customer"):
+    with pytest.raises(actions.IntakeError, match=r"^into: .*same customer"):
         actions.merge(merged, other)
-    with pytest.raises(actions.IntakeError, match="^into: .*itself"):
+    with pytest.raises(actions.IntakeError, match=r"^into: .*itself"):
         actions.merge(merged, merged)
     third = actions.open_ticket(p.org_a, channel="email", subject="Trzeci")
     actions.merge(merged, survivor)
@@ -127,7 +127,7 @@ def test_the_only_message_of_a_ticket_without_a_question_cannot_be_split_off(
         ticket, contact=p.customer_a, body="Jedyna wiadomość", channel="portal"
     )
     count = Ticket.objects.count()
-    with pytest.raises(actions.IntakeError, match="^message: "):
+    with pytest.raises(actions.IntakeError, match=r"^message: "):
         actions.split(only)
     assert Ticket.objects.count() == count
     only.refresh_from_db()
