@@ -95,11 +95,11 @@ def list_responses(request: HttpRequest, ticket_id: Id | None = None) -> list[Ca
 
 
 @router.get(
-    "/canned-responses/{response_id}/rendered",
+    "/tickets/{ticket_id}/canned-responses/{response_id}",
     response=Rendered,
-    summary="A response filled in for a ticket, in its contact's language",
+    summary="A canned response filled in for the ticket, in its contact's language",
 )
-def render_response(request: HttpRequest, response_id: Id, ticket_id: Id) -> Rendered:
+def render_response(request: HttpRequest, ticket_id: Id, response_id: Id) -> Rendered:
     staff_for(request.user)
     response = access.response_for(request.user, response_id)
     ticket = access.ticket_for(request.user, ticket_id)

@@ -83,6 +83,9 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 @staff_only
 def bulk_tag(request: HttpRequest) -> HttpResponse:
     names = [request.POST.get("tag", "")]
+    if not names[0].strip():
+        messages.error(request, "tag: " + _("choose a tag"))
+        return _back(request)
     return _bulk(request, lambda t: actions.add_tags(t, names, actor=request.user))
 
 

@@ -35,6 +35,18 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "ends_at": "2099-01-02T11:00:00+01:00",
     },
     ("post", "/api/v1/faxes"): {"__multipart__": True, "subject": "Faks"},
+    ("put", "/api/v1/tickets/{ticket_id}/tags"): {"tags": ["obce"]},
+    ("post", "/api/v1/canned-responses"): {"title": "T", "body_pl": "a", "body_en": "b"},
+    ("put", "/api/v1/canned-responses/{response_id}"): {
+        "title": "T",
+        "body_pl": "a",
+        "body_en": "b",
+    },
+    ("delete", "/api/v1/canned-responses/{response_id}"): {},
+    ("post", "/api/v1/tickets/{ticket_id}/merge"): {"into_id": 1},
+    ("post", "/api/v1/tickets/{ticket_id}/split"): {"message_id": 1},
+    ("post", "/api/v1/saved-views"): {"name": "Obcy", "filters": {}},
+    ("delete", "/api/v1/saved-views/{view_id}"): {},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -74,6 +86,10 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
     scan = attachments.store(ticket, "umowa.pdf", b"%PDF-1.4 tajne A")
     return {
         "ticket_id": str(ticket.pk),
+        "response_id": str(
+            actions.save_response(None, vendor=None, title="R", body_pl="a", body_en="b").pk
+        ),
+        "view_id": str(actions.save_view(p.agent, "Agenta", {"status": "closed"}).pk),
         "organisation_id": str(p.org_a.pk),
         "number": "+48601000001",
         "attachment_id": str(scan.pk),

@@ -71,7 +71,7 @@ def test_outsiders_get_404_and_change_nothing(contracted_personas: Personas, who
     assert client.get("/api/v1/canned-responses").status_code == 404
     assert (
         client.get(
-            f"/api/v1/canned-responses/{response.pk}/rendered?ticket_id={ticket.pk}"
+            f"/api/v1/tickets/{ticket.pk}/canned-responses/{response.pk}"
         ).status_code
         == 404
     )
@@ -98,7 +98,7 @@ def test_canned_responses_are_listed_for_a_ticket_and_rendered(
     agent = client_for(p, "agent")
     listed = agent.get(f"/api/v1/canned-responses?ticket_id={ticket.pk}").json()
     assert [r["title"] for r in listed] == ["Powitanie"]
-    rendered = agent.get(f"/api/v1/canned-responses/{mine.pk}/rendered?ticket_id={ticket.pk}")
+    rendered = agent.get(f"/api/v1/tickets/{ticket.pk}/canned-responses/{mine.pk}")
     assert rendered.json() == {
         "text": f"Dzień dobry Adam Klient ({ticket.reference})",
         "language": "pl",
