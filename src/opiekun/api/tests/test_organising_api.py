@@ -70,10 +70,7 @@ def test_outsiders_get_404_and_change_nothing(contracted_personas: Personas, who
     )
     assert client.get("/api/v1/canned-responses").status_code == 404
     assert (
-        client.get(
-            f"/api/v1/tickets/{ticket.pk}/canned-responses/{response.pk}"
-        ).status_code
-        == 404
+        client.get(f"/api/v1/tickets/{ticket.pk}/canned-responses/{response.pk}").status_code == 404
     )
     assert client.get("/api/v1/saved-views").status_code == 404
     ticket.refresh_from_db()

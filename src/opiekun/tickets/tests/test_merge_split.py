@@ -5,6 +5,7 @@ do not change, the search finds the survivor by the merged ticket's words; refus
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from opiekun.contracts import banks
 from opiekun.core.models import AuditEvent
@@ -86,6 +87,7 @@ def test_merge_is_refused_across_customers_into_itself_and_into_a_merged_ticket(
     p = contracted_personas
     merged, survivor = pair
     other = actions.open_ticket(p.org_b, channel="email", subject="Obcy")
+    translation.activate("en")  # the refusals are matched in English
     with pytest.raises(actions.IntakeError, match=r"^into: .*same customer"):
         actions.merge(merged, other)
     with pytest.raises(actions.IntakeError, match=r"^into: .*itself"):
@@ -98,6 +100,7 @@ def test_merge_is_refused_across_customers_into_itself_and_into_a_merged_ticket(
         actions.merge(merged, third)
     third.refresh_from_db()
     assert third.merged_into is None and other.messages.count() == 0
+    translation.deactivate()
 
 
 def test_split_moves_a_message_into_a_new_ticket_of_the_same_customer_and_contact(
