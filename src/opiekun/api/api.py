@@ -11,6 +11,7 @@ from opiekun.api import (
     errors,
     notifications,
     organisations,
+    organising,
     plan_settings,
     plans,
     ticket_changes,  # noqa: F401 (its routes join tickets.router on import)
@@ -47,3 +48,4 @@ api.add_router("", attachments.router)
 api.add_router("", notifications.router)
 api.add_router("", ticket_history.router)
 api.add_router("", ticket_files.router)
+api.add_router("", organising.router)

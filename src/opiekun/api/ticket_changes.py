@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from opiekun.api import tickets as tickets_api
+from opiekun.api.organising import TagName
 from opiekun.api.schemas import TicketOut, WorkLogOut
 from opiekun.api.types import Id, OneOf, Text
 from opiekun.catalog.choices import Severity
@@ -23,6 +24,7 @@ from opiekun.core.audit import Actor
 from opiekun.staff.access import staff_for
 from opiekun.staff.models import StaffMember
 from opiekun.tickets import access, actions
+from opiekun.tickets.actions.tagging import MAX_TAGS
 from opiekun.tickets.models import Ticket, WorkLog
 
 # The tickets router itself: a second router with the same path would answer 405 to
@@ -38,7 +40,9 @@ class TicketPatch(Schema):
     assignee_id: Id | None = None
     severity: Annotated[str, OneOf.of(Severity)] | None = None
     status: Annotated[str, OneOf.of(Ticket.Status)] | None = None
-    # tags: the QUEUE part adds its field here and applies it in patch_ticket below.
+    tags: list[TagName] | None = Field(
+        default=None, max_length=MAX_TAGS, description="The ticket's whole list of tags."
+    )
 
 
 def _to_status(ticket: Ticket, status: str, actor: Actor) -> Ticket:
@@ -80,7 +84,7 @@ def patch_ticket(request: HttpRequest, ticket_id: Id, data: TicketPatch) -> Tick
     staff_for(request.user)
     ticket = access.ticket_for(request.user, ticket_id)
     sent = data.model_fields_set
-    for name in ("severity", "status"):
+    for name in ("severity", "status", "tags"):
         if name in sent and getattr(data, name) is None:
             raise HttpError(400, f"{name}: must not be null")
     with transaction.atomic():
@@ -89,6 +93,8 @@ def patch_ticket(request: HttpRequest, ticket_id: Id, data: TicketPatch) -> Tick
             ticket = actions.change_severity(ticket, data.severity, actor=request.user)
         if "assignee_id" in sent:
             ticket = actions.assign(ticket, _assignee(data.assignee_id), actor=request.user)
+        if data.tags is not None:
+            ticket = actions.set_tags(ticket, data.tags, actor=request.user)
         if data.status is not None:
             ticket = _to_status(ticket, data.status, request.user)
     ticket.refresh_from_db()

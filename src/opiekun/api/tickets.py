@@ -53,6 +53,7 @@ class TicketFilters(Schema):
     channel: Annotated[str, OneOf.of(Channel)] | None = None
     severity: Annotated[str, OneOf.of(Severity)] | None = None
     q: Annotated[str, Text(200)] | None = None
+    tag: Annotated[str, Text(50)] | None = None
 
 
 @router.get("/tickets", response=list[TicketOut], summary="Tickets you may see, queue order")

@@ -5,18 +5,14 @@ Every view is for active staff only; anyone else gets 404 (not a hint that it ex
 from __future__ import annotations
 
 import contextlib
-from typing import Any
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from opiekun.catalog.choices import Channel, Severity
 from opiekun.console.guards import staff_only
 from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks
@@ -26,74 +22,8 @@ from opiekun.core import bounds
 from opiekun.customers.access import organisation_for
 from opiekun.customers.models import ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
-from opiekun.search import query as search
 from opiekun.tariff import BillingError, bill
-from opiekun.tickets import access, intake, notes, queries, sla
-from opiekun.tickets.models import Ticket
-
-VIEWS = {
-    "all": _("All"),
-    "mine": _("Mine"),
-    "my-customers": _("My customers"),
-    "on-call": _("On call"),
-}
-
-
-@require_GET
-@staff_only
-def queue(request: HttpRequest) -> HttpResponse:
-    view = request.GET.get("view", "all")
-    if view not in VIEWS:
-        view = "all"
-    staff = request.user.staff_member  # type: ignore[union-attr]
-    filters = QueueFilters(request.GET)
-    wanted = {}
-    if filters.is_valid():
-        wanted = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")}
-    text = wanted.pop("q", "")
-    # A search or a status filter looks at resolved and closed tickets too.
-    tickets = queries.queue(
-        staff, view, open_only=not text and wanted.get("status") in (None, "open")
-    )
-    tickets = queries.filtered(tickets, **wanted)
-    if text:
-        tickets = search.matching(tickets, text)
-    return render(
-        request,
-        "console/queue.html",
-        {
-            "tickets": tickets.select_related("organisation")[:200],
-            "view": view,
-            "views": {k: _(v) for k, v in VIEWS.items()},
-            "filters": filters,
-        },
-    )
-
-
-def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
-    return [("", "—"), *choices]
-
-
-class QueueFilters(forms.Form):
-    """The API's ticket filters (GET /api/v1/tickets), by the same names and values."""
-
-    q = forms.CharField(label=gettext_lazy("Subject or reference"), required=False)
-    status = forms.ChoiceField(
-        label=gettext_lazy("Status"), required=False, choices=_blank(Ticket.Status.choices)
-    )
-    channel = forms.ChoiceField(
-        label=gettext_lazy("Channel"), required=False, choices=_blank(Channel.choices)
-    )
-    severity = forms.ChoiceField(
-        label=gettext_lazy("Severity"), required=False, choices=_blank(Severity.choices)
-    )
-    organisation_id = forms.ModelChoiceField(
-        label=gettext_lazy("Customer"), required=False, queryset=Organisation.objects.all()
-    )
-
-    def clean_organisation_id(self) -> int | None:
-        organisation = self.cleaned_data.get("organisation_id")
-        return organisation.pk if organisation else None
+from opiekun.tickets import access, intake, notes, sla
 
 
 def _minutes(text: str) -> int:

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from opiekun.core.access import is_staff_member, organisation_id_of
-from opiekun.tickets.models import Appointment, Attachment, Ticket
+from opiekun.tickets.models import (
+    Appointment,
+    Attachment,
+    CannedResponse,
+    SavedView,
+    Ticket,
+)
 
 
 def visible_tickets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
@@ -59,3 +65,41 @@ def appointment_for(user: AbstractBaseUser | AnonymousUser, appointment_id: int)
     if appointment is None:
         raise Http404("No such appointment")
     return appointment
+
+
+def responses_for(user: AbstractBaseUser | AnonymousUser) -> QuerySet[CannedResponse]:
+    """Every canned response for staff (each vendor's agents answer all of them); none
+    for anyone else."""
+    if is_staff_member(user):
+        return CannedResponse.objects.select_related("vendor")
+    return CannedResponse.objects.none()
+
+
+def responses_for_ticket(ticket: Ticket) -> QuerySet[CannedResponse]:
+    """The responses that fit a ticket: its vendor's (by contract plan or product) and
+    those of no vendor in particular."""
+    vendors = {
+        ticket.contract.plan.vendor_id if ticket.contract else None,
+        ticket.product.vendor_id if ticket.product else None,
+    } - {None}
+    return CannedResponse.objects.filter(Q(vendor__isnull=True) | Q(vendor__in=vendors))
+
+
+def response_for(
+    user: AbstractBaseUser | AnonymousUser, response_id: int, *, manage: bool = False
+) -> CannedResponse:
+    """A canned response; to change one (``manage``) the user must be a support manager."""
+    if manage and not getattr(getattr(user, "staff_member", None), "is_manager", False):
+        raise Http404("No such response")
+    found = responses_for(user).filter(pk=response_id).first()
+    if found is None:
+        raise Http404("No such response")
+    return found
+
+
+def saved_view_for(user: AbstractBaseUser | AnonymousUser, view_id: int) -> SavedView:
+    """One of the user's own saved views: another agent's is a 404, they are private."""
+    found = SavedView.objects.filter(pk=view_id, owner__user_id=user.pk or 0).first()
+    if found is None or not is_staff_member(user):
+        raise Http404("No such view")
+    return found

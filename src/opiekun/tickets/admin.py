@@ -5,10 +5,13 @@ from opiekun.core.admin import ReadOnlyAdmin
 from opiekun.tickets.models import (
     Appointment,
     Attachment,
+    CannedResponse,
     MaintenanceRun,
     Message,
     ReferenceCounter,
+    SavedView,
     SlaNotification,
+    Tag,
     Ticket,
     WorkLog,
 )
@@ -143,3 +146,26 @@ class SlaNotificationAdmin(ReadOnlyAdmin):
     list_filter = ["kind"]
     search_fields = ["ticket__reference"]
     list_select_related = ["ticket", "recipient__user"]
+
+
+@admin.register(Tag)
+class TagAdmin(ReadOnlyAdmin):
+    """Tags change through the console and the API, audited on the ticket."""
+
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+@admin.register(CannedResponse)
+class CannedResponseAdmin(ReadOnlyAdmin):
+    """Written in the console (placeholders checked there), shown here for reference."""
+
+    list_display = ["title", "vendor"]
+    list_filter = ["vendor"]
+    search_fields = ["title", "body_pl", "body_en"]
+
+
+@admin.register(SavedView)
+class SavedViewAdmin(ReadOnlyAdmin):
+    list_display = ["name", "owner"]
+    search_fields = ["name"]

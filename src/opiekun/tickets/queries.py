@@ -24,6 +24,7 @@ def filtered(
     organisation_id: int | None = None,
     channel: str | None = None,
     severity: str | None = None,
+    tag: str | None = None,
 ) -> QuerySet[Ticket]:
     """The filters by name, in queue order. A text search is the search app's
     (``opiekun.search.query.matching``), which ranks instead."""
@@ -37,6 +38,9 @@ def filtered(
         tickets = tickets.filter(channel=channel)
     if severity:
         tickets = tickets.filter(severity=severity)
+    if tag:
+        # Names are unique whatever their case, so one tag at most matches: no duplicates.
+        tickets = tickets.filter(tags__name__iexact=tag)
     return tickets.order_by(*QUEUE_ORDER)
 
 

@@ -51,6 +51,18 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "__multipart__": True,
         "body": "x",
     },
+    ("put", "/api/v1/tickets/{ticket_id}/tags"): {"tags": ["obce"]},
+    ("post", "/api/v1/canned-responses"): {"title": "T", "body_pl": "a", "body_en": "b"},
+    ("put", "/api/v1/canned-responses/{response_id}"): {
+        "title": "T",
+        "body_pl": "a",
+        "body_en": "b",
+    },
+    ("delete", "/api/v1/canned-responses/{response_id}"): {},
+    ("post", "/api/v1/tickets/{ticket_id}/merge"): {"into_id": 1},
+    ("post", "/api/v1/tickets/{ticket_id}/split"): {"message_id": 1},
+    ("post", "/api/v1/saved-views"): {"name": "Obcy", "filters": {}},
+    ("delete", "/api/v1/saved-views/{view_id}"): {},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -97,6 +109,10 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "vendor_code": "kjm",
         "message_id": str(note.pk),
         "ticket_id": str(ticket.pk),
+        "response_id": str(
+            actions.save_response(None, vendor=None, title="R", body_pl="a", body_en="b").pk
+        ),
+        "view_id": str(actions.save_view(p.agent, "Agenta", {"status": "closed"}).pk),
         "organisation_id": str(p.org_a.pk),
         "number": "+48601000001",
         "attachment_id": str(scan.pk),

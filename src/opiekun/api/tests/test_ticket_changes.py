@@ -183,3 +183,26 @@ def test_managers_set_assignment_rules_agents_get_404(contracted_personas: Perso
     assert shown == {"code": "SHIP-START", "assignment_rule": "", "effective_rule": "none"}
     assert AuditEvent.objects.filter(kind="plan.assignment_rule_set").count() == 1
     assert send(manager, "put", "/plans/NOPE/assignment", body).status_code == 404
+
+
+def test_patch_sets_tags_with_the_rest_in_one_transaction(
+    contracted_personas: Personas, ticket: Ticket
+) -> None:
+    p = contracted_personas
+    agent = signed_in(p, "agent")
+    done = send(
+        agent,
+        "patch",
+        f"/tickets/{ticket.pk}",
+        {"tags": ["drukarka", "Faktury"], "status": "in_progress"},
+    )
+    assert done.status_code == 200, done.content
+    assert sorted(t.name for t in ticket.tags.all()) == ["Faktury", "drukarka"]
+    # A refused status rolls the tags back with it: one transaction.
+    refused = send(agent, "patch", f"/tickets/{ticket.pk}", {"tags": ["inne"], "status": "new"})
+    assert refused.status_code == 400 and refused.json()["field"] == "status"
+    assert sorted(t.name for t in ticket.tags.all()) == ["Faktury", "drukarka"]
+    null = send(agent, "patch", f"/tickets/{ticket.pk}", {"tags": None})
+    assert null.status_code == 400 and null.json()["field"] == "tags"
+    customer = send(signed_in(p, "customer_a"), "patch", f"/tickets/{ticket.pk}", {"tags": []})
+    assert customer.status_code == 404

@@ -20,7 +20,9 @@ from opiekun.tickets import actions
 
 pytestmark = pytest.mark.django_db
 # Support managers' pages: an agent gets 404 too (walked in core/tests/test_signin_security).
-MANAGERS_ONLY = {"/console/lockouts/", "/console/plans/"}
+# Writing canned responses is a manager's too (R-PPL-1: managers set the vendor's wording).
+MANAGERS_ONLY = {"/console/lockouts/", "/console/plans/", "/console/canned/new"}
+MANAGERS_ONLY_PATTERN = re.compile(r"/console/canned/\d+/")
 # The smallest PNG: eight signature bytes are all attachments.sniff needs.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
@@ -57,6 +59,10 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "notification_id": Notification.objects.get(ticket=ticket).pk,
         "message_id": note.pk,
         "attachment_id": note.attachments.get().pk,
+        "view_id": actions.save_view(p.agent, "Mine", {"view": "mine"}).pk,
+        "response_id": actions.save_response(
+            None, vendor=None, title="Witaj", body_pl="Dzień dobry", body_en="Hello"
+        ).pk,
     }
     methods = {
         *console_urls.TICKET_ACTIONS,
@@ -65,6 +71,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "resend",
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),
         *("to-article", "book-session", "cancel", "unlock", "reset"),
+        *("status", "tag", "save", "delete", "add", "remove", "merge", "split"),
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
@@ -116,7 +123,8 @@ def test_an_agent_sees_the_queue_and_the_ticket(
     assert "Tajne A" in client.get("/console/").content.decode()
     for method, url in pages:
         if method == "get":
-            expected = 404 if url in MANAGERS_ONLY else 200
+            managers = url in MANAGERS_ONLY or MANAGERS_ONLY_PATTERN.fullmatch(url)
+            expected = 404 if managers else 200
             assert client.get(url).status_code == expected, url
     assert "Tajne A" in client.get(pages[1][1]).content.decode()
     preview = client.get(pages[-1][1]).content.decode()

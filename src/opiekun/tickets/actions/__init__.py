@@ -7,6 +7,7 @@ which integrations, scripts and the other apps call."""
 from opiekun.tariff import BillingError
 from opiekun.tickets.actions.assignment import assign, reassign, take, unassign
 from opiekun.tickets.actions.base import ANSWER_CHANNELS, HOT01_FIELDS, IntakeError
+from opiekun.tickets.actions.bulk import BulkRefused, for_each
 from opiekun.tickets.actions.clock import (
     acknowledge_receipt,
     customer_replied,
@@ -17,6 +18,7 @@ from opiekun.tickets.actions.clock import (
     wait_for_customer,
 )
 from opiekun.tickets.actions.corrections import correct_work
+from opiekun.tickets.actions.merging import merge, split
 from opiekun.tickets.actions.messages import (
     MAIL_FIELDS,
     add_note,
@@ -26,6 +28,12 @@ from opiekun.tickets.actions.messages import (
 )
 from opiekun.tickets.actions.numbering import next_reference, next_references
 from opiekun.tickets.actions.opening import TicketSpec, open_fax_ticket, open_ticket, open_tickets
+from opiekun.tickets.actions.organising import (
+    delete_response,
+    delete_view,
+    save_response,
+    save_view,
+)
 from opiekun.tickets.actions.sessions import (
     book_remote_session,
     cancel_session,
@@ -33,6 +41,7 @@ from opiekun.tickets.actions.sessions import (
     start_call,
 )
 from opiekun.tickets.actions.status import close, reopen, resolve
+from opiekun.tickets.actions.tagging import add_tags, remove_tags, set_tags
 from opiekun.tickets.actions.triage import change_severity
 from opiekun.tickets.actions.work import classify_scope, log_work
 
@@ -41,10 +50,12 @@ __all__ = [
     "HOT01_FIELDS",
     "MAIL_FIELDS",
     "BillingError",
+    "BulkRefused",
     "IntakeError",
     "TicketSpec",
     "acknowledge_receipt",
     "add_note",
+    "add_tags",
     "answer",
     "assign",
     "book_remote_session",
@@ -55,9 +66,13 @@ __all__ = [
     "correct_work",
     "customer_message",
     "customer_replied",
+    "delete_response",
+    "delete_view",
     "end_call",
+    "for_each",
     "inbound_messages",
     "log_work",
+    "merge",
     "next_reference",
     "next_references",
     "open_fax_ticket",
@@ -67,8 +82,13 @@ __all__ = [
     "reassign",
     "recompute_deadlines",
     "release_awaiting_package",
+    "remove_tags",
     "reopen",
     "resolve",
+    "save_response",
+    "save_view",
+    "set_tags",
+    "split",
     "start_call",
     "start_work",
     "take",

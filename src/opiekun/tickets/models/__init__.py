@@ -7,15 +7,19 @@ from opiekun.tickets.models.ticket import ReferenceCounter, Ticket
 from opiekun.tickets.models.thread import Attachment, Message, attachment_path
 from opiekun.tickets.models.work import Appointment, MaintenanceRun, WorkLog
 from opiekun.tickets.models.notifications import SlaNotification
+from opiekun.tickets.models.organising import CannedResponse, SavedView, Tag
 # isort: on
 
 __all__ = [
     "Appointment",
     "Attachment",
+    "CannedResponse",
     "MaintenanceRun",
     "Message",
     "ReferenceCounter",
+    "SavedView",
     "SlaNotification",
+    "Tag",
     "Ticket",
     "WorkLog",
     "attachment_path",

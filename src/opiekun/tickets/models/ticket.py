@@ -154,6 +154,15 @@ class Ticket(Timestamped):
         on_delete=models.PROTECT,
         related_name="managed_tickets",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_tickets",
+        help_text=_("The ticket that took over this one's messages and work."),
+    )
 
     # Clocks (R-SLA-*). Counted in the calendar the plan names for this ticket.
     received_at = models.DateTimeField(_("received at"), default=timezone.now)

@@ -1,0 +1,125 @@
+"""The queue page: the views (all, mine, my customers, on call), filters, pages of a fixed
+size, the agent's saved views, and the rows alone for htmx's refresh every 20 seconds."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from opiekun.catalog.choices import Channel, Severity
+from opiekun.console.guards import staff_only
+from opiekun.core.bounds import validate_text
+from opiekun.customers.models import Organisation
+from opiekun.search import query as search
+from opiekun.staff.models import StaffMember
+from opiekun.tickets import queries
+from opiekun.tickets.models import Tag, Ticket
+
+PAGE_SIZE = 50
+
+VIEWS = {
+    "all": gettext_lazy("All"),
+    "mine": gettext_lazy("Mine"),
+    "my-customers": gettext_lazy("My customers"),
+    "on-call": gettext_lazy("On call"),
+}
+
+
+def _blank(choices: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+    return [("", "—"), *choices]
+
+
+class QueueFilters(forms.Form):
+    """The API's ticket filters (GET /api/v1/tickets), by the same names and values."""
+
+    q = forms.CharField(
+        label=gettext_lazy("Search"), required=False, max_length=200, validators=[validate_text]
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=_blank([("open", gettext_lazy("Open")), *Ticket.Status.choices]),
+    )
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Channel"), required=False, choices=_blank(Channel.choices)
+    )
+    severity = forms.ChoiceField(
+        label=gettext_lazy("Severity"), required=False, choices=_blank(Severity.choices)
+    )
+    organisation_id = forms.ModelChoiceField(
+        label=gettext_lazy("Customer"), required=False, queryset=Organisation.objects.all()
+    )
+    tag = forms.CharField(
+        label=gettext_lazy("Tag"), required=False, max_length=50, validators=[validate_text]
+    )
+
+    def clean_organisation_id(self) -> int | None:
+        organisation = self.cleaned_data.get("organisation_id")
+        return organisation.pk if organisation else None
+
+
+def queue_tickets(staff: StaffMember, params: QueryDict) -> tuple[str, QueueFilters, QuerySet]:
+    """The view's name, the bound filters and the tickets they select, with what a row
+    shows joined or prefetched, so a page costs the same queries whatever its length."""
+    view = params.get("view", "all")
+    if view not in VIEWS:
+        view = "all"
+    filters = QueueFilters(params)
+    wanted: dict[str, Any] = {}
+    if filters.is_valid():
+        wanted = {k: v for k, v in filters.cleaned_data.items() if v not in (None, "")}
+    text = wanted.pop("q", "")
+    # Only the plain queue is open tickets only: a search or a status filter (resolved,
+    # closed) reaches every ticket.
+    tickets = queries.queue(
+        staff, view, open_only=not text and wanted.get("status") in (None, "open")
+    )
+    tickets = queries.filtered(tickets, **wanted)
+    if text:
+        tickets = search.matching(tickets, text)
+    tickets = tickets.select_related("organisation").prefetch_related(
+        Prefetch("tags", queryset=Tag.objects.order_by(Lower("name")))
+    )
+    return view, filters, tickets
+
+
+def page_of(tickets: QuerySet, number: str | None) -> Page:
+    # get_page: a page past the end or a word shows the last or first page, never a 404.
+    return Paginator(tickets, PAGE_SIZE).get_page(number)
+
+
+@require_GET
+@staff_only
+def queue(request: HttpRequest) -> HttpResponse:
+    staff = request.user.staff_member  # type: ignore[union-attr]
+    view, filters, tickets = queue_tickets(staff, request.GET)
+    page = page_of(tickets, request.GET.get("page"))
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    context = {
+        "page": page,
+        "page_numbers": list(page.paginator.get_elided_page_range(page.number)),
+        "tickets": page.object_list,
+        "view": view,
+        "views": VIEWS,
+        "filters": filters,
+        "kept": kept.urlencode(),
+        "here": request.GET.urlencode(),
+        "statuses": [("", "—"), *Ticket.Status.choices],
+        "saved_views": [(v, urlencode(v.filters)) for v in staff.saved_views.all()],
+        "colleagues": StaffMember.objects.filter(is_active=True, is_agent=True).select_related(
+            "user"
+        ),
+    }
+    if request.htmx and request.htmx.target == "queue-rows":  # type: ignore[attr-defined]
+        return render(request, "console/_queue_rows.html", context)
+    return render(request, "console/queue.html", context)
