@@ -12,7 +12,7 @@ from django.db.models import Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from opiekun.catalog.choices import Channel, Severity
@@ -47,7 +47,7 @@ class QueueFilters(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
         required=False,
-        choices=_blank([("open", gettext_lazy("Open")), *Ticket.Status.choices]),
+        choices=_blank([("open", pgettext_lazy("tickets", "Open")), *Ticket.Status.choices]),
     )
     channel = forms.ChoiceField(
         label=gettext_lazy("Channel"), required=False, choices=_blank(Channel.choices)
