@@ -18,6 +18,7 @@ from opiekun.console.tests.test_ticket_browser import png
 from opiekun.staff import actions as staff_actions
 from opiekun.testing.browser import check_page, sign_in
 from opiekun.testing.personas import PASSWORD, Personas, make_personas
+from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -39,6 +40,19 @@ def test_an_agents_day_in_the_console(
 ) -> None:
     colleague = staff_actions.create_staff_member(
         "p-tomasz", full_name="Tomasz Kolega", email="tomasz@vendor.example", password=PASSWORD
+    )
+    actions.save_response(
+        None,
+        vendor=None,
+        title="Powitanie",
+        body_pl="Dzień dobry {contact_name}, w sprawie {reference}: ",
+        body_en="Hello {contact_name}, about {reference}: ",
+    )
+    earlier = actions.open_ticket(
+        people.org_a, channel="email", subject="Drukarka znowu", contact=people.customer_a
+    )
+    actions.customer_message(
+        earlier, contact=people.customer_a, body="Głowica drukarki piszczy.", channel="email"
     )
     base = live_server.url
 
@@ -82,9 +96,16 @@ def test_an_agents_day_in_the_console(
     shot = tmp_path / "ustawienia.png"
     shot.write_bytes(png(20, 20))
     answer = tomasz.locator("#answer")
-    answer.get_by_label("Odpowiedź", exact=True).fill(
-        "Dzień dobry, prosimy ustawić szerokość etykiety na 100 mm (zrzut w załączniku)."
+    # A canned response in the contact's language (Polish), its placeholders filled in.
+    tomasz.get_by_label("Gotowy tekst", exact=False).select_option(label="Powitanie")
+    tomasz.get_by_role("button", name="Wstaw").click()
+    box = answer.get_by_label("Odpowiedź", exact=True)
+    tomasz.wait_for_function(
+        "() => document.querySelector('#answer-body').value.startsWith('Dzień dobry')"
     )
+    assert box.input_value() == f"Dzień dobry Adam Klient, w sprawie {ticket.reference}:"
+    box.press("End")
+    box.type(" prosimy ustawić szerokość etykiety na 100 mm (zrzut w załączniku).")
     answer.locator("input[type=file]").set_input_files(str(shot))
     answer.get_by_role("button", name="Wyślij odpowiedź").click()
     see(tomasz, "zrzut w załączniku")
@@ -93,6 +114,12 @@ def test_an_agents_day_in_the_console(
     tomasz.locator("#note").get_by_label("Notatka wewnętrzna").fill("Sprawdzić firmware @p-opiekun")
     tomasz.get_by_role("button", name="Dodaj notatkę").click()
     see(tomasz, "Notatka została zapisana.")
+    tomasz.get_by_label("Dodaj etykiety", exact=False).fill("drukarka, sterownik")
+    tomasz.locator("section[aria-labelledby=tags-heading]").get_by_role(
+        "button", name="Dodaj", exact=True
+    ).click()
+    tomasz.locator("ul.tags").get_by_text("sterownik").wait_for()
+    assert sorted(t.name for t in ticket.tags.all()) == ["drukarka", "sterownik"]
     tomasz.get_by_role("button", name="Rozwiąż", exact=True).click()
     see(tomasz, "Zgłoszenie jest rozwiązane.")
     assert Ticket.objects.get(pk=ticket.pk).status == "resolved"
@@ -104,7 +131,15 @@ def test_an_agents_day_in_the_console(
     manager.goto(f"{base}/console/notifications/")
     see(manager, "Wzmianka o Tobie w notatce")  # the @mention in the note
 
-    # 5. The history shows the day.
+    # 5. The earlier ticket of the same customer is merged into this one.
+    manager.goto(f"{base}/console/tickets/{earlier.pk}/")
+    manager.get_by_label("Scal to zgłoszenie z", exact=False).fill(ticket.reference)
+    manager.get_by_role("button", name="Scal", exact=True).click()
+    manager.get_by_text(ticket.reference).first.wait_for()
+    assert Ticket.objects.get(pk=earlier.pk).merged_into_id == ticket.pk
+    assert ticket.messages.filter(body_text="Głowica drukarki piszczy.").exists()
+
+    # 6. The history shows the day.
     manager.goto(f"{base}/console/tickets/{ticket.pk}/")
     history = manager.locator("#history").inner_text()
     for line in ("Otwarto zgłoszenie", "Zapisano pracę", "Przydzielono", "Udzielono odpowiedzi"):
@@ -112,11 +147,11 @@ def test_an_agents_day_in_the_console(
     check_page(manager)
     manager.screenshot(path=screenshots / "console-day-ticket.png", full_page=True)
 
-    # 6. The customer sees the answer and its file, none of the internal steps.
+    # 7. The customer sees the answer and its file, none of the internal steps.
     customer = sign_in(chromium, base, "p-customer-a")
     customer.goto(f"{base}/portal/tickets/{ticket.pk}/")
     see(customer, "szerokość etykiety na 100 mm")
     page = customer.content()
-    for internal in ("Sprawdzić firmware", "Wyczyszczono głowicę", "Przydzielono"):
+    for internal in ("Sprawdzić firmware", "Wyczyszczono głowicę", "Przydzielono", "sterownik"):
         assert internal not in page, internal
     assert people.customer_a.organisation_id == ticket.organisation_id
