@@ -143,7 +143,6 @@ def render_page(
             "thread": thread.prefetch_related("attachments"),
             "files": files,
             "previews": [a for a in files if a.content_type in PREVIEWABLE],
-            "work": ticket.work_logs.select_related("staff__user"),
             "banks": banks.open_banks(ticket.contract.banks.all()) if ticket.contract else [],
             "appointments": ticket.appointments.select_related("staff__user"),
             "buttons": buttons(ticket),
