@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from opiekun.contracts import locks as billing_locks
 from opiekun.core import audit
 from opiekun.core.audit import Actor
 from opiekun.tickets import signals
@@ -35,7 +36,12 @@ def merge(merged: Ticket, survivor: Ticket, *, actor: Actor = None) -> Ticket:
     tags there, closes it and points it to the survivor. Returns the survivor."""
     if merged.pk == survivor.pk:
         raise IntakeError("into: " + _("a ticket cannot be merged into itself"))
+    if merged.organisation_id != survivor.organisation_id:
+        raise IntakeError("into: " + _("only tickets of the same customer can be merged"))
     with transaction.atomic():
+        # Work logs move: the organisation lock first, as for logging work and issuing a
+        # statement (lock order organisation, then tickets), so no statement reads half.
+        billing_locks.hold_organisation(merged.organisation_id)
         merged, survivor = _lock_both(merged, survivor)
         if merged.organisation_id != survivor.organisation_id:
             raise IntakeError("into: " + _("only tickets of the same customer can be merged"))
