@@ -10,6 +10,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from opiekun.core.audit import Actor
+from opiekun.customers.models import Contact
 from opiekun.mail import signals as mail_signals
 from opiekun.notifications import mentions
 from opiekun.notifications.actions import notify
@@ -66,11 +67,17 @@ def customer_wrote(
     tickets = Ticket.objects.select_related(
         "assignee__user", "organisation__account_manager__user"
     ).in_bulk(ticket_ids)
+    # One query for the authors' names, not one per message of a poll's chunk.
+    names = dict(
+        Contact.objects.filter(
+            pk__in={m.author_contact_id for m in messages if m.author_contact_id}
+        ).values_list("pk", "full_name")
+    )
     for message in messages:
         ticket = tickets[message.ticket_id]
         if firsts.get(message.ticket_id) == message.pk and _is_the_question(ticket, message):
             continue
-        author = message.author_contact.full_name if message.author_contact else message.sender
+        author = names.get(message.author_contact_id or 0) or message.sender
         notify(
             Kind.CUSTOMER_REPLY,
             ticket,
