@@ -67,15 +67,43 @@ def set_plan_rule(request: HttpRequest, plan_code: str, data: PlanRuleIn) -> Rul
 )
 def set_vendor_rule(request: HttpRequest, vendor_code: str, data: VendorRuleIn) -> RuleOut:
     manager_for(request.user)
-    vendor = Vendor.objects.filter(code=vendor_code[:20]).first()
-    if vendor is None:
-        raise Http404("No such vendor")
     try:
-        vendor = assignment.set_vendor_rule(vendor, data.assignment_rule, actor=request.user)
+        vendor = assignment.set_vendor_rule(
+            _vendor(vendor_code), data.assignment_rule, actor=request.user
+        )
     except assignment.RuleError as exc:
         raise HttpError(400, str(exc)) from None
     rule = vendor.assignment_rule
     return RuleOut(code=vendor.code, assignment_rule=rule, effective_rule=rule)
+
+
+class PinningIn(Schema):
+    pin_critical: bool
+
+
+class PinningOut(Schema):
+    code: str
+    pin_critical: bool
+
+
+@router.put(
+    "/vendors/{vendor_code}/pinning",
+    response=PinningOut,
+    summary="Whether critical tickets go before contract priority in the queue (managers)",
+)
+def set_vendor_pinning(request: HttpRequest, vendor_code: str, data: PinningIn) -> PinningOut:
+    manager_for(request.user)
+    vendor = assignment.set_vendor_pinning(
+        _vendor(vendor_code), data.pin_critical, actor=request.user
+    )
+    return PinningOut(code=vendor.code, pin_critical=vendor.pin_critical)
+
+
+def _vendor(code: str) -> Vendor:
+    vendor = Vendor.objects.filter(code=code[:20]).first()
+    if vendor is None:
+        raise Http404("No such vendor")
+    return vendor
 
 
 def _plan(code: str) -> Plan:

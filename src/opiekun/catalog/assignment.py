@@ -1,10 +1,12 @@
 """Setting who new tickets go to (issue 15): a plan's rule, or its vendor's default for
-plans that set none. Support managers' work; each change is audited."""
+plans that set none, and where critical tickets stand in the queue. Support managers'
+work; each change is audited."""
 
 from __future__ import annotations
 
 from django.db import transaction
 
+from opiekun.catalog import signals
 from opiekun.catalog.choices import AssignmentRule
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.core import audit
@@ -42,4 +44,19 @@ def set_vendor_rule(vendor: Vendor, rule: str, *, actor: Actor = None) -> Vendor
         vendor.assignment_rule = rule
         vendor.save(update_fields=["assignment_rule", "updated_at"])
         audit.record("vendor.assignment_rule_set", vendor, actor=actor, before=before, after=rule)
+    return vendor
+
+
+def set_vendor_pinning(vendor: Vendor, pin: bool, *, actor: Actor = None) -> Vendor:
+    """Whether the vendor's critical tickets go above contract priority (R-Q-1 reading,
+    ADR 4); its open tickets follow at once."""
+    with transaction.atomic():
+        vendor = Vendor.objects.select_for_update().get(pk=vendor.pk)
+        before = vendor.pin_critical
+        if before == pin:
+            return vendor
+        vendor.pin_critical = pin
+        vendor.save(update_fields=["pin_critical", "updated_at"])
+        audit.record("vendor.pin_critical_set", vendor, actor=actor, before=before, after=pin)
+        signals.pinning_changed.send(sender=Vendor, vendor_id=vendor.pk, pin=pin)
     return vendor

@@ -66,3 +66,18 @@ def vendor_assignment(request: HttpRequest, vendor_id: int) -> HttpResponse:
         messages.error(request, _("Choose one of the rules listed."))
         return redirect("console:plans")
     return _saved(request, vendor)
+
+
+@require_POST
+@staff_only
+def vendor_pinning(request: HttpRequest, vendor_id: int) -> HttpResponse:
+    manager_for(request.user)
+    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    if vendor is None:
+        raise Http404("No such vendor")
+    # A checkbox: present means on, absent means off.
+    assignment.set_vendor_pinning(
+        vendor, bool(request.POST.get("pin_critical")), actor=request.user
+    )
+    messages.success(request, _("The queue order was saved."))
+    return redirect("console:plans")

@@ -62,6 +62,7 @@ urlpatterns = [
         plan_settings.vendor_assignment,
         name="vendor-assignment",
     ),
+    path("vendors/<int:vendor_id>/pinning", plan_settings.vendor_pinning, name="vendor-pinning"),
     path("tickets/<int:ticket_id>/presence", presence.beat, name="presence"),
     *[
         path(

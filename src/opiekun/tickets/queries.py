@@ -9,7 +9,8 @@ from opiekun.staff.models import OnCallShift, StaffMember
 from opiekun.tickets.models import Ticket
 
 # The order the queue is worked in (R-Q-1, R-Q-2), the same as the ticket_queue index:
-# critical outages pinned on top, contract customers first, the earliest deadline, arrival.
+# critical outages pinned on top where the vendor chose so (ADR 4), contract customers
+# first, the earliest deadline, arrival.
 QUEUE_ORDER = ("-is_open", "-pinned", "-queue_priority", "queue_due_at", "received_at")
 
 

@@ -8,11 +8,11 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import receiver
 
-from opiekun.catalog.signals import plans_changed
+from opiekun.catalog.signals import pinning_changed, plans_changed
 from opiekun.contracts.models import Contract
 from opiekun.contracts.signals import package_granted
 from opiekun.core.audit import Actor
-from opiekun.tickets.actions import release_awaiting_package
+from opiekun.tickets.actions import release_awaiting_package, repin_vendor_tickets
 from opiekun.tickets.tasks import recompute_open_deadlines
 
 
@@ -28,3 +28,8 @@ def release_waiting_tickets(
 @receiver(plans_changed, dispatch_uid="tickets.recompute_deadlines")
 def recompute_deadlines(sender: Any, *, plan_ids: list[int], reason: str, **kwargs: Any) -> None:
     transaction.on_commit(lambda: recompute_open_deadlines.delay(plan_ids, reason))
+
+
+@receiver(pinning_changed, dispatch_uid="tickets.repin")
+def repin(sender: Any, *, vendor_id: int, pin: bool, **kwargs: Any) -> None:
+    repin_vendor_tickets(vendor_id, pin)

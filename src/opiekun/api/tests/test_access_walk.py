@@ -44,6 +44,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     },
     ("put", "/api/v1/plans/{plan_code}/assignment"): {"assignment_rule": "none"},
     ("put", "/api/v1/vendors/{vendor_code}/assignment"): {"assignment_rule": "none"},
+    ("put", "/api/v1/vendors/{vendor_code}/pinning"): {"pin_critical": True},
     ("post", "/api/v1/notifications/{notification_id}/read"): {},
     ("post", "/api/v1/notifications/read"): {},
     ("post", "/api/v1/tickets/{ticket_id}/messages/{message_id}/resend"): {},
@@ -166,6 +167,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert ticket.work_logs.count() == 1
     assert set(Plan.objects.values_list("assignment_rule", flat=True)) == {""}
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
+    assert not Vendor.objects.filter(pin_critical=True).exists()
     assert contracted_personas.org_a.tickets.get().status == "new"
     assert not Notification.objects.exclude(read_at=None).exists()
 

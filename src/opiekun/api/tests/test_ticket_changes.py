@@ -43,6 +43,11 @@ def test_patch_assigns_raises_severity_and_moves_status_through_the_actions(
     contracted_personas: Personas, ticket: Ticket
 ) -> None:
     p = contracted_personas
+    from opiekun.catalog import assignment
+    from opiekun.catalog.models import Vendor
+
+    # KJM puts critical outages first here, so raising the severity pins the ticket.
+    assignment.set_vendor_pinning(Vendor.objects.get(code="kjm"), True)
     due_before = ticket.reaction_due_at
     response = send(
         signed_in(p, "agent"),

@@ -26,6 +26,13 @@ class Vendor(Timestamped):
         default=AssignmentRule.ACCOUNT_MANAGER,
         help_text=_("For plans that do not set their own."),
     )
+    # R-Q-1 puts contract customers first; a vendor may choose to put every critical
+    # outage above that order (ADR 4). Off by default: the seeds do not say so.
+    pin_critical = models.BooleanField(
+        _("critical outages first"),
+        default=False,
+        help_text=_("Critical tickets go to the top of the queue, before contract priority."),
+    )
 
     class Meta:
         verbose_name = _("vendor")

@@ -67,6 +67,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
     methods = {
         *console_urls.TICKET_ACTIONS,
         *("open", "end-call", "assign", "take", "unassign", "correct", "assignment"),
+        "pinning",
         *("presence", "read", "read-all"),
         "resend",
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),
@@ -97,7 +98,10 @@ def test_no_console_page_answers_anyone_but_staff(
     client = Client()
     client.force_login(contracted_personas.user(who))
     for method, url in pages:
-        body = {"action": "ticket", "minutes": 30, "starts_at": "2099-01-01T10:00"}
+        body = {
+            **{"action": "ticket", "minutes": 30, "starts_at": "2099-01-01T10:00"},
+            "pin_critical": "1",
+        }
         response = getattr(client, method)(url, body if method == "post" else None)
         assert response.status_code == 404, (who, url)
     ticket = contracted_personas.org_a.tickets.get()
@@ -105,6 +109,7 @@ def test_no_console_page_answers_anyone_but_staff(
     assert ticket.assignee == contracted_personas.account_manager
     assert ticket.work_logs.count() == 1 and ticket.call_started_at is None
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
+    assert not Vendor.objects.filter(pin_critical=True).exists()
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
     assert Notification.objects.get().read_at is None
 

@@ -68,7 +68,7 @@ def test_a_new_ticket_goes_through_the_intake_with_its_file_and_running_call(
     ticket = Ticket.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/console/tickets/{ticket.pk}/"
     assert (ticket.organisation, ticket.contact, ticket.channel) == (p.org_a, p.customer_a, "phone")
-    assert ticket.severity == "critical" and ticket.pinned and ticket.reaction_due_at
+    assert ticket.severity == "critical" and not ticket.pinned and ticket.reaction_due_at
     assert ticket.attachments.get().filename == "zrzut.png"
     assert ticket.call_started_at is not None and ticket.call_taken_by == p.agent
     opened = AuditEvent.objects.get(kind="ticket.opened")

@@ -42,7 +42,7 @@ from opiekun.tickets.actions.sessions import (
 )
 from opiekun.tickets.actions.status import close, reopen, resolve
 from opiekun.tickets.actions.tagging import add_tags, remove_tags, set_tags
-from opiekun.tickets.actions.triage import change_severity
+from opiekun.tickets.actions.triage import change_severity, repin_vendor_tickets
 from opiekun.tickets.actions.work import classify_scope, log_work
 
 __all__ = [
@@ -84,6 +84,7 @@ __all__ = [
     "release_awaiting_package",
     "remove_tags",
     "reopen",
+    "repin_vendor_tickets",
     "resolve",
     "save_response",
     "save_view",

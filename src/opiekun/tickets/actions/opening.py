@@ -27,6 +27,7 @@ from opiekun.tickets.actions.base import (
 )
 from opiekun.tickets.actions.numbering import next_reference, next_references
 from opiekun.tickets.models import Ticket
+from opiekun.tickets.queue_pins import pins
 
 
 @dataclass
@@ -129,7 +130,7 @@ def _build_ticket(spec: TicketSpec, reference: str) -> Ticket:
         received_at=received_at,
         queue_due_at=received_at,
         queue_priority=contract.plan.queue_priority if contract else 0,
-        pinned=spec.severity == Severity.CRITICAL,
+        pinned=pins(contract, spec.severity),
         account_manager=organisation.account_manager,
         assignee=assignee_at_intake(organisation, contract.plan if contract else None),
         **spec.form,

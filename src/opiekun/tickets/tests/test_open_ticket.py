@@ -40,7 +40,7 @@ def test_r_q_1_the_contract_gives_the_queue_priority(contracted_personas: Person
     assert ticket.contract == p.contract_a
     assert ticket.queue_priority == 100  # KJM care goes before package customers
     critical = actions.open_ticket(p.org_a, channel="email", subject="awaria", severity="critical")
-    assert critical.pinned is True
+    assert critical.pinned is False  # pinning is the vendor's choice, off by default (ADR 4)
 
 
 def test_a_ticket_without_a_contract_is_still_taken(personas: Personas) -> None:

@@ -73,7 +73,7 @@ def test_r_sla_4_kjm_critical_outage_clock_runs_7_to_22_every_day(
         org, channel="email", subject="stoi", severity="critical", received_at=at(11, 14, 21, 30)
     )  # a Saturday
     assert critical.reaction_due_at == at(11, 15, 8, 30)
-    assert critical.pinned is True
+    assert critical.pinned is False  # the vendor did not choose "critical first" (ADR 4)
     normal = actions.open_ticket(
         org, channel="email", subject="pytanie", received_at=at(11, 14, 21, 30)
     )
