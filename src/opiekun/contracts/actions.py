@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from opiekun.catalog.choices import Activation
 from opiekun.catalog.models import Plan
+from opiekun.contracts import banks
 from opiekun.contracts.models import Contract
 from opiekun.core import audit
 from opiekun.core.audit import Actor
@@ -53,7 +54,16 @@ def record_active_contract(
             plan=plan.code,
             starts_on=starts_on.isoformat(),
         )
+        _open_banks(contract, actor)
     return contract
+
+
+def _open_banks(contract: Contract, actor: Actor) -> None:
+    """A contract in force has this month's allotment and counters from its first
+    moment, not from the next hourly run (issue 17); the beat job stays the safety net
+    and finds them granted."""
+    if contract.status == Contract.Status.ACTIVE:
+        banks.ensure_month_banks(contract, timezone.localdate(), actor=actor)
 
 
 def _locked(contract: Contract) -> Contract:
@@ -129,6 +139,7 @@ def accept_quote(contract: Contract, *, accepted_on: dt.date, actor: Actor = Non
             starts_on=starts_on.isoformat(),
             ends_on=contract.ends_on.isoformat() if contract.ends_on else None,
         )
+        _open_banks(contract, actor)
     return contract
 
 
@@ -146,6 +157,7 @@ def activate_due(today: dt.date | None = None) -> int:
             contract.status = Contract.Status.ACTIVE
             contract.save(update_fields=["status", "updated_at"])
             audit.record("contract.activated", contract, organisation=contract.organisation)
+            banks.ensure_month_banks(contract, today)
             done += 1
     return done
 

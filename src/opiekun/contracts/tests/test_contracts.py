@@ -122,3 +122,27 @@ def test_r_pln_5_pwsk_supervision_is_400_a_year_per_workstation(
     assert queries.period_fee(contract, dt.date(2026, 4, 1)) == Decimal("0.00")
     with pytest.raises(actions.ContractError, match="seats: at least one"):
         quote(personas, "PWSK-SUPERVISION", seats=0)
+
+
+def test_r_hrs_4_a_contract_in_force_has_its_banks_at_once_and_the_job_finds_them(
+    personas: Personas, presets: None
+) -> None:
+    from opiekun.contracts import banks
+
+    today = timezone.localdate()
+    accepted = actions.accept_quote(quote(personas, "SHIP-STANDARD"), accepted_on=today)
+    assert accepted.status == "active"  # SHIP starts on the day
+    plan = accepted.plan
+    granted = {"allotment": plan.included_minutes, "guarantee": plan.guaranteed_monthly_minutes}
+    assert {b.kind: banks.balance(b) for b in accepted.banks.all()} == granted  # R-HRS-4, R-SLA-5
+    banks.grant_monthly(today)  # the safety net finds them: no second bank, no second grant
+    assert {b.kind: banks.balance(b) for b in accepted.banks.all()} == granted
+    assert accepted.banks.count() == 2
+
+    # A start in the future: nothing until the day comes, then at once.
+    care = actions.accept_quote(quote(personas, "KJM-CARE"), accepted_on=today)
+    assert care.status == "accepted" and not care.banks.exists()
+    recorded = actions.record_active_contract(
+        personas.org_b, Plan.objects.get(code="SHIP-START"), number="R/1", starts_on=today
+    )
+    assert {b.kind for b in recorded.banks.all()} == {"allotment", "guarantee"}

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from opiekun.catalog.models import Plan
 from opiekun.contracts import actions as contract_actions
+from opiekun.contracts import banks
 from opiekun.contracts.models import Contract, Statement
 from opiekun.core.models import AppendOnlyError
 from opiekun.reports import statements
@@ -229,7 +230,12 @@ def test_the_hours_commands(ship_october: Contract) -> None:
     assert "monthly allotment 2026-10: 0 min left" in text
     assert "2026-10-05 11:00 use          -30  work on" in text
     assert "2026-10-06 11:00 use         -150  work on" in text
-    assert "total left: 455 min" in text  # 480 of the guarantee counter less 25 of e-mail
+    # 480 of October's guarantee counter less 25 of e-mail, and today's month's banks,
+    # granted when the contract was recorded (issue 17).
+    this_month = banks.local_midnight(timezone.localdate().replace(day=1))
+    today_banks = ship_october.banks.filter(valid_from=this_month)
+    assert today_banks.exists()
+    assert f"total left: {455 + sum(map(banks.balance, today_banks))} min" in text
     with pytest.raises(CommandError, match="unknown plan 'NOPE'") as exc:
         call_command("hours", "bill", "--plan", "NOPE", "--kind", "phone", "--minutes", "5")
     assert exc.value.returncode == 2
