@@ -1,8 +1,14 @@
+import re
+
 from django.contrib import admin
-from django.forms import ModelForm
+from django.core.exceptions import ValidationError
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from opiekun.catalog import changes
+from opiekun.catalog.billing_needs import missing_work_kinds
+from opiekun.catalog.choices import WorkKind
 from opiekun.catalog.models import (
     AddOn,
     BillingRule,
@@ -69,8 +75,36 @@ class ReactionTargetInline(admin.TabularInline):
     autocomplete_fields = ["calendar"]
 
 
+class BillingRulesCoverChannels(BaseInlineFormSet):
+    """Refuses a plan whose open channels bring work no rule bills (issue 17: no work
+    could be logged under it). The channels are the other inline's rows in the same
+    POST, as they will be saved."""
+
+    def clean(self) -> None:
+        super().clean()
+        channels = [
+            value
+            for key, value in self.data.items()
+            if (row := re.fullmatch(r"channels-(\d+)-channel", key))
+            and not self.data.get(f"channels-{row.group(1)}-DELETE")
+        ]
+        kinds = [
+            form.cleaned_data["work_kind"]
+            for form in self.forms
+            if form.cleaned_data.get("work_kind") and not form.cleaned_data.get("DELETE")
+        ]
+        missing = missing_work_kinds(channels, kinds)
+        if missing:
+            names = ", ".join(str(WorkKind(kind).label) for kind in missing)
+            raise ValidationError(
+                _("The plan's channels bring work no rule bills: add a billing rule for %(kinds)s.")
+                % {"kinds": names}
+            )
+
+
 class BillingRuleInline(admin.TabularInline):
     model = BillingRule
+    formset = BillingRulesCoverChannels
     extra = 0
 
 

@@ -50,6 +50,11 @@ class HourBankAdmin(admin.ModelAdmin):
     # Minutes change only through ledger entries written by actions (R-HRS-5).
     readonly_fields = ["contract", "kind", "valid_from"]
 
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # A bank is made by an action (a package sold, a month granted) with its first
+        # ledger entry; an empty one added here had no contract and no start (a 500).
+        return False
+
 
 @admin.register(LedgerEntry)
 class LedgerEntryAdmin(ReadOnlyAdmin):

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from opiekun.core import audit
 from opiekun.core.audit import Actor
+from opiekun.core.taxids import normalise_tax_id
 from opiekun.customers.models import Contact, ContactEmail, ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
 from opiekun.staff.models import StaffMember
@@ -20,6 +21,7 @@ def create_organisation(
     account_manager: StaffMember | None = None,
     email: str = "",
     phone: str = "",
+    tax_id: str = "",
     actor: Actor = None,
 ) -> Organisation:
     with transaction.atomic():
@@ -30,6 +32,7 @@ def create_organisation(
             account_manager=account_manager,
             email=email,
             phone=normalise_phone(phone) if phone else "",
+            tax_id=normalise_tax_id(tax_id),
         )
         org.full_clean()
         org.save()

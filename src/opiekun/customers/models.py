@@ -7,7 +7,8 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from opiekun.core.models import Timestamped
-from opiekun.customers.validators import E164_REGEX, validate_e164
+from opiekun.core.phones import E164_REGEX, PhoneNumberField
+from opiekun.core.taxids import TaxIdField
 
 
 class Organisation(Timestamped):
@@ -21,11 +22,9 @@ class Organisation(Timestamped):
     name = models.CharField(_("name"), max_length=200)
     short_name = models.SlugField(_("short name"), max_length=50, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
-    tax_id = models.CharField(_("tax id (NIP)"), max_length=20, blank=True)
+    tax_id = TaxIdField(_("tax id (NIP)"), blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
-    phone = models.CharField(
-        _("phone (E.164)"), max_length=16, blank=True, validators=[validate_e164]
-    )
+    phone = PhoneNumberField(_("phone (E.164)"), blank=True)
     address = models.TextField(_("address"), blank=True)
     account_manager = models.ForeignKey(
         "staff.StaffMember",
@@ -136,7 +135,7 @@ class ContactPhone(models.Model):
     contact = models.ForeignKey(
         Contact, verbose_name=_("contact"), on_delete=models.CASCADE, related_name="phones"
     )
-    number = models.CharField(_("number (E.164)"), max_length=16, validators=[validate_e164])
+    number = PhoneNumberField(_("number (E.164)"))
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.MOBILE)
 
     class Meta:

@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from opiekun.core.models import Timestamped
-from opiekun.customers.validators import E164_REGEX, validate_e164
+from opiekun.core.phones import E164_REGEX, PhoneNumberField
 
 
 class StaffMember(Timestamped):
@@ -38,9 +38,7 @@ class StaffMember(Timestamped):
         blank=True,
         help_text=_("Empty: the browser's."),
     )
-    mobile_phone = models.CharField(
-        _("mobile phone (E.164)"), max_length=16, blank=True, validators=[validate_e164]
-    )
+    mobile_phone = PhoneNumberField(_("mobile phone (E.164)"), blank=True)
     calendar = models.ForeignKey(
         "catalog.WorkingCalendar",
         verbose_name=_("working hours"),

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import zoneinfo
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from opiekun.core.models import Timestamped
+
+
+def validate_holiday_country(value: str) -> None:
+    """A country the holidays package knows: an unknown one would fail every deadline
+    computed on the calendar (issue 17)."""
+    if value and value not in holidays.list_supported_countries():
+        raise ValidationError(
+            _("%(value)s is not a country whose public holidays are known (e.g. PL, DE, CZ)"),
+            params={"value": value},
+            code="holiday_country",
+        )
 
 
 def validate_time_zone(value: str) -> None:
@@ -36,6 +48,7 @@ class WorkingCalendar(Timestamped):
         default="PL",
         blank=True,
         help_text=_("ISO 3166 code of the public holidays observed; empty for none."),
+        validators=[validate_holiday_country],
     )
     holiday_subdivision = models.CharField(_("holiday subdivision"), max_length=10, blank=True)
     observes_holidays = models.BooleanField(

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from opiekun.catalog.choices import AssignmentRule
 from opiekun.core.models import Timestamped
+from opiekun.core.phones import PhoneNumberField
+from opiekun.core.taxids import TaxIdField
 
 
 class Vendor(Timestamped):
@@ -16,9 +18,9 @@ class Vendor(Timestamped):
     code = models.SlugField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
-    tax_id = models.CharField(_("tax id (NIP)"), max_length=20, blank=True)
+    tax_id = TaxIdField(_("tax id (NIP)"), blank=True)
     email = models.EmailField(_("support e-mail"), blank=True)
-    phone = models.CharField(_("general line (E.164)"), max_length=16, blank=True)
+    phone = PhoneNumberField(_("general line (E.164)"), blank=True)
     assignment_rule = models.CharField(
         _("assignment of new tickets"),
         max_length=20,

@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any
 
+from opiekun.catalog.billing_needs import missing_work_kinds
+
 PRESETS: tuple[str, ...] = ("kjm", "pwsk", "ship", "eks", "mer")
 
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -101,6 +103,14 @@ def read(name: str) -> dict[str, Any]:
     _check_keys(name, data)
     for calendar in data.get("calendars", []):
         calendar["week"] = _parse_week(f"{name}.toml calendar {calendar['code']}", calendar["week"])
+    for plan in data.get("plans", []):
+        missing = missing_work_kinds(
+            (c["channel"] for c in plan.get("channels", [])),
+            (b["kind"] for b in plan.get("billing", [])),
+        )
+        if missing:
+            where = f"{name}.toml plans {plan['code']}"
+            raise PresetError(f"{where}: no billing rule for {', '.join(missing)} work")
     for section in ("plans", "add_ons"):
         for item in data.get(section, []):
             for key in _MONEY_KEYS & item.keys():

@@ -28,7 +28,8 @@ def care_and_package(presets: None) -> Personas:
 
 
 def _queue() -> list[str]:
-    return list(Ticket.objects.filter(is_open=True).order_by(*QUEUE_ORDER).values_list("subject"))
+    open_tickets = Ticket.objects.filter(is_open=True).order_by(*QUEUE_ORDER)
+    return list(open_tickets.values_list("subject", flat=True))
 
 
 def test_r_q_1_a_care_question_goes_before_a_package_customers_outage(
@@ -46,18 +47,18 @@ def test_r_q_1_a_care_question_goes_before_a_package_customers_outage(
     )
     assert question.queue_priority > outage.queue_priority  # care is a contract, R-Q-1
     assert not outage.pinned
-    assert [s for (s,) in _queue()] == ["pytanie", "awaria"]
+    assert _queue() == ["pytanie", "awaria"]
 
     kjm = Vendor.objects.get(code="kjm")
     assignment.set_vendor_pinning(kjm, True, actor=p.account_manager.user)
     assert Ticket.objects.get(pk=outage.pk).pinned  # open tickets follow at once
-    assert [s for (s,) in _queue()] == ["awaria", "pytanie"]
+    assert _queue() == ["awaria", "pytanie"]
     later = actions.open_ticket(p.org_b, channel="email", subject="druga", severity="critical")
     assert later.pinned
 
     assignment.set_vendor_pinning(kjm, False, actor=p.account_manager.user)
     assert not Ticket.objects.filter(pinned=True).exists()
-    assert _queue()[0] == ("pytanie",)
+    assert _queue()[0] == "pytanie"
 
 
 def test_r_q_2_within_contract_customers_the_earliest_deadline_goes_first(
@@ -80,7 +81,7 @@ def test_r_q_2_within_contract_customers_the_earliest_deadline_goes_first(
     assert first.reaction_due_at == base + dt.timedelta(hours=2)
     assert normal.reaction_due_at is None
     assert second.reaction_due_at == base + dt.timedelta(hours=3)
-    assert [s for (s,) in _queue()] == ["pierwsza", "zwykłe", "druga"]
+    assert _queue() == ["pierwsza", "zwykłe", "druga"]
 
 
 def test_the_pinning_is_audited_and_changes_nothing_when_set_again(
