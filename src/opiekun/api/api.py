@@ -9,6 +9,7 @@ from opiekun.api import (
     attachments,
     callers,
     errors,
+    licences,
     notifications,
     organisations,
     organising,
@@ -44,6 +45,7 @@ api.add_router("", callers.router)
 # ticket_changes adds its routes to tickets.router (same paths, other methods).
 api.add_router("", tickets.router)
 api.add_router("", organisations.router)
+api.add_router("", licences.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
 api.add_router("", ticket_history.router)

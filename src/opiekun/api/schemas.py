@@ -106,6 +106,7 @@ class TicketOut(Schema):
     contact: str | None
     channel: Annotated[str, OneOf.of(Channel, check=False)]
     channel_note: str
+    free_support_ended_on: dt.date | None = None
     severity: Annotated[str, OneOf.of(Severity, check=False)]
     status: Annotated[str, OneOf.of(Ticket.Status, check=False)]
     scope: Annotated[str, OneOf.of(Ticket.Scope, check=False)]
@@ -137,6 +138,7 @@ class TicketOut(Schema):
             contact=t.contact.full_name if t.contact else None,
             channel=t.channel,
             channel_note=t.channel_note,
+            free_support_ended_on=t.free_support_ended_on,
             severity=t.severity,
             status=t.status,
             scope=t.scope,

@@ -87,8 +87,19 @@ def work_preview(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def customer(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The customer card: plan, contract dates and notice, banks, account manager, known
     numbers, recent tickets."""
+    organisation = organisation_for(request.user, organisation_id)
+    licensed = (
+        organisation.contracts.filter(plan__eligibility_months__isnull=False)
+        .select_related("plan")
+        .prefetch_related("licence_events__recorded_by")
+        .order_by("-starts_on", "-pk")
+    )
+    for contract in licensed:
+        contract.free_support_until = contract_queries.free_support_until(contract)  # type: ignore[attr-defined]
     return render(
-        request, "console/customer.html", _card(organisation_for(request.user, organisation_id))
+        request,
+        "console/customer.html",
+        {**_card(organisation), "licensed": licensed, "today": timezone.localdate()},
     )
 
 

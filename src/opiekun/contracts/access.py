@@ -1,5 +1,5 @@
-"""Permission-checked fetches of statements: staff see all, a contact its organisation's,
-anyone else none (404)."""
+"""Permission-checked fetches of contracts and statements: staff see all, a contact its
+organisation's, anyone else none (404)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from opiekun.contracts.models import Statement
+from opiekun.contracts.models import Contract, Statement
 from opiekun.core.access import is_staff_member, organisation_id_of
 
 
@@ -27,3 +27,20 @@ def statement_for(user: AbstractBaseUser | AnonymousUser, statement_id: int) -> 
     if statement is None:
         raise Http404("No such statement")
     return statement
+
+
+def visible_contracts(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Contract]:
+    if is_staff_member(user):
+        return Contract.objects.all()
+    org_id = organisation_id_of(user)
+    if org_id is None:
+        return Contract.objects.none()
+    return Contract.objects.filter(organisation_id=org_id)
+
+
+def contract_for(user: AbstractBaseUser | AnonymousUser, contract_id: int) -> Contract:
+    contract = visible_contracts(user).select_related("plan", "organisation").filter(pk=contract_id)
+    found = contract.first()
+    if found is None:
+        raise Http404("No such contract")
+    return found

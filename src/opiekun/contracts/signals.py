@@ -6,9 +6,13 @@ with it; the receivers are connected in the higher apps' ``AppConfig.ready``.
   waited for one go back to the queue). Arguments: ``contract``, ``actor``.
 - ``month_closure``: asks whether ``contract``'s month starting ``start`` was closed by an
   approval kept above contracts (the register's). A receiver returns what closed it
-  (``"register"``) or ``""``."""
+  (``"register"``) or ``""``.
+- ``licence_dates_changed``: a licence purchase or update was recorded on ``contract``
+  (R-CON-5: its open tickets' free-support eligibility is read again). Arguments:
+  ``contract``, ``actor``."""
 
 from django.dispatch import Signal
 
 package_granted = Signal()
 month_closure = Signal()
+licence_dates_changed = Signal()

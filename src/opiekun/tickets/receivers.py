@@ -10,8 +10,9 @@ from django.dispatch import receiver
 
 from opiekun.catalog.signals import pinning_changed, plans_changed
 from opiekun.contracts.models import Contract
-from opiekun.contracts.signals import package_granted
+from opiekun.contracts.signals import licence_dates_changed, package_granted
 from opiekun.core.audit import Actor
+from opiekun.tickets import eligibility
 from opiekun.tickets.actions import release_awaiting_package, repin_vendor_tickets
 from opiekun.tickets.tasks import recompute_open_deadlines
 
@@ -33,3 +34,9 @@ def recompute_deadlines(sender: Any, *, plan_ids: list[int], reason: str, **kwar
 @receiver(pinning_changed, dispatch_uid="tickets.repin")
 def repin(sender: Any, *, vendor_id: int, pin: bool, **kwargs: Any) -> None:
     repin_vendor_tickets(vendor_id, pin)
+
+
+@receiver(licence_dates_changed, dispatch_uid="tickets.reread_eligibility")
+def reread_eligibility(sender: Any, *, contract: Contract, **kwargs: Any) -> None:
+    # R-CON-5: in the licence action's transaction, so the mark and the date agree.
+    eligibility.reread_open_tickets(contract)

@@ -45,6 +45,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("put", "/api/v1/plans/{plan_code}/assignment"): {"assignment_rule": "none"},
     ("put", "/api/v1/vendors/{vendor_code}/assignment"): {"assignment_rule": "none"},
     ("put", "/api/v1/vendors/{vendor_code}/pinning"): {"pin_critical": True},
+    ("post", "/api/v1/contracts/{contract_id}/licence"): {"kind": "update", "on": "2026-11-30"},
     ("post", "/api/v1/notifications/{notification_id}/read"): {},
     ("post", "/api/v1/notifications/read"): {},
     ("post", "/api/v1/tickets/{ticket_id}/messages/{message_id}/resend"): {},
@@ -115,6 +116,7 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         ),
         "view_id": str(actions.save_view(p.agent, "Agenta", {"status": "closed"}).pk),
         "organisation_id": str(p.org_a.pk),
+        "contract_id": str(p.contract_a.pk if p.contract_a else 0),
         "number": "+48601000001",
         "attachment_id": str(scan.pk),
         # The account manager's "new ticket" notice: nobody else may read or mark it.

@@ -47,6 +47,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
     ids = {
         "ticket_id": ticket.pk,
         "organisation_id": p.org_a.pk,
+        "contract_id": p.contract_a.pk if p.contract_a else 0,
         "article_id": article.pk,
         "thread_id": thread.pk,
         "appointment_id": session.pk,
@@ -68,6 +69,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *console_urls.TICKET_ACTIONS,
         *("open", "end-call", "assign", "take", "unassign", "correct", "assignment"),
         "pinning",
+        "licence",
         *("presence", "read", "read-all"),
         "resend",
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),

@@ -7,6 +7,7 @@ from opiekun.contracts.models.contracts import Contract, ContractAddOn
 from opiekun.contracts.models.banks import HourBank, LedgerEntry
 from opiekun.contracts.models.statements import Statement, StatementApproval, StatementLine
 from opiekun.contracts.models.quotes import QuoteRequest
+from opiekun.contracts.models.licences import LicenceEvent
 # isort: on
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "ContractAddOn",
     "HourBank",
     "LedgerEntry",
+    "LicenceEvent",
     "QuoteRequest",
     "Statement",
     "StatementApproval",

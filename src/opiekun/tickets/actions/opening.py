@@ -17,7 +17,7 @@ from opiekun.core import audit, batch, bounds
 from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
-from opiekun.tickets import attachments, clocks, intake, signals
+from opiekun.tickets import attachments, clocks, eligibility, intake, signals
 from opiekun.tickets.actions.assignment import assignee_at_intake, rule_for
 from opiekun.tickets.actions.base import (
     HOT01_FIELDS,
@@ -136,6 +136,7 @@ def _build_ticket(spec: TicketSpec, reference: str) -> Ticket:
         **spec.form,
     )
     clocks.apply_sla(ticket)
+    eligibility.mark(ticket)
     if contract:
         # R-CH-1: taken whatever the channel, with the reason the plan would not.
         ticket.channel_note = intake.channel_note(contract.plan, spec.channel, received_at)[:300]

@@ -105,6 +105,12 @@ class Ticket(Timestamped):
         blank=True,
         help_text=_("Why the plan does not open this channel at this hour (R-CH-1)."),
     )
+    free_support_ended_on = models.DateField(
+        _("not eligible for free support since"),
+        null=True,
+        blank=True,
+        help_text=_("The customer's free basic support had ended when it arrived (R-CON-5)."),
+    )
     severity = models.CharField(
         _("severity"), max_length=10, choices=Severity.choices, default=Severity.NORMAL
     )
