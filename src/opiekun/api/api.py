@@ -15,6 +15,7 @@ from opiekun.api import (
     organising,
     plan_settings,
     plans,
+    selling,
     ticket_changes,  # noqa: F401 (its routes join tickets.router on import)
     ticket_files,
     ticket_history,
@@ -46,6 +47,7 @@ api.add_router("", callers.router)
 api.add_router("", tickets.router)
 api.add_router("", organisations.router)
 api.add_router("", licences.router)
+api.add_router("", selling.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
 api.add_router("", ticket_history.router)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from opiekun.api.types import Day, Id, OneOf, Text
@@ -75,9 +75,7 @@ def licence(request: HttpRequest, contract_id: Id) -> LicenceOut:
     response={201: LicenceOut},
     summary="Record a licence purchase or an installed update (managers)",
 )
-def record_licence(
-    request: HttpRequest, contract_id: Id, data: LicenceIn
-) -> tuple[int, LicenceOut]:
+def record_licence(request: HttpRequest, contract_id: Id, data: LicenceIn) -> Status[LicenceOut]:
     manager_for(request.user)
     contract = contract_for(request.user, contract_id)
     try:
@@ -87,4 +85,4 @@ def record_licence(
     except licences.LicenceError as exc:
         raise HttpError(400, str(exc)) from None
     contract.refresh_from_db()
-    return 201, _out(contract)
+    return Status(201, _out(contract))

@@ -5,6 +5,7 @@ Every view is for active staff only; anyone else gets 404 (not a hint that it ex
 from __future__ import annotations
 
 import contextlib
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from opiekun.console.guards import staff_only
 from opiekun.contracts import actions as contract_actions
-from opiekun.contracts import banks
+from opiekun.contracts import banks, selling
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import bounds
@@ -99,7 +100,14 @@ def customer(request: HttpRequest, organisation_id: int) -> HttpResponse:
     return render(
         request,
         "console/customer.html",
-        {**_card(organisation), "licensed": licensed, "today": timezone.localdate()},
+        {
+            **_card(organisation),
+            "licensed": licensed,
+            "today": timezone.localdate(),
+            "package_plans": selling.package_plans(),
+            # A one-time key: a double click or a resent form sells once.
+            "sale_key": uuid.uuid4().hex,
+        },
     )
 
 

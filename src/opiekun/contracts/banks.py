@@ -107,10 +107,13 @@ def grant_package(
     purchased_on: dt.date,
     minutes: int | None = None,
     price_net: Decimal | None = None,
+    sale_key: str = "",
     actor: Actor = None,
 ) -> HourBank:
     """A prepaid package: the plan's hours, valid for its months or until used up,
-    whichever comes first (R-HRS-3: bought 10 March, valid through 10 June)."""
+    whichever comes first (R-HRS-3: bought 10 March, valid through 10 June). A second
+    package bought today (a top-up) is valid from the moment it is sold; on a past day
+    a second one is taken for a duplicate and refused."""
     plan = contract.plan
     minutes = plan.included_minutes if minutes is None else minutes
     if minutes <= 0:
@@ -125,8 +128,11 @@ def grant_package(
         if HourBank.objects.filter(
             contract=contract, kind=HourBank.Kind.PACKAGE, valid_from=valid_from
         ).exists():
-            raise BankError(f"purchased_on: a package bought on {purchased_on} exists already")
+            if purchased_on != timezone.localdate():
+                raise BankError(f"purchased_on: a package bought on {purchased_on} exists already")
+            valid_from = timezone.now()
         bank = HourBank.objects.create(
+            sale_key=sale_key,
             contract=contract,
             kind=HourBank.Kind.PACKAGE,
             valid_from=valid_from,

@@ -5,6 +5,7 @@ classified here."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -12,9 +13,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import get_resolver
+from django.utils import timezone
 
 from opiekun.api.api import api
 from opiekun.catalog.models import Plan, Vendor
+from opiekun.contracts.models import HourBank, LedgerEntry
 from opiekun.notifications.models import Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
@@ -46,6 +49,8 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("put", "/api/v1/vendors/{vendor_code}/assignment"): {"assignment_rule": "none"},
     ("put", "/api/v1/vendors/{vendor_code}/pinning"): {"pin_critical": True},
     ("post", "/api/v1/contracts/{contract_id}/licence"): {"kind": "update", "on": "2026-11-30"},
+    ("post", "/api/v1/organisations/{organisation_id}/packages"): {"plan_code": "KJM-PACKAGE"},
+    ("post", "/api/v1/banks/{bank_id}/corrections"): {"minutes": 60, "reason": "x"},
     ("post", "/api/v1/notifications/{notification_id}/read"): {},
     ("post", "/api/v1/notifications/read"): {},
     ("post", "/api/v1/tickets/{ticket_id}/messages/{message_id}/resend"): {},
@@ -117,6 +122,7 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "view_id": str(actions.save_view(p.agent, "Agenta", {"status": "closed"}).pk),
         "organisation_id": str(p.org_a.pk),
         "contract_id": str(p.contract_a.pk if p.contract_a else 0),
+        "bank_id": str(_a_bank(p).pk),
         "number": "+48601000001",
         "attachment_id": str(scan.pk),
         # The account manager's "new ticket" notice: nobody else may read or mark it.
@@ -170,6 +176,8 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert set(Plan.objects.values_list("assignment_rule", flat=True)) == {""}
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert not Vendor.objects.filter(pin_critical=True).exists()
+    assert not HourBank.objects.filter(kind="package").exists()
+    assert not LedgerEntry.objects.filter(kind="correction").exists()
     assert contracted_personas.org_a.tickets.get().status == "new"
     assert not Notification.objects.exclude(read_at=None).exists()
 
@@ -202,3 +210,11 @@ def test_every_top_level_view_is_classified(contracted_personas: Personas) -> No
     admin = client.get("/admin/")
     assert admin.status_code == 302 and "/admin/login/" in admin["Location"]
     assert client.get("/calendar/guessed-token.ics").status_code == 404
+
+
+def _a_bank(p: Personas) -> HourBank:
+    """A bank of A's (KJM care grants none by itself): only managers may correct it."""
+    assert p.contract_a is not None
+    return HourBank.objects.create(
+        contract=p.contract_a, kind="allotment", valid_from=timezone.now() - dt.timedelta(days=1)
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from opiekun.catalog.models import Vendor
 from opiekun.console import urls as console_urls
+from opiekun.contracts.models import HourBank, LedgerEntry
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
 from opiekun.notifications.models import Notification
@@ -48,6 +49,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "ticket_id": ticket.pk,
         "organisation_id": p.org_a.pk,
         "contract_id": p.contract_a.pk if p.contract_a else 0,
+        "bank_id": _a_bank(p).pk,
         "article_id": article.pk,
         "thread_id": thread.pk,
         "appointment_id": session.pk,
@@ -70,6 +72,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("open", "end-call", "assign", "take", "unassign", "correct", "assignment"),
         "pinning",
         "licence",
+        "packages",
         *("presence", "read", "read-all"),
         "resend",
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),
@@ -102,7 +105,7 @@ def test_no_console_page_answers_anyone_but_staff(
     for method, url in pages:
         body = {
             **{"action": "ticket", "minutes": 30, "starts_at": "2099-01-01T10:00"},
-            "pin_critical": "1",
+            **{"pin_critical": "1", "plan": "KJM-PACKAGE", "reason": "x", "kind": "update"},
         }
         response = getattr(client, method)(url, body if method == "post" else None)
         assert response.status_code == 404, (who, url)
@@ -112,6 +115,8 @@ def test_no_console_page_answers_anyone_but_staff(
     assert ticket.work_logs.count() == 1 and ticket.call_started_at is None
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert not Vendor.objects.filter(pin_critical=True).exists()
+    assert not HourBank.objects.filter(kind="package").exists()
+    assert not LedgerEntry.objects.filter(kind="correction").exists()
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
     assert Notification.objects.get().read_at is None
 
@@ -215,3 +220,11 @@ def test_scope_is_classified_from_the_ticket_page(contracted_personas: Personas)
     # Another plan's line is not among the choices: refused on the field, nothing recorded.
     assert wrong.status_code == 400 and 'id="scope-item-errors"' in wrong.content.decode()
     assert QuoteRequest.objects.count() == 1
+
+
+def _a_bank(p: Personas) -> HourBank:
+    """A bank of A's (KJM care grants none by itself): only managers may correct it."""
+    assert p.contract_a is not None
+    return HourBank.objects.create(
+        contract=p.contract_a, kind="allotment", valid_from=timezone.now() - dt.timedelta(days=1)
+    )

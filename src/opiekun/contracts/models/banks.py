@@ -39,6 +39,9 @@ class HourBank(Timestamped):
         help_text=_("Set when it expired or was used up; it draws nothing after."),
     )
     purchase_price_net = MoneyField(_("purchase price (net)"), null=True, blank=True)
+    # The sale that made it (a form's one-time key or an API Idempotency-Key), so a
+    # double click or a retried request sells once.
+    sale_key = models.CharField(_("sale key"), max_length=64, blank=True, default="")
 
     class Meta:
         verbose_name = _("hour bank")
@@ -59,6 +62,9 @@ class HourBank(Timestamped):
             models.CheckConstraint(
                 condition=Q(expires_at__isnull=True) | Q(expires_at__gt=F("valid_from")),
                 name="hour_bank_expires_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["sale_key"], condition=~Q(sale_key=""), name="hour_bank_sale_once"
             ),
         ]
 
