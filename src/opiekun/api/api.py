@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from opiekun.api import (
     attachments,
     callers,
+    contract_desk,
     errors,
     licences,
     notifications,
@@ -47,6 +48,7 @@ api.add_router("", callers.router)
 api.add_router("", tickets.router)
 api.add_router("", organisations.router)
 api.add_router("", licences.router)
+api.add_router("", contract_desk.router)
 api.add_router("", selling.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)

@@ -3,7 +3,7 @@ correction. Support managers only; anyone else gets 404."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,24 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opiekun.catalog.models import Plan
+from opiekun.console import typed
 from opiekun.console.guards import staff_only
 from opiekun.contracts import selling
 from opiekun.contracts.models import HourBank
-from opiekun.core import bounds
 from opiekun.customers.access import organisation_for
 from opiekun.staff.access import manager_for
-
-
-def _number(text: str, field: str, kind: type[int] | type[Decimal]) -> int | Decimal | None:
-    text = text.strip().replace(",", ".")[:20]
-    if not text:
-        return None
-    try:
-        return kind(text)
-    except (ValueError, InvalidOperation):
-        raise selling.SaleError(
-            f"{field}: " + _("%(value)s is not a number") % {"value": text}
-        ) from None
 
 
 @require_POST
@@ -41,15 +29,12 @@ def sell(request: HttpRequest, organisation_id: int) -> HttpResponse:
     try:
         if plan is None:
             raise selling.SaleError("plan: " + _("choose a plan that sells packages"))
-        day = request.POST.get("purchased_on", "").strip()
-        minutes = _number(request.POST.get("minutes", ""), "minutes", int)
-        price = _number(request.POST.get("price_net", ""), "price_net", Decimal)
+        minutes = typed.number(request, "minutes", int, selling.SaleError)
+        price = typed.number(request, "price_net", Decimal, selling.SaleError)
         bank = selling.sell_package(
             organisation,
             plan,
-            purchased_on=bounds.parse_day("purchased_on", day, error=selling.SaleError)
-            if day
-            else None,
+            purchased_on=typed.day(request, "purchased_on", selling.SaleError),
             minutes=int(minutes) if minutes is not None else None,
             price_net=Decimal(price) if price is not None else None,
             sale_key=request.POST.get("sale_key", ""),
@@ -74,7 +59,7 @@ def correct(request: HttpRequest, bank_id: int) -> HttpResponse:
     if bank is None:
         raise Http404("No such bank")
     try:
-        minutes = _number(request.POST.get("minutes", ""), "minutes", int)
+        minutes = typed.number(request, "minutes", int, selling.SaleError)
         if minutes is None:
             raise selling.SaleError("minutes: " + _("say by how many minutes"))
         selling.correct_bank(

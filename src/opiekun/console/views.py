@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from opiekun.catalog.models import Plan
 from opiekun.console.guards import staff_only
 from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks, selling
@@ -105,6 +106,7 @@ def customer(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "licensed": licensed,
             "today": timezone.localdate(),
             "package_plans": selling.package_plans(),
+            "all_plans": Plan.objects.order_by("vendor__name", "code"),
             # A one-time key: a double click or a resent form sells once.
             "sale_key": uuid.uuid4().hex,
         },

@@ -223,24 +223,37 @@ def record_renegotiation(
     actor: Actor = None,
 ) -> Contract:
     """The vendor renegotiates when prices, seats or ticket frequency change (R-CON-2):
-    agreed, the new price applies; failed, the vendor may give its notice."""
+    agreed, the new price applies; failed, the vendor gives its notice in the same
+    transaction (both happen or neither)."""
     with transaction.atomic():
-        contract = _locked(contract)
-        before = contract.price_net
-        if agreed:
-            contract.price_net = proposed_price_net
-            contract.save(update_fields=["price_net", "updated_at"])
-        audit.record(
-            "contract.renegotiated",
-            contract,
-            actor=actor,
-            organisation=contract.organisation,
-            reason=reason,
-            agreed=agreed,
-            before=str(before) if before is not None else None,
-            proposed=str(proposed_price_net),
-            decided_on=decided_on.isoformat(),
-        )
+        return _renegotiate(contract, reason, proposed_price_net, agreed, decided_on, actor)
+
+
+def _renegotiate(
+    contract: Contract,
+    reason: str,
+    proposed_price_net: Decimal,
+    agreed: bool,
+    decided_on: dt.date,
+    actor: Actor,
+) -> Contract:
+    # The lock is held until the caller's transaction ends.
+    contract = _locked(contract)
+    before = contract.price_net
+    if agreed:
+        contract.price_net = proposed_price_net
+        contract.save(update_fields=["price_net", "updated_at"])
+    audit.record(
+        "contract.renegotiated",
+        contract,
+        actor=actor,
+        organisation=contract.organisation,
+        reason=reason,
+        agreed=agreed,
+        before=str(before) if before is not None else None,
+        proposed=str(proposed_price_net),
+        decided_on=decided_on.isoformat(),
+    )
     if not agreed:
         contract = give_notice(
             contract,

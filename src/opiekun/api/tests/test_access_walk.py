@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from opiekun.api.api import api
 from opiekun.catalog.models import Plan, Vendor
-from opiekun.contracts.models import HourBank, LedgerEntry
+from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.notifications.models import Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
@@ -51,6 +51,14 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/contracts/{contract_id}/licence"): {"kind": "update", "on": "2026-11-30"},
     ("post", "/api/v1/organisations/{organisation_id}/packages"): {"plan_code": "KJM-PACKAGE"},
     ("post", "/api/v1/banks/{bank_id}/corrections"): {"minutes": 60, "reason": "x"},
+    ("post", "/api/v1/organisations/{organisation_id}/contracts"): {"plan_code": "KJM-CARE"},
+    ("post", "/api/v1/contracts/{contract_id}/accept"): {},
+    ("post", "/api/v1/contracts/{contract_id}/notice"): {"by": "customer"},
+    ("post", "/api/v1/contracts/{contract_id}/renegotiation"): {
+        "reason": "x",
+        "proposed_price_net": "1.00",
+        "agreed": False,
+    },
     ("post", "/api/v1/notifications/{notification_id}/read"): {},
     ("post", "/api/v1/notifications/read"): {},
     ("post", "/api/v1/tickets/{ticket_id}/messages/{message_id}/resend"): {},
@@ -178,6 +186,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert not Vendor.objects.filter(pin_critical=True).exists()
     assert not HourBank.objects.filter(kind="package").exists()
     assert not LedgerEntry.objects.filter(kind="correction").exists()
+    assert set(Contract.objects.values_list("status", flat=True)) == {"active"}
     assert contracted_personas.org_a.tickets.get().status == "new"
     assert not Notification.objects.exclude(read_at=None).exists()
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from opiekun.catalog.models import Vendor
 from opiekun.console import urls as console_urls
-from opiekun.contracts.models import HourBank, LedgerEntry
+from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
 from opiekun.notifications.models import Notification
@@ -73,6 +73,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "pinning",
         "licence",
         "packages",
+        *("quote", "notice", "renegotiate"),
         *("presence", "read", "read-all"),
         "resend",
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),
@@ -106,6 +107,7 @@ def test_no_console_page_answers_anyone_but_staff(
         body = {
             **{"action": "ticket", "minutes": 30, "starts_at": "2099-01-01T10:00"},
             **{"pin_critical": "1", "plan": "KJM-PACKAGE", "reason": "x", "kind": "update"},
+            **{"by": "customer", "proposed_price_net": "1", "agreed": "no"},
         }
         response = getattr(client, method)(url, body if method == "post" else None)
         assert response.status_code == 404, (who, url)
@@ -117,6 +119,7 @@ def test_no_console_page_answers_anyone_but_staff(
     assert not Vendor.objects.filter(pin_critical=True).exists()
     assert not HourBank.objects.filter(kind="package").exists()
     assert not LedgerEntry.objects.filter(kind="correction").exists()
+    assert set(Contract.objects.values_list("status", flat=True)) == {"active"}
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
     assert Notification.objects.get().read_at is None
 

@@ -1,0 +1,122 @@
+"""The contract desk's steps with the checks a person's input needs (issue 17): a quote
+for a customer (R-CON-1), its acceptance, notice and renegotiation (R-CON-2). Each step
+is one of ``contracts.actions``; this module turns typed values into their arguments
+and every refusal into ``DeskError`` naming the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opiekun.catalog.models import Plan
+from opiekun.contracts import actions
+from opiekun.contracts.models import Contract
+from opiekun.core import bounds
+from opiekun.core.audit import Actor
+from opiekun.customers.models import Organisation
+
+MAX_PRICE = Decimal("99999999.99")
+MAX_SEATS = 10_000
+
+
+class DeskError(ValueError):
+    """A step cannot be taken as asked; the message starts with the field's name."""
+
+
+def _price(field: str, value: Decimal | None) -> Decimal | None:
+    if value is not None and not Decimal(0) <= value <= MAX_PRICE:
+        raise DeskError(f"{field}: " + _("must be from 0 to %(max)s") % {"max": MAX_PRICE})
+    return value
+
+
+def _day(field: str, value: dt.date | None) -> dt.date:
+    return bounds.day(field, value or timezone.localdate(), error=DeskError)
+
+
+def quote(
+    organisation: Organisation,
+    plan: Plan,
+    *,
+    number: str = "",
+    price_net: Decimal | None = None,
+    seats: int = 1,
+    actor: Actor = None,
+) -> Contract:
+    if not 1 <= seats <= MAX_SEATS:
+        raise DeskError("seats: " + _("must be from 1 to %(max)s") % {"max": MAX_SEATS})
+    number = bounds.text("number", number.strip(), max_length=40, error=DeskError)
+    with transaction.atomic():
+        if not number:
+            base = f"Q-{organisation.pk}-{timezone.localdate():%y%m%d}"
+            number, n = base, 1
+            while Contract.objects.filter(number=number).exists():
+                n += 1
+                number = f"{base}-{n}"
+        elif Contract.objects.filter(number=number).exists():
+            raise DeskError("number: " + _("%(number)s is taken") % {"number": number})
+        return actions.create_quote(
+            organisation,
+            plan,
+            number=number,
+            price_net=_price("price_net", price_net),
+            seats=seats,
+            actor=actor,
+        )
+
+
+def accept(
+    contract: Contract, *, accepted_on: dt.date | None = None, actor: Actor = None
+) -> Contract:
+    try:
+        return actions.accept_quote(
+            contract, accepted_on=_day("accepted_on", accepted_on), actor=actor
+        )
+    except actions.ContractError as exc:
+        raise DeskError(str(exc)) from None
+
+
+def notice(
+    contract: Contract,
+    *,
+    by: str,
+    given_on: dt.date | None = None,
+    reason: str = "",
+    actor: Actor = None,
+) -> Contract:
+    reason = bounds.text("reason", reason, max_length=500, error=DeskError)
+    try:
+        return actions.give_notice(
+            contract, by=by, given_on=_day("given_on", given_on), reason=reason, actor=actor
+        )
+    except actions.ContractError as exc:
+        raise DeskError(str(exc)) from None
+
+
+def renegotiate(
+    contract: Contract,
+    *,
+    reason: str,
+    proposed_price_net: Decimal,
+    agreed: bool,
+    decided_on: dt.date | None = None,
+    actor: Actor = None,
+) -> Contract:
+    reason = bounds.text("reason", reason.strip(), max_length=500, error=DeskError)
+    if not reason:
+        raise DeskError("reason: " + _("say why the contract is renegotiated"))
+    _price("proposed_price_net", proposed_price_net)
+    try:
+        return actions.record_renegotiation(
+            contract,
+            reason=reason,
+            proposed_price_net=proposed_price_net,
+            agreed=agreed,
+            decided_on=_day("decided_on", decided_on),
+            actor=actor,
+        )
+    except actions.ContractError as exc:
+        raise DeskError(str(exc)) from None
