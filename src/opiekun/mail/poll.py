@@ -204,12 +204,27 @@ def due(now: dt.datetime | None = None) -> list[Mailbox]:
     boxes = Mailbox.objects.filter(is_active=True).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
-    return [
-        m
-        for m in boxes
-        if m.last_polled_at is None
-        or m.last_polled_at + dt.timedelta(minutes=m.poll_minutes) <= now
-    ]
+    return [m for m in boxes if _tried_at(m) + dt.timedelta(minutes=m.poll_minutes) <= now]
+
+
+def _tried_at(mailbox: Mailbox) -> dt.datetime:
+    """The last read, successful or not: a failing server is tried again after the
+    mailbox's own interval, not at every beat (which would hammer it, and lock the
+    account on servers that count failed sign-ins)."""
+    tried = [t for t in (mailbox.last_polled_at, mailbox.last_error_at) if t is not None]
+    return max(tried, default=dt.datetime.min.replace(tzinfo=dt.UTC))
+
+
+def check(mailbox: Mailbox) -> str:
+    """Signs in to the mailbox and opens its folder, nothing more: "" when that worked,
+    else what went wrong (the console's "test connection"). Reads and writes nothing."""
+    try:
+        box = connect(mailbox)
+    except CONNECTION_ERRORS as exc:
+        return f"{type(exc).__name__}: {exc}"[:500]
+    with contextlib.suppress(*CONNECTION_ERRORS):
+        box.logout()
+    return ""
 
 
 def overdue(now: dt.datetime | None = None) -> list[Mailbox]:
