@@ -182,7 +182,7 @@ def test_the_sweep_sends_nothing_while_the_server_is_down_and_counts_the_try(
     answered: tuple[Ticket, Message], settings: pytest.FixtureRequest
 ) -> None:
     settings.EMAIL_PORT = free_port()  # type: ignore[attr-defined]
-    ticket, answer = answered
+    _ticket, answer = answered
     _age(answer, 80)
     assert actions.sweep_stuck() == [answer.pk]
     answer.refresh_from_db()
@@ -196,7 +196,7 @@ def test_resend_takes_stuck_mail_but_not_mail_on_its_way(
     eager_celery: None,
     django_capture_on_commit_callbacks,
 ) -> None:
-    ticket, answer = answered
+    _ticket, answer = answered
     with pytest.raises(actions.MailError, match="delivery: the message is pending"):
         actions.resend(answer)
     _age(answer, 80)
