@@ -9,6 +9,7 @@ from opiekun.api import (
     attachments,
     callers,
     errors,
+    mailroom,
     notifications,
     organisations,
     organising,
@@ -49,3 +50,4 @@ api.add_router("", notifications.router)
 api.add_router("", ticket_history.router)
 api.add_router("", ticket_files.router)
 api.add_router("", organising.router)
+api.add_router("", mailroom.router)
