@@ -221,6 +221,14 @@ EMAIL_USE_SSL = env.flag("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ConfigError("EMAIL_USE_SSL", "cannot be on together with EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env.number("EMAIL_TIMEOUT", 30, minimum=1)
+# OAuth2 (XOAUTH2) sign-in to SMTP, with EMAIL_BACKEND=opiekun.mail.smtp.OAuth2EmailBackend:
+# the provider's token URL, the app's id and secret, and a refresh token (Gmail, delegated
+# Microsoft 365) or none (client credentials, Microsoft 365 app-only).
+EMAIL_OAUTH2_TOKEN_URL = env.text("EMAIL_OAUTH2_TOKEN_URL", "")
+EMAIL_OAUTH2_CLIENT_ID = env.text("EMAIL_OAUTH2_CLIENT_ID", "")
+EMAIL_OAUTH2_CLIENT_SECRET = env.text("EMAIL_OAUTH2_CLIENT_SECRET", "")
+EMAIL_OAUTH2_REFRESH_TOKEN = env.text("EMAIL_OAUTH2_REFRESH_TOKEN", "")
+EMAIL_OAUTH2_SCOPE = env.text("EMAIL_OAUTH2_SCOPE", "")
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "opiekun@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Our Message-IDs are <...@MAIL_DOMAIN>, so replies to them are recognised as ours.

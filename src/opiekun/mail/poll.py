@@ -22,7 +22,7 @@ from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError
 
 from opiekun.core import batch
-from opiekun.mail import actions
+from opiekun.mail import actions, oauth2
 from opiekun.mail.models import InboundMail, Mailbox
 
 LEASE = dt.timedelta(minutes=10)
@@ -31,7 +31,8 @@ DONE_KEYWORD = "$Opiekun"
 _UID = re.compile(rb"UID (\d+)")
 _INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
 # What stops a poll without being the message's fault: the server or the connection.
-CONNECTION_ERRORS = (ImapToolsError, imaplib.IMAP4.error, OSError, EOFError)
+# An OAuth2 provider that refuses a token is the server's side too.
+CONNECTION_ERRORS = (ImapToolsError, imaplib.IMAP4.error, OSError, EOFError, oauth2.TokenError)
 
 
 @dataclass
@@ -61,6 +62,14 @@ def connect(mailbox: Mailbox) -> BaseMailBox:
         box = MailBoxStartTls(mailbox.host, mailbox.port, timeout=60)
     else:
         box = MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=60)
+    if mailbox.sign_in == Mailbox.SignIn.OAUTH2:
+        try:
+            token = actions.mailbox_token(mailbox)
+        except oauth2.TokenError:
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                box.logout()
+            raise
+        return box.xoauth2(mailbox.username, token, initial_folder=mailbox.folder)
     return box.login(mailbox.username, mailbox.password, initial_folder=mailbox.folder)
 
 
