@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -8,7 +10,7 @@ from opiekun.mail import actions
 from opiekun.mail.models import InboundMail, Mailbox
 
 
-def _secret(label: str) -> forms.CharField:
+def _secret(label: Any) -> forms.CharField:
     # Never rendered back into the page (view-source, a shoulder, a cached page): on a
     # change, an empty field keeps the stored secret.
     return forms.CharField(
@@ -22,6 +24,9 @@ def _secret(label: str) -> forms.CharField:
 
 class MailboxForm(forms.ModelForm):
     password = _secret(_("password"))
+    sign_in = forms.ChoiceField(
+        label=_("sign in with"), choices=Mailbox.SignIn.choices, required=False
+    )
     oauth2_token_url = forms.URLField(
         label=_("OAuth2 token URL"), max_length=500, required=False, assume_scheme="https"
     )
@@ -56,6 +61,11 @@ class MailboxForm(forms.ModelForm):
     def _kept(self, name: str) -> str:
         given: str = self.cleaned_data.get(name, "")
         return given or (str(getattr(self.instance, name)) if self.instance.pk else "")
+
+    def clean_sign_in(self) -> str:
+        # Forms written before OAuth2 existed (scripts posting to the admin) sign in with
+        # the password, as they always did.
+        return str(self.cleaned_data.get("sign_in") or Mailbox.SignIn.PASSWORD)
 
     def clean_password(self) -> str:
         return self._kept("password")

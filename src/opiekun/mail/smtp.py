@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import smtplib
-from collections.abc import Callable
-from typing import Any
+from typing import Any, overload
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,14 +39,19 @@ def smtp_token(now: dt.datetime | None = None) -> str:
     return token.access_token
 
 
-def responder(user: str, access_token: str) -> Callable[[bytes | None], str]:
+class Responder:
     """smtplib's authobject: the XOAUTH2 string first; on a challenge (the server's
     JSON error) an empty line, after which the server answers 535."""
 
-    def answer(challenge: bytes | None = None) -> str:
-        return oauth2.sasl_string(user, access_token) if challenge is None else ""
+    def __init__(self, user: str, access_token: str) -> None:
+        self.initial = oauth2.sasl_string(user, access_token)
 
-    return answer
+    @overload
+    def __call__(self, challenge: None = None, /) -> str: ...
+    @overload
+    def __call__(self, challenge: bytes, /) -> str: ...
+    def __call__(self, challenge: bytes | None = None, /) -> str:
+        return self.initial if challenge is None else ""
 
 
 class OAuth2EmailBackend(smtp.EmailBackend):
@@ -68,7 +72,7 @@ class OAuth2EmailBackend(smtp.EmailBackend):
                 # As a refused sign-in: the send task retries it with backoff.
                 raise smtplib.SMTPAuthenticationError(535, str(exc).encode()) from exc
             self.connection.ehlo_or_helo_if_needed()
-            self.connection.auth("XOAUTH2", responder(self.username, token))
+            self.connection.auth("XOAUTH2", Responder(self.username, token))
         except OSError:  # smtplib.SMTPException included
             self.close()
             if not self.fail_silently:

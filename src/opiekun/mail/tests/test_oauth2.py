@@ -37,7 +37,7 @@ class Provider(BaseHTTPRequestHandler):
     calls: list[dict[str, str]] = []
     rotate = False
 
-    def do_POST(self) -> None:  # noqa: N802 - http.server's name
+    def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length", 0))
         form = dict(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
         type(self).calls.append(form)
@@ -166,7 +166,7 @@ def test_smtp_signs_in_with_xoauth2(provider: str, settings: pytest.FixtureReque
     class Handler:
         messages: list[bytes] = []
 
-        async def auth_XOAUTH2(self, server: object, args: list[str]) -> AuthResult:  # noqa: N802
+        async def auth_XOAUTH2(self, server: object, args: list[str]) -> AuthResult:
             seen.append(base64.b64decode(args[1]).decode())
             return AuthResult(success=seen[-1].endswith(f"auth=Bearer {ACCESS}\x01\x01"))
 
@@ -209,3 +209,41 @@ def test_smtp_signs_in_with_xoauth2(provider: str, settings: pytest.FixtureReque
 def test_the_smtp_sink_still_works_without_oauth2(smtp_sink: SmtpSink) -> None:
     EmailMessage("Test", "x", "pomoc@kjm.example", ["z@a.example"]).send()
     assert len(smtp_sink.messages) == 1
+
+
+def test_the_admin_takes_oauth2_settings_and_never_echoes_the_secrets(db: None) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.create_superuser("root", "r@x.example", "pw"))
+    form = {
+        "name": "m365",
+        "address": "pomoc@kjm.example",
+        "kind": "support",
+        "host": "outlook.office365.com",
+        "port": "993",
+        "security": "ssl",
+        "username": "pomoc@kjm.example",
+        "sign_in": "oauth2",
+        "oauth2_client_secret": "the-client-secret",
+        "oauth2_refresh_token": "the-refresh-token",
+        "folder": "INBOX",
+        "poll_minutes": "5",
+        "is_active": "on",
+    }
+    refused = client.post("/admin/mail/mailbox/add/", form)
+    assert refused.status_code == 200 and not Mailbox.objects.exists()  # no token URL
+    done = client.post(
+        "/admin/mail/mailbox/add/",
+        {
+            **form,
+            "oauth2_token_url": "https://login.microsoftonline.com/t/oauth2/v2.0/token",
+            "oauth2_client_id": "app",
+        },
+    )
+    assert done.status_code == 302
+    mailbox = Mailbox.objects.get()
+    assert mailbox.oauth2_client_secret == "the-client-secret" and mailbox.password == ""
+    page = client.get(f"/admin/mail/mailbox/{mailbox.pk}/change/").content.decode()
+    assert "the-client-secret" not in page and "the-refresh-token" not in page

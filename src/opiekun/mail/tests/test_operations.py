@@ -53,6 +53,10 @@ def answered(contracted_personas: Personas) -> tuple[Ticket, Message]:
     return ticket, answer
 
 
+def answering(sender: str, message_id: str, answer: Message) -> bytes:
+    return mail(sender, message_id, in_reply_to=str(answer.message_id))
+
+
 def take(box: Mailbox, raw: bytes, *, bulk: bool) -> InboundMail:
     row, _ = actions.receive(box, raw)
     if bulk:
@@ -68,7 +72,9 @@ def test_a_reply_to_another_organisations_answer_goes_to_triage_not_onto_its_tic
     ticket, answer = answered
     # Beata of organisation B got hold of A's answer (forwarded) and replies to it.
     row = take(
-        box, mail("beata@b.example", "<b1@b.example>", in_reply_to=answer.message_id), bulk=bulk
+        box,
+        answering("beata@b.example", "<b1@b.example>", answer),
+        bulk=bulk,
     )
     assert row.state == InboundMail.State.TRIAGE
     assert ticket.reference in row.reason and "beata@b.example" in row.reason
@@ -76,7 +82,9 @@ def test_a_reply_to_another_organisations_answer_goes_to_triage_not_onto_its_tic
     assert not ticket.messages.filter(message_id="<b1@b.example>").exists()
     # A stranger who is no contact at all: triage too.
     row = take(
-        box, mail("x@evil.example", "<x1@evil.example>", in_reply_to=answer.message_id), bulk=bulk
+        box,
+        answering("x@evil.example", "<x1@evil.example>", answer),
+        bulk=bulk,
     )
     assert row.state == InboundMail.State.TRIAGE
     assert ticket.messages.filter(direction="in").count() == 1
@@ -87,15 +95,11 @@ def test_the_tickets_organisation_and_its_participants_still_join_the_thread(
     contracted_personas: Personas, answered: tuple[Ticket, Message], box: Mailbox, bulk: bool
 ) -> None:
     ticket, answer = answered
-    row = take(
-        box, mail("adam@a.example", "<a2@a.example>", in_reply_to=answer.message_id), bulk=bulk
-    )
+    row = take(box, answering("adam@a.example", "<a2@a.example>", answer), bulk=bulk)
     assert row.state == InboundMail.State.INGESTED and row.ticket == ticket
     # An outside consultant the desk wrote to on this ticket is a participant.
     Message.objects.filter(pk=answer.pk).update(recipient="kons@c.example")
-    row = take(
-        box, mail("Kons@C.example", "<k1@c.example>", in_reply_to=answer.message_id), bulk=bulk
-    )
+    row = take(box, answering("Kons@C.example", "<k1@c.example>", answer), bulk=bulk)
     assert row.state == InboundMail.State.INGESTED and row.ticket == ticket
 
 
