@@ -160,6 +160,7 @@ def test_a_refused_token_is_written_on_the_mailbox_and_waits_its_interval(
     assert "OAuth2 token" in poll.check(mailbox)
 
 
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
 def test_smtp_signs_in_with_xoauth2(provider: str, settings: pytest.FixtureRequest) -> None:
     seen: list[str] = []
 

@@ -244,3 +244,25 @@ def test_test_connection_says_what_went_wrong_and_writes_nothing(db: None) -> No
     assert "refused" in poll.check(failing).lower()
     failing.refresh_from_db()
     assert failing.last_error == "" and failing.last_error_at is None
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_in_parallel_take_each_stuck_message_once() -> None:
+    from opiekun.catalog.actions import load_presets
+    from opiekun.catalog.presets import PRESETS
+    from opiekun.testing.personas import make_personas
+    from opiekun.testing.threads import run_in_threads
+
+    load_presets(list(PRESETS))
+    p = make_personas()
+    ticket = ticket_actions.open_ticket(p.org_a, channel="email", subject="X", contact=p.customer_a)
+    stuck = [pending_ack(ticket, f"k{n}@a.example") for n in range(20)]
+    for message in stuck:
+        _age(message, 90)
+    taken: list[list[int]] = []
+    errors = run_in_threads(lambda n: taken.append(actions.sweep_stuck()), 3)
+    assert errors == []
+    every = [pk for batch in taken for pk in batch]
+    assert sorted(every) == sorted(m.pk for m in stuck)  # each once, none twice
+    assert set(Message.objects.filter(pk__in=every).values_list("attempts", flat=True)) == {1}
