@@ -221,6 +221,14 @@ EMAIL_USE_SSL = env.flag("EMAIL_USE_SSL", False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ConfigError("EMAIL_USE_SSL", "cannot be on together with EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env.number("EMAIL_TIMEOUT", 30, minimum=1)
+# OAuth2 (XOAUTH2) sign-in to SMTP, with EMAIL_BACKEND=opiekun.mail.smtp.OAuth2EmailBackend:
+# the provider's token URL, the app's id and secret, and a refresh token (Gmail, delegated
+# Microsoft 365) or none (client credentials, Microsoft 365 app-only).
+EMAIL_OAUTH2_TOKEN_URL = env.text("EMAIL_OAUTH2_TOKEN_URL", "")
+EMAIL_OAUTH2_CLIENT_ID = env.text("EMAIL_OAUTH2_CLIENT_ID", "")
+EMAIL_OAUTH2_CLIENT_SECRET = env.text("EMAIL_OAUTH2_CLIENT_SECRET", "")
+EMAIL_OAUTH2_REFRESH_TOKEN = env.text("EMAIL_OAUTH2_REFRESH_TOKEN", "")
+EMAIL_OAUTH2_SCOPE = env.text("EMAIL_OAUTH2_SCOPE", "")
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "opiekun@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Our Message-IDs are <...@MAIL_DOMAIN>, so replies to them are recognised as ours.
@@ -232,6 +240,10 @@ MAIL_MAX_MESSAGE_BYTES = env.number("MAIL_MAX_MESSAGE_BYTES", 30 * 1024 * 1024, 
 # How often beat looks for mailboxes whose own interval has come.
 MAIL_POLL_CHECK_SECONDS = env.number("MAIL_POLL_CHECK_SECONDS", 60, minimum=5)
 MAIL_SEND_RETRIES = env.number("MAIL_SEND_RETRIES", 8, minimum=0)
+# Outbound e-mail still pending this long after it was written or last tried is stuck
+# (its task was lost): a beat sweep sends it again, or fails it visibly after
+# MAIL_SEND_RETRIES tries. Above the longest backoff between retries (60 minutes).
+MAIL_STUCK_MINUTES = env.number("MAIL_STUCK_MINUTES", 75, minimum=61)
 
 # Celery: the filesystem broker needs no server, so `make run` works on a bare machine.
 CELERY_BROKER_URL = env.text("CELERY_BROKER_URL", "filesystem://")
@@ -292,6 +304,10 @@ CELERY_BEAT_SCHEDULE["maintenance-tickets"] = {
 CELERY_BEAT_SCHEDULE["mail-poll"] = {
     "task": "opiekun.mail.tasks.poll_due_mailboxes",
     "schedule": float(MAIL_POLL_CHECK_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["mail-stuck-sweep"] = {
+    "task": "opiekun.mail.tasks.sweep_stuck_mail",
+    "schedule": 600.0,
 }
 CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "task": "opiekun.tickets.tasks.sweep_sla",

@@ -11,6 +11,7 @@ from opiekun.api import (
     contract_desk,
     errors,
     licences,
+    mailroom,
     notifications,
     organisations,
     organising,
@@ -55,3 +56,4 @@ api.add_router("", notifications.router)
 api.add_router("", ticket_history.router)
 api.add_router("", ticket_files.router)
 api.add_router("", organising.router)
+api.add_router("", mailroom.router)

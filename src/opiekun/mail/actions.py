@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 
+from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Field
 from django.utils import timezone
@@ -16,8 +17,9 @@ from opiekun.catalog.choices import Channel
 from opiekun.core import audit
 from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
-from opiekun.customers.models import Contact, Organisation
-from opiekun.mail import ingest, outbound
+from opiekun.customers import actions as customer_actions
+from opiekun.customers.models import Contact, ContactEmail, Organisation
+from opiekun.mail import ingest, oauth2, outbound
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.mail.parse import InboundMessage, message_id_of, parse
 from opiekun.tickets.models import Message
@@ -259,14 +261,19 @@ def assign(
     organisation: Organisation,
     *,
     contact: Contact | None = None,
+    register: bool = False,
     actor: Actor = None,
 ) -> InboundMail:
-    """Triage: a message from an unknown sender becomes a ticket of ``organisation``."""
+    """Triage: a message from an unknown sender becomes a ticket of ``organisation``.
+    With ``register`` its sender's address is registered, so their next mail opens a
+    ticket by itself: on ``contact``, or on a new contact named as the mail signs."""
     if contact is not None and contact.organisation_id != organisation.pk:
         raise MailError("contact: belongs to another organisation")
     with transaction.atomic():
         inbound = _locked(inbound, InboundMail.State.TRIAGE)
         parsed = parse(bytes(inbound.raw))
+        if register:
+            contact = _register(organisation, contact, parsed, actor)
         if inbound.mailbox.kind == Mailbox.Kind.FAX_GATEWAY:
             ingest.new_fax_ticket(inbound, parsed, organisation, contact, "")
         else:
@@ -274,12 +281,39 @@ def assign(
         inbound.reason = ""
         inbound.processed_at = timezone.now()
         inbound.save(update_fields=PROCESSED_FIELDS)
-        _audit(inbound, "mail.assigned", actor, organisation_name=organisation.name)
+        _audit(
+            inbound,
+            "mail.assigned",
+            actor,
+            organisation_name=organisation.name,
+            registered=parsed.sender if register else "",
+        )
     return inbound
 
 
+def _register(
+    organisation: Organisation, contact: Contact | None, parsed: InboundMessage, actor: Actor
+) -> Contact:
+    address = parsed.sender.strip()
+    if not address:
+        raise MailError("register: the message has no sender address to register")
+    owner = ingest.contact_for(address)
+    if owner is not None and (contact is None or owner.pk != contact.pk):
+        raise MailError("register: the address belongs to another contact already")
+    if contact is None:
+        name = parsed.sender_name.strip() or address
+        return customer_actions.add_contact(organisation, name[:200], emails=[address], actor=actor)
+    if owner is None:
+        ContactEmail.objects.create(contact=contact, address=address)
+        audit.record(
+            "contact.email_added", contact, actor=actor, organisation=organisation, address=address
+        )
+    return contact
+
+
 def resend(message: Message, *, actor: Actor = None) -> Message:
-    """An agent sends a failed answer again, after the address or the server was fixed."""
+    """An agent sends a failed or stuck answer again, after the address or the server
+    was fixed, or when its task was lost."""
     with transaction.atomic():
         message = (
             Message.objects.select_for_update(of=("self",))
@@ -288,7 +322,8 @@ def resend(message: Message, *, actor: Actor = None) -> Message:
         )
         if message.channel != Channel.EMAIL or message.direction != Message.Direction.OUTBOUND:
             raise MailError("message: only e-mail the desk sent can be sent again")
-        if message.delivery != Message.Delivery.FAILED:
+        is_stuck = outbound.stuck().filter(pk=message.pk).exists()
+        if message.delivery != Message.Delivery.FAILED and not is_stuck:
             raise MailError(f"delivery: the message is {message.delivery}, not failed")
         message.delivery, message.attempts = Message.Delivery.PENDING, 0
         message.save(update_fields=["delivery", "attempts", "updated_at"])
@@ -298,7 +333,57 @@ def resend(message: Message, *, actor: Actor = None) -> Message:
             actor=actor,
             organisation=message.ticket.organisation,
             message=message.pk,
-            previous_error=message.delivery_error,
+            previous_error=message.delivery_error or ("stuck" if is_stuck else ""),
         )
         outbound.queue(message)
     return message
+
+
+def sweep_stuck(now: dt.datetime | None = None) -> list[int]:
+    """The messages stuck pending (``outbound.stuck``) to be sent again, each claimed by
+    a conditional update (so two sweeps never take one twice); those tried
+    MAIL_SEND_RETRIES times already are failed instead, shown on their tickets."""
+    now = now or timezone.now()
+    again: list[int] = []
+    for pk, attempts, updated_at in outbound.stuck(now).values_list("pk", "attempts", "updated_at")[
+        :500
+    ]:
+        if attempts >= settings.MAIL_SEND_RETRIES:
+            outbound.fail(pk, f"stuck: still pending after {attempts} attempts; not sent")
+            continue
+        claimed = Message.objects.filter(
+            pk=pk, delivery=Message.Delivery.PENDING, updated_at=updated_at
+        ).update(
+            attempts=F("attempts") + 1,
+            updated_at=now,
+            delivery_error="stuck pending: sent again by the sweep",
+        )
+        if claimed:
+            again.append(pk)
+    return again
+
+
+def mailbox_token(mailbox: Mailbox, now: dt.datetime | None = None) -> str:
+    """The mailbox's OAuth2 access token: the cached one while it has a few minutes
+    left, else a new one from the provider (kept encrypted, with the refresh token the
+    provider may have rotated). Raises ``oauth2.TokenError``."""
+    now = now or timezone.now()
+    mailbox.refresh_from_db(fields=["oauth2_access_token", "oauth2_expires_at"])
+    expires = mailbox.oauth2_expires_at
+    if mailbox.oauth2_access_token and expires is not None and expires - oauth2.MARGIN > now:
+        return mailbox.oauth2_access_token
+    token = oauth2.fetch(
+        mailbox.oauth2_token_url,
+        client_id=mailbox.oauth2_client_id,
+        client_secret=mailbox.oauth2_client_secret,
+        refresh_token=mailbox.oauth2_refresh_token,
+        scope=mailbox.oauth2_scope,
+        now=now,
+    )
+    mailbox.oauth2_access_token, mailbox.oauth2_expires_at = token.access_token, token.expires_at
+    fields = ["oauth2_access_token", "oauth2_expires_at"]
+    if token.refresh_token:
+        mailbox.oauth2_refresh_token = token.refresh_token
+        fields.append("oauth2_refresh_token")
+    mailbox.save(update_fields=fields)
+    return token.access_token

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -8,16 +10,28 @@ from opiekun.mail import actions
 from opiekun.mail.models import InboundMail, Mailbox
 
 
-class MailboxForm(forms.ModelForm):
+def _secret(label: Any) -> forms.CharField:
     # Never rendered back into the page (view-source, a shoulder, a cached page): on a
-    # change, an empty field keeps the stored password.
-    password = forms.CharField(
-        label=_("password"),
+    # change, an empty field keeps the stored secret.
+    return forms.CharField(
+        label=label,
         widget=forms.PasswordInput(render_value=False),
-        max_length=200,
+        max_length=4000,
         required=False,
-        help_text=_("Stored encrypted. Leave empty to keep the current password."),
+        help_text=_("Stored encrypted. Leave empty to keep the current value."),
     )
+
+
+class MailboxForm(forms.ModelForm):
+    password = _secret(_("password"))
+    sign_in = forms.ChoiceField(
+        label=_("sign in with"), choices=Mailbox.SignIn.choices, required=False
+    )
+    oauth2_token_url = forms.URLField(
+        label=_("OAuth2 token URL"), max_length=500, required=False, assume_scheme="https"
+    )
+    oauth2_client_secret = _secret(_("OAuth2 client secret"))
+    oauth2_refresh_token = _secret(_("OAuth2 refresh token"))
 
     class Meta:
         model = Mailbox
@@ -29,7 +43,13 @@ class MailboxForm(forms.ModelForm):
             "port",
             "security",
             "username",
+            "sign_in",
             "password",
+            "oauth2_token_url",
+            "oauth2_client_id",
+            "oauth2_client_secret",
+            "oauth2_refresh_token",
+            "oauth2_scope",
             "folder",
             "done_folder",
             "products",
@@ -38,13 +58,38 @@ class MailboxForm(forms.ModelForm):
             "is_active",
         ]
 
+    def _kept(self, name: str) -> str:
+        given: str = self.cleaned_data.get(name, "")
+        return given or (str(getattr(self.instance, name)) if self.instance.pk else "")
+
+    def clean_sign_in(self) -> str:
+        # Forms written before OAuth2 existed (scripts posting to the admin) sign in with
+        # the password, as they always did.
+        return str(self.cleaned_data.get("sign_in") or Mailbox.SignIn.PASSWORD)
+
     def clean_password(self) -> str:
-        given: str = self.cleaned_data.get("password", "")
-        if given:
-            return given
-        if self.instance.pk:
-            return str(self.instance.password)
-        raise forms.ValidationError(_("A new mailbox needs its password."))
+        return self._kept("password")
+
+    def clean_oauth2_client_secret(self) -> str:
+        return self._kept("oauth2_client_secret")
+
+    def clean_oauth2_refresh_token(self) -> str:
+        return self._kept("oauth2_refresh_token")
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("sign_in") == Mailbox.SignIn.OAUTH2:
+            for name in ("oauth2_token_url", "oauth2_client_id"):
+                if not data.get(name):
+                    self.add_error(name, _("OAuth2 sign-in needs this."))
+        elif not data.get("password"):
+            self.add_error("password", _("A new mailbox needs its password."))
+        oauth2_fields = ("oauth2_token_url", "oauth2_client_id", "oauth2_scope")
+        if any(name in self.changed_data for name in oauth2_fields) or data.get(
+            "oauth2_refresh_token"
+        ) != getattr(self.instance, "oauth2_refresh_token", ""):
+            self.instance.oauth2_access_token = ""  # fetched again with the new settings
+        return data
 
 
 @admin.register(Mailbox)

@@ -13,7 +13,7 @@ from opiekun.catalog.choices import Channel
 from opiekun.customers.models import Contact
 from opiekun.mail import outbound
 from opiekun.mail.filing import NO_TEXT, acknowledgement, attach, mail_fields, mailbox_product
-from opiekun.mail.matching import REFERENCE_IN_SUBJECT, contact_for
+from opiekun.mail.matching import REFERENCE_IN_SUBJECT, contact_for, may_join
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.mail.parse import InboundMessage
 from opiekun.tickets import actions as ticket_actions
@@ -57,7 +57,9 @@ def sort_chunk(items: list[tuple[InboundMail, InboundMessage]]) -> Chunk:
             continue
         contact = contact_for(parsed.sender)
         ticket = next((threads[t] for t in parsed.thread_ids if t in threads), None)
-        if ticket is not None:
+        if ticket is not None and not may_join(ticket, contact, parsed.sender):
+            chunk.rest.append(row)  # from outside the ticket: ``route`` sends it to triage
+        elif ticket is not None:
             quiet = ticket.paused_since is None and ticket.status not in (
                 Ticket.Status.RESOLVED,
                 Ticket.Status.CLOSED,

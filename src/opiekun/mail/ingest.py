@@ -13,7 +13,13 @@ from opiekun.mail import bounces, fax, outbound
 from opiekun.mail.bulk import Chunk, route_many
 from opiekun.mail.fax import new_fax_ticket
 from opiekun.mail.filing import NO_TEXT, IngestError, add_to, new_ticket
-from opiekun.mail.matching import REFERENCE_IN_SUBJECT, contact_for, thread_of, ticket_by_subject
+from opiekun.mail.matching import (
+    REFERENCE_IN_SUBJECT,
+    contact_for,
+    may_join,
+    thread_of,
+    ticket_by_subject,
+)
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.mail.parse import InboundMessage
 from opiekun.tickets.models import Message
@@ -54,7 +60,15 @@ def route(inbound: InboundMail, parsed: InboundMessage) -> None:
         fax.from_gateway(inbound, parsed)
         return
     contact = contact_for(parsed.sender)
-    ticket = thread_of(parsed) or ticket_by_subject(parsed, contact)
+    threaded = thread_of(parsed)
+    if threaded is not None and not may_join(threaded, contact, parsed.sender):
+        inbound.state = InboundMail.State.TRIAGE
+        inbound.reason = (
+            f"answers ticket {threaded.reference} of another organisation; "
+            f"{parsed.sender or '(no sender)'} is not one of its participants"
+        )[:500]
+        return
+    ticket = threaded or ticket_by_subject(parsed, contact)
     if ticket is not None:
         add_to(ticket, inbound, parsed, contact)
     elif contact is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.db.models import Q
 from django.db.models.functions import Lower
 
 from opiekun.core import batch
@@ -54,3 +55,20 @@ def ticket_by_subject(parsed: InboundMessage, contact: Contact | None) -> Ticket
     return Ticket.objects.filter(
         reference=match.group(1), organisation_id=contact.organisation_id
     ).first()
+
+
+def may_join(ticket: Ticket, contact: Contact | None, sender: str) -> bool:
+    """Whether mail answering ``ticket``'s thread may join it: its organisation's people
+    and the ticket's participants (an address that wrote to it or was written to on it)
+    may; anyone else, who may have got hold of an answer's Message-ID (a forwarded
+    answer, a guessed thread of another customer), goes to triage instead."""
+    if contact is not None and contact.organisation_id == ticket.organisation_id:
+        return True
+    address = sender.strip()
+    if not address:
+        return False
+    return (
+        Message.objects.filter(ticket=ticket)
+        .filter(Q(sender__iexact=address) | Q(recipient__iexact=address))
+        .exists()
+    )

@@ -24,6 +24,10 @@ class Mailbox(Timestamped):
         SUPPORT = "support", _("support questions")
         FAX_GATEWAY = "fax", _("fax-to-e-mail gateway")
 
+    class SignIn(models.TextChoices):
+        PASSWORD = "password", _("password")
+        OAUTH2 = "oauth2", _("OAuth2 (XOAUTH2: Microsoft 365, Gmail)")
+
     class Security(models.TextChoices):
         SSL = "ssl", _("IMAPS (TLS from the start)")
         STARTTLS = "starttls", _("STARTTLS")
@@ -42,7 +46,26 @@ class Mailbox(Timestamped):
     username = models.CharField(_("user name"), max_length=200)
     # Encrypted at rest (core/secretbox.py): the poller needs the password itself, so a
     # hash would not do; a stolen database or backup without the key yields nothing.
-    password = EncryptedTextField(_("password"))
+    password = EncryptedTextField(_("password"), blank=True)
+    sign_in = models.CharField(
+        _("sign in with"), max_length=10, choices=SignIn.choices, default=SignIn.PASSWORD
+    )
+    # OAuth2: an access token is fetched from the provider's token endpoint with the
+    # refresh token (delegated: a person consented once) or, without one, as the client
+    # itself (client credentials: Microsoft 365's app-only access). Secrets encrypted at
+    # rest like the password; the access token is cached until shortly before it expires.
+    oauth2_token_url = models.URLField(_("OAuth2 token URL"), max_length=500, blank=True)
+    oauth2_client_id = models.CharField(_("OAuth2 client id"), max_length=200, blank=True)
+    oauth2_client_secret = EncryptedTextField(_("OAuth2 client secret"), blank=True)
+    oauth2_refresh_token = EncryptedTextField(_("OAuth2 refresh token"), blank=True)
+    oauth2_scope = models.CharField(
+        _("OAuth2 scope"),
+        max_length=500,
+        blank=True,
+        help_text=_("e.g. https://outlook.office365.com/.default or https://mail.google.com/"),
+    )
+    oauth2_access_token = EncryptedTextField(blank=True, editable=False)
+    oauth2_expires_at = models.DateTimeField(null=True, blank=True, editable=False)
     folder = models.CharField(_("folder"), max_length=200, default="INBOX")
     done_folder = models.CharField(
         _("move read mail to"),

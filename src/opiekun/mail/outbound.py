@@ -14,10 +14,12 @@ import smtplib
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.core.mail.message import sanitize_address
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from opiekun.catalog.choices import Channel
 from opiekun.core import batch
 from opiekun.mail import signals
 from opiekun.mail.models import InboundMail, Mailbox
@@ -143,6 +145,11 @@ def build(message: Message) -> EmailMessage:
 PERMANENT = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused)
 
 
+class InvalidAddress(ValueError):
+    """The message cannot be written as an e-mail (Django refuses the address before any
+    server is asked); trying again will not help, so it fails at once, alone."""
+
+
 def send(message_pk: int) -> bool:
     """Sends one pending message; True when it left. Marking it sent is a conditional
     update, so a message is never marked twice; a crash between the SMTP answer and
@@ -157,7 +164,16 @@ def send(message_pk: int) -> bool:
     if not message.recipient:
         fail(message_pk, "no recipient address: the contact has no e-mail address")
         return False
-    build(message).send(fail_silently=False)
+    email = build(message)
+    try:
+        # What the SMTP backend would refuse half-way through a batch, checked first:
+        # "Invalid address", a line break in a header; "<>" trips a TypeError.
+        email.message()
+        for address in [email.from_email, *email.recipients()]:
+            sanitize_address(address, email.encoding or settings.DEFAULT_CHARSET)
+    except (ValueError, TypeError) as exc:
+        raise InvalidAddress(f"{message.recipient}: {exc}") from exc
+    email.send(fail_silently=False)
     Message.objects.filter(pk=message_pk, delivery=Message.Delivery.PENDING).update(
         delivery=Message.Delivery.SENT, sent_at=timezone.now(), delivery_error=""
     )
@@ -165,8 +181,23 @@ def send(message_pk: int) -> bool:
 
 
 def note_attempt(message_pk: int, error: str) -> None:
+    # updated_at too: a message being retried is not stuck (``stuck``).
     Message.objects.filter(pk=message_pk).update(
-        attempts=F("attempts") + 1, delivery_error=error[:500]
+        attempts=F("attempts") + 1, delivery_error=error[:500], updated_at=timezone.now()
+    )
+
+
+def stuck(now: dt.datetime | None = None) -> models.QuerySet[Message]:
+    """Outbound e-mail still pending MAIL_STUCK_MINUTES after it was written or last
+    tried: its task was lost (a worker killed, the broker emptied) or never enqueued.
+    The limit is above the longest backoff between retries, so a message being retried
+    is never taken for stuck."""
+    since = (now or timezone.now()) - dt.timedelta(minutes=settings.MAIL_STUCK_MINUTES)
+    return Message.objects.filter(
+        channel=Channel.EMAIL,
+        direction=Message.Direction.OUTBOUND,
+        delivery=Message.Delivery.PENDING,
+        updated_at__lt=since,
     )
 
 

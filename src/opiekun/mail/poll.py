@@ -22,7 +22,7 @@ from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError
 
 from opiekun.core import batch
-from opiekun.mail import actions
+from opiekun.mail import actions, oauth2
 from opiekun.mail.models import InboundMail, Mailbox
 
 LEASE = dt.timedelta(minutes=10)
@@ -31,7 +31,8 @@ DONE_KEYWORD = "$Opiekun"
 _UID = re.compile(rb"UID (\d+)")
 _INTERNALDATE = re.compile(rb'INTERNALDATE "([^"]+)"')
 # What stops a poll without being the message's fault: the server or the connection.
-CONNECTION_ERRORS = (ImapToolsError, imaplib.IMAP4.error, OSError, EOFError)
+# An OAuth2 provider that refuses a token is the server's side too.
+CONNECTION_ERRORS = (ImapToolsError, imaplib.IMAP4.error, OSError, EOFError, oauth2.TokenError)
 
 
 @dataclass
@@ -61,6 +62,14 @@ def connect(mailbox: Mailbox) -> BaseMailBox:
         box = MailBoxStartTls(mailbox.host, mailbox.port, timeout=60)
     else:
         box = MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=60)
+    if mailbox.sign_in == Mailbox.SignIn.OAUTH2:
+        try:
+            token = actions.mailbox_token(mailbox)
+        except oauth2.TokenError:
+            with contextlib.suppress(*CONNECTION_ERRORS):
+                box.logout()
+            raise
+        return box.xoauth2(mailbox.username, token, initial_folder=mailbox.folder)
     return box.login(mailbox.username, mailbox.password, initial_folder=mailbox.folder)
 
 
@@ -204,12 +213,27 @@ def due(now: dt.datetime | None = None) -> list[Mailbox]:
     boxes = Mailbox.objects.filter(is_active=True).filter(
         Q(lease_until__isnull=True) | Q(lease_until__lt=now)
     )
-    return [
-        m
-        for m in boxes
-        if m.last_polled_at is None
-        or m.last_polled_at + dt.timedelta(minutes=m.poll_minutes) <= now
-    ]
+    return [m for m in boxes if _tried_at(m) + dt.timedelta(minutes=m.poll_minutes) <= now]
+
+
+def _tried_at(mailbox: Mailbox) -> dt.datetime:
+    """The last read, successful or not: a failing server is tried again after the
+    mailbox's own interval, not at every beat (which would hammer it, and lock the
+    account on servers that count failed sign-ins)."""
+    tried = [t for t in (mailbox.last_polled_at, mailbox.last_error_at) if t is not None]
+    return max(tried, default=dt.datetime.min.replace(tzinfo=dt.UTC))
+
+
+def check(mailbox: Mailbox) -> str:
+    """Signs in to the mailbox and opens its folder, nothing more: "" when that worked,
+    else what went wrong (the console's "test connection"). Reads and writes nothing."""
+    try:
+        box = connect(mailbox)
+    except CONNECTION_ERRORS as exc:
+        return f"{type(exc).__name__}: {exc}"[:500]
+    with contextlib.suppress(*CONNECTION_ERRORS):
+        box.logout()
+    return ""
 
 
 def overdue(now: dt.datetime | None = None) -> list[Mailbox]:

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import logging
 import smtplib
 
 from celery import Task, shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
 
-from opiekun.mail import outbound, poll
+from opiekun.mail import actions, outbound, poll
 from opiekun.mail.models import InboundMail, Mailbox
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="opiekun.mail.tasks.poll_due_mailboxes", ignore_result=True)
@@ -45,6 +48,9 @@ def send_message(self: Task, message_id: int) -> bool:
     except outbound.PERMANENT as exc:
         outbound.fail(message_id, f"refused: {exc}")
         return False
+    except outbound.InvalidAddress as exc:
+        outbound.fail(message_id, f"invalid address: {exc}")
+        return False
     except (OSError, smtplib.SMTPException) as exc:
         attempt = self.request.retries + 1
         error = f"attempt {attempt}: {type(exc).__name__}: {exc}"
@@ -57,14 +63,35 @@ def send_message(self: Task, message_id: int) -> bool:
 
 @shared_task(name="opiekun.mail.tasks.send_messages", ignore_result=True)
 def send_messages(message_ids: list[int]) -> int:
-    """Acknowledgements of a chunk of mail; any that fails goes on with retries alone."""
+    """Acknowledgements of a chunk of mail, each on its own: one that cannot leave fails
+    alone (an invalid or refused address, at once) or goes on with retries alone (the
+    server), and the rest of the chunk is sent all the same."""
     sent = 0
     for message_id in message_ids:
         try:
             sent += outbound.send(message_id)
+        except outbound.PERMANENT as exc:
+            outbound.fail(message_id, f"refused: {exc}")
+        except outbound.InvalidAddress as exc:
+            outbound.fail(message_id, f"invalid address: {exc}")
         except (OSError, smtplib.SMTPException):
             send_message.apply_async((message_id,), countdown=_backoff(0))
+        except Exception as exc:
+            # A fault of this one message (a file gone from storage...): shown failed on
+            # it, logged with the traceback, and the others still leave.
+            logger.exception("sending message %s failed", message_id)
+            outbound.fail(message_id, f"{type(exc).__name__}: {exc}")
     return sent
+
+
+@shared_task(name="opiekun.mail.tasks.sweep_stuck_mail", ignore_result=True)
+def sweep_stuck_mail() -> int:
+    """Run by beat: outbound e-mail stuck pending is sent again, or failed visibly once
+    it was tried MAIL_SEND_RETRIES times (then an agent can resend it)."""
+    again = actions.sweep_stuck()
+    for message_id in again:
+        send_message.delay(message_id)
+    return len(again)
 
 
 @shared_task(

@@ -54,7 +54,7 @@ protocols = imap
 listen = 127.0.0.1
 ssl = no
 disable_plaintext_auth = no
-auth_mechanisms = plain login
+auth_mechanisms = {mechanisms}
 mail_location = maildir:{root}/mail/%u
 first_valid_uid = 1
 default_internal_user = {internal}
@@ -95,6 +95,10 @@ class Dovecot:
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="opiekun-dovecot-")))
     port: int = field(default_factory=free_port)
     password: str = "secret"
+    # "xoauth2" alone: the static passdb then takes ``password`` as the only valid OAuth2
+    # bearer token (Dovecot's oauth2 mechanism verifies the token as the passdb's plain
+    # password), and a plain LOGIN is refused, so a test proves XOAUTH2 was used.
+    mechanisms: str = "plain login"
 
     def start(self) -> Dovecot:
         self.root.chmod(0o755)
@@ -119,6 +123,7 @@ class Dovecot:
                 mail_user=mail_user,
                 mail_group=mail_group,
                 password=self.password,
+                mechanisms=self.mechanisms,
             )
         )
         # Dovecot daemonises: its children keep any pipe open, so no capture_output here.

@@ -18,6 +18,8 @@ from django.utils import timezone
 from opiekun.api.api import api
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
+from opiekun.mail import actions as mail_actions
+from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
@@ -78,6 +80,11 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/tickets/{ticket_id}/split"): {"message_id": 1},
     ("post", "/api/v1/saved-views"): {"name": "Obcy", "filters": {}},
     ("delete", "/api/v1/saved-views/{view_id}"): {},
+    ("post", "/api/v1/mail/inbound/{inbound_id}/assign"): {"organisation_id": 1},
+    ("post", "/api/v1/mail/inbound/{inbound_id}/discard"): {"reason": "spam"},
+    ("post", "/api/v1/mail/inbound/{inbound_id}/retry"): {},
+    ("post", "/api/v1/mail/outgoing/{message_id}/resend"): {},
+    ("post", "/api/v1/mail/mailboxes/{mailbox_id}/test"): {},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -117,6 +124,15 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
     scan = attachments.store(ticket, "umowa.pdf", b"%PDF-1.4 tajne A")
     work = actions.log_work(ticket, staff=p.agent, kind="phone", raw_minutes=10)
     note = actions.add_note(ticket, staff=p.agent, body="Tajne A")
+    box = Mailbox.objects.create(
+        name="pomoc",
+        address="pomoc@kjm.example",
+        host="127.0.0.1",
+        port=9,
+        username="u",
+        password="p",
+        security=Mailbox.Security.PLAIN,
+    )
     return {
         "work_id": str(work.pk),
         # A's plan and vendor: only support managers may read or set their rules.
@@ -135,6 +151,11 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "attachment_id": str(scan.pk),
         # The account manager's "new ticket" notice: nobody else may read or mark it.
         "notification_id": str(Notification.objects.get(ticket=ticket).pk),
+        # Mail waiting for triage: staff only, whoever it may be about.
+        "mailbox_id": str(box.pk),
+        "inbound_id": str(
+            mail_actions.receive(box, b"From: x@c.example\r\nSubject: Tajne A\r\n\r\nA\r\n")[0].pk
+        ),
     }
 
 

@@ -15,6 +15,8 @@ from opiekun.console import urls as console_urls
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
+from opiekun.mail import actions as mail_actions
+from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
@@ -24,6 +26,22 @@ pytestmark = pytest.mark.django_db
 # Writing canned responses is a manager's too (R-PPL-1: managers set the vendor's wording).
 MANAGERS_ONLY = {"/console/lockouts/", "/console/plans/", "/console/canned/new"}
 MANAGERS_ONLY_PATTERN = re.compile(r"/console/canned/\d+/")
+TRIAGED = b"From: nowy@c.example\r\nSubject: Kto to?\r\nMessage-ID: <t1@c.example>\r\n\r\nHej\r\n"
+
+
+def mail_box() -> Mailbox:
+    # Port 9 (discard) on this machine: nobody answers, so a connection test fails fast.
+    return Mailbox.objects.create(
+        name="pomoc",
+        address="pomoc@kjm.example",
+        host="127.0.0.1",
+        port=9,
+        username="u",
+        password="p",
+        security=Mailbox.Security.PLAIN,
+    )
+
+
 # The smallest PNG: eight signature bytes are all attachments.sniff needs.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 16
 
@@ -66,6 +84,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "response_id": actions.save_response(
             None, vendor=None, title="Witaj", body_pl="Dzień dobry", body_en="Hello"
         ).pk,
+        "mailbox_id": (mailbox := mail_box()).pk,
+        "inbound_id": mail_actions.receive(mailbox, TRIAGED)[0].pk,
     }
     methods = {
         *console_urls.TICKET_ACTIONS,
@@ -79,6 +99,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),
         *("to-article", "book-session", "cancel", "unlock", "reset"),
         *("status", "tag", "save", "delete", "add", "remove", "merge", "split"),
+        *("discard", "retry", "test"),
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
