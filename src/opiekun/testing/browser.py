@@ -36,6 +36,22 @@ def sign_in(
     return page
 
 
+def sign_in_verified(chromium: Any, base: str, user: Any, **context: Any) -> Any:
+    """A manager past the second step (their pages want it), for journeys about something
+    else: a verified session made by the test client, handed to the browser as a cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    from opiekun.testing.signin import verified_login
+
+    client = Client()
+    verified_login(client, user)
+    browser = chromium.new_context(locale="pl-PL", timezone_id="Europe/Warsaw", **context)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    browser.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": base}])
+    return browser.new_page()
+
+
 def check_page(page: Any) -> None:
     """Every field labelled; on a phone-sized window, nothing scrolls sideways."""
     assert page.evaluate(UNLABELLED) == [], page.url
