@@ -6,6 +6,7 @@ from opiekun.contracts.models import (
     ContractAddOn,
     HourBank,
     LedgerEntry,
+    LicenceEvent,
     QuoteRequest,
     Statement,
     StatementApproval,
@@ -54,6 +55,15 @@ class HourBankAdmin(admin.ModelAdmin):
         # A bank is made by an action (a package sold, a month granted) with its first
         # ledger entry; an empty one added here had no contract and no start (a 500).
         return False
+
+
+@admin.register(LicenceEvent)
+class LicenceEventAdmin(ReadOnlyAdmin):
+    # Recorded by contracts/licences.record (console, API, import): a history, never edited.
+    list_display = ["contract", "kind", "on", "source", "recorded_by", "recorded_at"]
+    list_filter = ["kind", "source"]
+    search_fields = ["contract__number", "contract__organisation__name", "note"]
+    list_select_related = ["contract", "recorded_by"]
 
 
 @admin.register(LedgerEntry)

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from opiekun.catalog import presets
 from opiekun.catalog.billing_needs import missing_work_kinds
@@ -87,7 +88,7 @@ def test_tax_numbers_are_checked_and_kept_compact() -> None:
     assert normalise_tax_id("PL 526 025 02 74") == "5260250274"
     assert normalise_tax_id("de136695976") == "DE136695976"  # an EU customer's VAT number
     for wrong in ("526-025-02-75", "12345", "DE000"):
-        with pytest.raises(ValidationError, match="is not a valid tax number"):
+        with translation.override("en"), pytest.raises(ValidationError, match="not a valid tax"):
             normalise_tax_id(wrong)
 
 
