@@ -14,6 +14,7 @@ from opiekun.api import (
     organising,
     plan_settings,
     plans,
+    reaction_preview,
     ticket_changes,  # noqa: F401 (its routes join tickets.router on import)
     ticket_files,
     ticket_history,
@@ -40,6 +41,7 @@ api = OpiekunAPI(
 errors.install(api)
 api.add_router("", plans.router)
 api.add_router("", plan_settings.router)
+api.add_router("", reaction_preview.router)
 api.add_router("", callers.router)
 # ticket_changes adds its routes to tickets.router (same paths, other methods).
 api.add_router("", tickets.router)

@@ -18,6 +18,7 @@ from opiekun.catalog.models import (
     Product,
     ReactionTarget,
     ScopeItem,
+    SeverityWording,
     Vendor,
     WorkingCalendar,
 )
@@ -36,6 +37,7 @@ _PLAN_FIELDS = presets._SECTION_KEYS["plans"] - {
     "excluded",
     "referred",
     "maintenance",
+    "severities",
 }
 # What a plan that omits a field gets, so removing a line from a preset resets it.
 _PLAN_DEFAULTS = {
@@ -206,4 +208,15 @@ def _load_plan(
         for m in p.get("maintenance", [])
     ]
     prune(plan.maintenance_tasks.all(), tally, keep)
+
+    keep = [
+        upsert(
+            SeverityWording,
+            tally,
+            {"plan": plan, "severity": w["severity"]},
+            {"text_pl": w["pl"], "text_en": w["en"]},
+        ).pk
+        for w in p.get("severities", [])
+    ]
+    prune(plan.severity_wordings.all(), tally, keep)
     return plan

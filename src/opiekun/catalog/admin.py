@@ -14,6 +14,7 @@ from opiekun.catalog.models import (
     Product,
     ReactionTarget,
     ScopeItem,
+    SeverityWording,
     Vendor,
     WorkingCalendar,
 )
@@ -84,6 +85,11 @@ class MaintenanceTaskInline(admin.TabularInline):
     extra = 0
 
 
+class SeverityWordingInline(admin.TabularInline):
+    model = SeverityWording
+    extra = 0
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
@@ -96,7 +102,13 @@ class PlanAdmin(admin.ModelAdmin):
         "calendar",
         "queue_priority",
     ]
-    list_filter = ["vendor", "price_model", "allotment_period", "is_public"]
+    list_filter = [
+        "vendor",
+        "price_model",
+        "allotment_period",
+        "is_public",
+        "portal_counts_as_email",
+    ]
     search_fields = ["code", "name", "description"]
     autocomplete_fields = ["calendar"]
     filter_horizontal = ["products"]
@@ -106,6 +118,7 @@ class PlanAdmin(admin.ModelAdmin):
         BillingRuleInline,
         ScopeItemInline,
         MaintenanceTaskInline,
+        SeverityWordingInline,
     ]
     list_select_related = ["vendor", "calendar"]
 

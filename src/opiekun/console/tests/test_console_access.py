@@ -67,6 +67,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
     methods = {
         *console_urls.TICKET_ACTIONS,
         *("open", "end-call", "assign", "take", "unassign", "correct", "assignment"),
+        "portal-channel",
         *("presence", "read", "read-all"),
         "resend",
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),
