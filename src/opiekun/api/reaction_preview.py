@@ -53,6 +53,7 @@ class PreviewOut(Schema):
     guaranteed_elsewhere: list[OfferOut]
     email_address: str
     product_covered: bool
+    receipt_confirmed_by: dt.datetime | None
 
 
 def _product(plan: Plan | None, code: str) -> Product | None:
@@ -94,4 +95,5 @@ def reaction_preview(request: HttpRequest, query: Query[PreviewQuery]) -> Previe
         guaranteed_elsewhere=[OfferOut.of(o) for o in found.channels],
         email_address=support_address(found.plan) if found.plan else "",
         product_covered=found.product_covered,
+        receipt_confirmed_by=found.ack_due_at,
     )

@@ -39,6 +39,7 @@ class Promise:
     reason: str = ""
     channels: list[Offer] = field(default_factory=list)
     product_covered: bool = True
+    ack_due_at: dt.datetime | None = None  # R-SLA-6: receipt confirmed by then
 
     @property
     def guaranteed(self) -> bool:
@@ -63,8 +64,8 @@ def promise(
     terms = sla.terms_for(plan)
     used = banks.guarantee_used_minutes(contract, at)
 
-    def offer(via: str) -> tuple[Offer | None, str]:
-        decided = sla.decide(
+    def decide(via: str) -> sla.SlaDecision:
+        return sla.decide(
             terms,
             received_at=at,
             channel=via,
@@ -72,22 +73,35 @@ def promise(
             guarantee_used_minutes=used,
             warn_share=settings.SLA_WARNING_PERCENT / 100,
         )
-        if decided.due_at is None or decided.target_minutes is None:
-            return None, decided.no_guarantee_reason
-        return Offer(via, decided.due_at, decided.target_minutes, decided.calendar), ""
 
-    here, reason = offer(channel)
+    def offer(decided: sla.SlaDecision, via: str) -> Offer | None:
+        if decided.due_at is None or decided.target_minutes is None:
+            return None
+        return Offer(via, decided.due_at, decided.target_minutes, decided.calendar)
+
+    decided = decide(channel)
+    here = offer(decided, channel)
     covered = (
         product is None
         or not plan.products.exists()
         or plan.products.filter(pk=product.pk).exists()
     )
-    found = Promise(plan, here, reason, product_covered=covered)
+    found = Promise(
+        plan,
+        here,
+        decided.no_guarantee_reason,
+        product_covered=covered,
+        ack_due_at=decided.ack_due_at,
+    )
     if here is None:
-        # Only channels the plan opens can be pointed to, in the order of Channel.
+        # Only channels the plan opens, and open now (KJM's phones 7-16 on weekdays), can
+        # be pointed to, in the order of Channel.
         for other in Channel.values:
-            if other != channel and other in terms.channels:
-                alternative, _why = offer(other)
+            opened = terms.channels.get(other)
+            if other == channel or opened is None:
+                continue
+            if opened.open_hours is None or opened.open_hours.is_working_time(at):
+                alternative = offer(decide(other), other)
                 if alternative is not None:
                     found.channels.append(alternative)
     return found

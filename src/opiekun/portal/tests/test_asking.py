@@ -41,10 +41,19 @@ def test_r_sla_4_a_critical_outage_by_e_mail_gets_2_working_hours_on_the_7_22_cl
     found = promise(contracted_personas.org_a, severity="critical", at=FRIDAY_EVENING)
     # The portal is not a channel of KJM care: no guarantee there, e-mail gives one.
     assert not found.guaranteed and "does not open the web portal" in found.reason
-    (email,) = [offer for offer in found.channels if offer.channel == "email"]
+    # The phones are shut at 21:30 (7-16 on weekdays): only e-mail is pointed to.
+    assert [offer.channel for offer in found.channels] == ["email"]
+    (email,) = found.channels
     assert email.target_minutes == 120
     # 30 minutes until 22:00, the night skipped, 90 more from 7:00 on Saturday.
     assert email.due_at == dt.datetime(2026, 11, 28, 8, 30, tzinfo=WARSAW)
+    morning = promise(
+        contracted_personas.org_a,
+        severity="critical",
+        at=dt.datetime(2026, 11, 27, 10, 0, tzinfo=WARSAW),
+    )
+    assert [offer.channel for offer in morning.channels] == ["phone", "mobile", "email"]
+    assert {offer.due_at.astimezone(WARSAW).hour for offer in morning.channels} == {12}
     normal = promise(contracted_personas.org_a, severity="normal", at=FRIDAY_EVENING)
     assert not normal.guaranteed and not normal.channels
     assert "only for: critical outage" in normal.reason
