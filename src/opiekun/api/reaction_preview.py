@@ -30,7 +30,7 @@ class PreviewQuery(Schema):
 
 
 class OfferOut(Schema):
-    channel: str
+    channel: Annotated[str, OneOf.of(Channel)]
     due_at: dt.datetime
     target_minutes: int
     counted_in: str

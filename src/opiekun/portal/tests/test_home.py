@@ -117,5 +117,6 @@ def test_holidays_ahead_are_named_in_the_reader_s_language(presets: None) -> Non
     assert dict(polish)[dt.date(2026, 12, 25)] == "Boże Narodzenie (pierwszy dzień)"
     assert dict(english)[dt.date(2027, 1, 6)] == "Epiphany"
     # A calendar that works holidays (KJM's duty clock) has none to list.
-    duty = working_calendar(Plan.objects.get(code="KJM-CARE").targets.get().calendar)
-    assert holidays_ahead(duty, dt.date(2026, 12, 20)) == []
+    duty = Plan.objects.get(code="KJM-CARE").targets.get().calendar
+    assert duty is not None
+    assert holidays_ahead(working_calendar(duty), dt.date(2026, 12, 20)) == []

@@ -35,7 +35,7 @@ def test_it_refuses_the_hot01_form_with_what_cannot_be_stored(
     contracted_personas: Personas,
 ) -> None:
     # HOT-01 is the form of plans that ask for it (issue 16); customer A's plan now does.
-    Plan.objects.filter(pk=contracted_personas.contract_a.plan_id).update(requires_form=True)
+    Plan.objects.filter(code="KJM-CARE").update(requires_form=True)
     customer = client_of(contracted_personas, "customer_a")
     for changes, shown in (
         ({"subject": "a\x00b"}, ""),  # Django's own check of every form text field

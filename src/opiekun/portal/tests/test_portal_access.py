@@ -39,7 +39,7 @@ def test_r_ch_5_the_hot01_form_opens_a_ticket_with_its_attachment(
     contracted_personas: Personas,
 ) -> None:
     # HOT-01 is the form of plans that ask for it (issue 16); customer A's plan now does.
-    Plan.objects.filter(pk=contracted_personas.contract_a.plan_id).update(requires_form=True)
+    Plan.objects.filter(code="KJM-CARE").update(requires_form=True)
     client = Client()
     client.force_login(contracted_personas.user("customer_a"))
     scan = SimpleUploadedFile("pismo.pdf", b"%PDF-1.4 pismo", content_type="application/pdf")
