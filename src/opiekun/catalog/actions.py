@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from opiekun.catalog import presets
-from opiekun.catalog.choices import ScopeKind
+from opiekun.catalog.choices import ScopeKind, Severity
 from opiekun.catalog.models import (
     AddOn,
     BillingRule,
@@ -209,6 +209,12 @@ def _load_plan(
     ]
     prune(plan.maintenance_tasks.all(), tally, keep)
 
+    for w in p.get("severities", []):
+        if w.get("severity") not in Severity.values or not w.get("pl") or not w.get("en"):
+            raise presets.PresetError(
+                f"{p['code']}.severities: each needs a severity of {', '.join(Severity.values)}"
+                " and its Polish and English words (pl, en)"
+            )
     keep = [
         upsert(
             SeverityWording,
