@@ -183,3 +183,11 @@ class MaintenanceTaskAdmin(admin.ModelAdmin):
     list_display = ["plan", "code", "name", "recurrence"]
     list_filter = ["recurrence", "plan__vendor"]
     search_fields = ["code", "name", "plan__code"]
+
+
+@admin.register(SeverityWording)
+class SeverityWordingAdmin(admin.ModelAdmin):
+    list_display = ["plan", "severity", "text_pl", "text_en"]
+    list_filter = ["severity", "plan__vendor"]
+    search_fields = ["text_pl", "text_en", "plan__code"]
+    list_select_related = ["plan"]
