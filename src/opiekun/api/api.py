@@ -17,6 +17,7 @@ from opiekun.api import (
     organising,
     plan_settings,
     plans,
+    reaction_preview,
     selling,
     ticket_changes,  # noqa: F401 (its routes join tickets.router on import)
     ticket_files,
@@ -44,6 +45,7 @@ api = OpiekunAPI(
 errors.install(api)
 api.add_router("", plans.router)
 api.add_router("", plan_settings.router)
+api.add_router("", reaction_preview.router)
 api.add_router("", callers.router)
 # ticket_changes adds its routes to tickets.router (same paths, other methods).
 api.add_router("", tickets.router)

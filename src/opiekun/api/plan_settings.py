@@ -1,5 +1,6 @@
-"""Who new tickets go to, per plan and per vendor (issue 15): support managers only;
-anyone else gets 404."""
+"""Who new tickets go to, per plan and per vendor (issue 15), and whether a portal question
+counts as the plan's e-mail channel (issue 16): support managers only; anyone else gets
+404."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from opiekun.api.types import OneOf
-from opiekun.catalog import assignment
+from opiekun.catalog import assignment, portal_channel
 from opiekun.catalog.choices import AssignmentRule
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.staff.access import manager_for
@@ -104,6 +105,41 @@ def _vendor(code: str) -> Vendor:
     if vendor is None:
         raise Http404("No such vendor")
     return vendor
+
+
+class PortalChannelIn(Schema):
+    portal_counts_as_email: bool
+
+
+class PortalChannelOut(Schema):
+    code: str
+    portal_counts_as_email: bool
+
+
+@router.get(
+    "/plans/{plan_code}/portal-channel",
+    response=PortalChannelOut,
+    summary="Whether a portal question counts as the plan's e-mail channel",
+)
+def plan_portal_channel(request: HttpRequest, plan_code: str) -> PortalChannelOut:
+    manager_for(request.user)
+    plan = _plan(plan_code)
+    return PortalChannelOut(code=plan.code, portal_counts_as_email=plan.portal_counts_as_email)
+
+
+@router.put(
+    "/plans/{plan_code}/portal-channel",
+    response=PortalChannelOut,
+    summary="Set whether a portal question counts as the plan's e-mail channel (managers)",
+)
+def set_plan_portal_channel(
+    request: HttpRequest, plan_code: str, data: PortalChannelIn
+) -> PortalChannelOut:
+    manager_for(request.user)
+    plan = portal_channel.set_portal_counts_as_email(
+        _plan(plan_code), data.portal_counts_as_email, actor=request.user
+    )
+    return PortalChannelOut(code=plan.code, portal_counts_as_email=plan.portal_counts_as_email)
 
 
 def _plan(code: str) -> Plan:

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from opiekun.catalog import presets
-from opiekun.catalog.choices import ScopeKind
+from opiekun.catalog.choices import ScopeKind, Severity
 from opiekun.catalog.models import (
     AddOn,
     BillingRule,
@@ -18,6 +18,7 @@ from opiekun.catalog.models import (
     Product,
     ReactionTarget,
     ScopeItem,
+    SeverityWording,
     Vendor,
     WorkingCalendar,
 )
@@ -36,6 +37,7 @@ _PLAN_FIELDS = presets._SECTION_KEYS["plans"] - {
     "excluded",
     "referred",
     "maintenance",
+    "severities",
 }
 # What a plan that omits a field gets, so removing a line from a preset resets it.
 _PLAN_DEFAULTS = {
@@ -206,4 +208,21 @@ def _load_plan(
         for m in p.get("maintenance", [])
     ]
     prune(plan.maintenance_tasks.all(), tally, keep)
+
+    for w in p.get("severities", []):
+        if w.get("severity") not in Severity.values or not w.get("pl") or not w.get("en"):
+            raise presets.PresetError(
+                f"{p['code']}.severities: each needs a severity of {', '.join(Severity.values)}"
+                " and its Polish and English words (pl, en)"
+            )
+    keep = [
+        upsert(
+            SeverityWording,
+            tally,
+            {"plan": plan, "severity": w["severity"]},
+            {"text_pl": w["pl"], "text_en": w["en"]},
+        ).pk
+        for w in p.get("severities", [])
+    ]
+    prune(plan.severity_wordings.all(), tally, keep)
     return plan

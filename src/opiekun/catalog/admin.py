@@ -20,6 +20,7 @@ from opiekun.catalog.models import (
     Product,
     ReactionTarget,
     ScopeItem,
+    SeverityWording,
     Vendor,
     WorkingCalendar,
 )
@@ -118,6 +119,11 @@ class MaintenanceTaskInline(admin.TabularInline):
     extra = 0
 
 
+class SeverityWordingInline(admin.TabularInline):
+    model = SeverityWording
+    extra = 0
+
+
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
@@ -130,7 +136,13 @@ class PlanAdmin(admin.ModelAdmin):
         "calendar",
         "queue_priority",
     ]
-    list_filter = ["vendor", "price_model", "allotment_period", "is_public"]
+    list_filter = [
+        "vendor",
+        "price_model",
+        "allotment_period",
+        "is_public",
+        "portal_counts_as_email",
+    ]
     search_fields = ["code", "name", "description"]
     autocomplete_fields = ["calendar"]
     filter_horizontal = ["products"]
@@ -140,6 +152,7 @@ class PlanAdmin(admin.ModelAdmin):
         BillingRuleInline,
         ScopeItemInline,
         MaintenanceTaskInline,
+        SeverityWordingInline,
     ]
     list_select_related = ["vendor", "calendar"]
 
@@ -204,3 +217,11 @@ class MaintenanceTaskAdmin(admin.ModelAdmin):
     list_display = ["plan", "code", "name", "recurrence"]
     list_filter = ["recurrence", "plan__vendor"]
     search_fields = ["code", "name", "plan__code"]
+
+
+@admin.register(SeverityWording)
+class SeverityWordingAdmin(admin.ModelAdmin):
+    list_display = ["plan", "severity", "text_pl", "text_en"]
+    list_filter = ["severity", "plan__vendor"]
+    search_fields = ["text_pl", "text_en", "plan__code"]
+    list_select_related = ["plan"]

@@ -1,5 +1,6 @@
-"""Support managers set who new tickets go to, per vendor and per plan (issue 15);
-anyone else gets 404."""
+"""Support managers set who new tickets go to, per vendor and per plan (issue 15), and
+whether a portal question counts as the plan's e-mail channel (issue 16); anyone else
+gets 404."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from opiekun.catalog import assignment
+from opiekun.catalog import assignment, portal_channel
 from opiekun.catalog.choices import AssignmentRule
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.console.guards import staff_only
@@ -80,4 +81,17 @@ def vendor_pinning(request: HttpRequest, vendor_id: int) -> HttpResponse:
         vendor, bool(request.POST.get("pin_critical")), actor=request.user
     )
     messages.success(request, _("The queue order was saved."))
+    return redirect("console:plans")
+
+
+@require_POST
+@staff_only
+def plan_portal_channel(request: HttpRequest, plan_id: int) -> HttpResponse:
+    manager_for(request.user)
+    plan = Plan.objects.filter(pk=plan_id).first()
+    if plan is None:
+        raise Http404("No such plan")
+    counts = request.POST.get("portal_counts_as_email", "") in ("on", "true", "1")
+    portal_channel.set_portal_counts_as_email(plan, counts, actor=request.user)
+    messages.success(request, _("The portal setting was saved."))
     return redirect("console:plans")

@@ -75,6 +75,11 @@ urlpatterns = [
     path("plans/", plan_settings.plans, name="plans"),
     path("plans/<int:plan_id>/assignment", plan_settings.plan_assignment, name="plan-assignment"),
     path(
+        "plans/<int:plan_id>/portal-channel",
+        plan_settings.plan_portal_channel,
+        name="plan-portal-channel",
+    ),
+    path(
         "vendors/<int:vendor_id>/assignment",
         plan_settings.vendor_assignment,
         name="vendor-assignment",

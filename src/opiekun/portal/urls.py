@@ -1,11 +1,12 @@
 from django.urls import path
 
-from opiekun.portal import knowledge, register, statements, views
+from opiekun.portal import asking, home, knowledge, register, statements, views
 
 app_name = "portal"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("tickets/new", views.new_ticket, name="new-ticket"),
+    path("", home.home, name="home"),
+    path("tickets/new", asking.new_ticket, name="new-ticket"),
+    path("tickets/new/promise", asking.promise_fragment, name="promise"),
     path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
     path("tickets/<int:ticket_id>/reply", views.reply, name="reply"),
     path("kb/", knowledge.articles, name="articles"),

@@ -57,7 +57,7 @@ def reaction_minutes(ticket: Ticket) -> int | None:
     if ticket.reacted_at is None or ticket.contract is None:
         return None
     terms = sla.terms_for(ticket.contract.plan)
-    target = sla.find_target(terms, ticket.severity, ticket.channel)
+    target = sla.find_target(terms, ticket.severity, terms.guarantee_channel(ticket.channel))
     calendar = target.calendar if target else terms.service
     start = ticket.clock_starts_at or ticket.received_at
     if ticket.reacted_at <= start:

@@ -87,5 +87,5 @@ def clock_calendar(ticket: Ticket) -> WorkingCalendar | None:
     if ticket.contract is None:
         return None
     terms = sla.terms_for(ticket.contract.plan)
-    target = sla.find_target(terms, ticket.severity, ticket.channel)
+    target = sla.find_target(terms, ticket.severity, terms.guarantee_channel(ticket.channel))
     return target.calendar if target else terms.service

@@ -21,6 +21,9 @@ from opiekun.tickets.models import SlaNotification, Ticket
 
 def channel_note(plan: Plan, channel: str, received_at: dt.datetime) -> str:
     """Why the plan does not open this channel, or not at this hour; '' when it does."""
+    if channel == Channel.PORTAL and plan.portal_counts_as_email:
+        # The vendor's setting: the portal is held to the e-mail channel's terms.
+        channel = Channel.EMAIL
     opened = batch.remember(
         ("plan_channel", plan.pk, channel),
         lambda: plan.channels.select_related("calendar").filter(channel=channel).first(),

@@ -42,6 +42,14 @@ class SlaTerms:
     channels: dict[str, ChannelTerms]
     guaranteed_monthly_minutes: int | None
     acknowledgement: str
+    # The vendor's setting: a portal question is held to the e-mail channel's terms.
+    portal_as_email: bool = False
+
+    def guarantee_channel(self, channel: str) -> str:
+        """The channel whose terms a ticket from ``channel`` is held to."""
+        if channel == Channel.PORTAL and self.portal_as_email:
+            return Channel.EMAIL
+        return channel
 
 
 @dataclass
@@ -79,7 +87,13 @@ def _terms_for(plan: Plan) -> SlaTerms:
         for c in plan.channels.select_related("calendar")
     }
     return SlaTerms(
-        plan.code, service, targets, channels, plan.guaranteed_monthly_minutes, plan.acknowledgement
+        plan.code,
+        service,
+        targets,
+        channels,
+        plan.guaranteed_monthly_minutes,
+        plan.acknowledgement,
+        plan.portal_counts_as_email,
     )
 
 
@@ -104,6 +118,7 @@ def decide(
     warn_share: float = 0.75,
 ) -> SlaDecision:
     lines = [f"Plan {terms.plan_code}: service hours {terms.service.describe()}."]
+    channel = terms.guarantee_channel(channel)
     target = find_target(terms, severity, channel)
     reason = _no_guarantee_reason(terms, target, channel, guarantee_used_minutes)
     calendar = target.calendar if target and not reason else terms.service

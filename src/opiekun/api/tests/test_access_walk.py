@@ -85,6 +85,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/mail/inbound/{inbound_id}/retry"): {},
     ("post", "/api/v1/mail/outgoing/{message_id}/resend"): {},
     ("post", "/api/v1/mail/mailboxes/{mailbox_id}/test"): {},
+    ("put", "/api/v1/plans/{plan_code}/portal-channel"): {"portal_counts_as_email": True},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -93,6 +94,9 @@ COLLECTIONS = {
     ("get", "/api/v1/organisations"),
     ("post", "/api/v1/tickets"),
 }
+# A contact's own organisation only (the walk sends no organisation_id): customer B gets
+# B's answer, never A's plan; anyone who is no contact and names none gets 404.
+OWN = {("get", "/api/v1/reaction-preview")}
 TOP_LEVEL = {
     "": "redirect by role",
     "login/": "public",
@@ -187,6 +191,9 @@ def test_no_route_shows_customer_a_to_anyone_else(
         where = f"{who}: {method.upper()} {path}"
         if (method, path) in PUBLIC:
             assert response.status_code == 200, where
+        elif (method, path) in OWN and who == "customer_b":
+            assert response.status_code == 200, where
+            assert "KJM" not in response.content.decode(), where
         elif (method, path) in COLLECTIONS:
             if who == "outsider" and method == "post":
                 assert response.status_code == 404, where
@@ -203,6 +210,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert ticket.status == "new" and ticket.severity == "normal"
     assert ticket.work_logs.count() == 1
     assert set(Plan.objects.values_list("assignment_rule", flat=True)) == {""}
+    assert not Plan.objects.filter(portal_counts_as_email=True).exists()
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert not Vendor.objects.filter(pin_critical=True).exists()
     assert not HourBank.objects.filter(kind="package").exists()

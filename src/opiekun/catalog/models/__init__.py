@@ -27,6 +27,7 @@ from opiekun.catalog.models.calendars import (
 from opiekun.catalog.models.plans import BillingRule, Plan, PlanChannel, ReactionTarget
 from opiekun.catalog.models.scope import MaintenanceTask, ScopeItem
 from opiekun.catalog.models.addons import AddOn
+from opiekun.catalog.models.wording import SeverityWording
 # isort: on
 
 __all__ = [
@@ -49,6 +50,7 @@ __all__ = [
     "ScopeItem",
     "ScopeKind",
     "Severity",
+    "SeverityWording",
     "Vendor",
     "WorkKind",
     "WorkingCalendar",

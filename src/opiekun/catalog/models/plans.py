@@ -143,6 +143,14 @@ class Plan(Timestamped):
     requires_form = models.BooleanField(
         _("questions on form HOT-01"), default=False, help_text="R-CH-5"
     )
+    portal_counts_as_email = models.BooleanField(
+        _("a portal question counts as e-mail for the guarantee"),
+        default=False,
+        help_text=_(
+            "On: questions asked on the portal get the reaction guarantee of the e-mail "
+            "channel. The seed plans keep their channels as the seeds state them (off)."
+        ),
+    )
     acknowledgement = models.CharField(
         _("receipt confirmation"),
         max_length=20,

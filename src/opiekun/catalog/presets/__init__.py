@@ -64,6 +64,7 @@ _SECTION_KEYS = {
         "excluded",
         "referred",
         "maintenance",
+        "severities",
     },
     "add_ons": {
         "code",
@@ -82,6 +83,7 @@ _ITEM_KEYS = {
     "billing": {"kind", "increment", "draws_on_package"},
     "referred": {"text", "refer_to"},
     "maintenance": {"code", "name", "recurrence"},
+    "severities": {"severity", "pl", "en"},
 }
 _MONEY_KEYS = {"price_net", "hourly_rate_net", "out_of_hours_multiplier"}
 

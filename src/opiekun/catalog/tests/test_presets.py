@@ -347,3 +347,33 @@ def test_it_parses_day_ranges_and_overnight_intervals() -> None:
         presets._parse_week("x", {"mon": ["9-17"]})
     with pytest.raises(presets.PresetError, match="bad day range"):
         presets._parse_week("x", {"mon-fry": ["09:00-17:00"]})
+
+
+def test_r_sla_4_the_presets_ship_the_plans_own_words_for_severity() -> None:
+    actions.load_presets(list(presets.PRESETS))
+    care = Plan.objects.get(code="KJM-CARE")
+    critical = care.severity_wordings.get(severity="critical")
+    assert "na żadnym stanowisku" in critical.text("pl")
+    assert "cannot be used on any workstation" in critical.text("en")
+    assert care.severity_wordings.count() == 3
+    assert not Plan.objects.get(code="SHIP-COMMUNITY").severity_wordings.exists()
+    # The setting is the vendor's, not the preset's: off for every seed plan.
+    assert not Plan.objects.filter(portal_counts_as_email=True).exists()
+    # Loading again changes nothing.
+    assert not any(t.changed for t in actions.load_presets(list(presets.PRESETS)).values())
+
+
+def test_a_preset_severity_wording_without_both_languages_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    real = presets.read
+
+    def broken(name: str) -> dict:
+        data = real(name)
+        data["plans"][0]["severities"] = [{"severity": "critical", "pl": "Awaria", "en": ""}]
+        return data
+
+    monkeypatch.setattr(presets, "read", broken)
+    with pytest.raises(presets.PresetError, match="severities"):
+        actions.load_presets(["kjm"])
+    assert not Plan.objects.exists()

@@ -94,6 +94,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "licence",
         "packages",
         *("quote", "notice", "renegotiate"),
+        "portal-channel",
         *("presence", "read", "read-all"),
         "resend",
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),

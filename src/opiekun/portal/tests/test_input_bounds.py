@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from opiekun.catalog.models import Plan
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Appointment, Message, Ticket
@@ -33,6 +34,8 @@ def hot01(**changes: str) -> dict[str, str]:
 def test_it_refuses_the_hot01_form_with_what_cannot_be_stored(
     contracted_personas: Personas,
 ) -> None:
+    # HOT-01 is the form of plans that ask for it (issue 16); customer A's plan now does.
+    Plan.objects.filter(code="KJM-CARE").update(requires_form=True)
     customer = client_of(contracted_personas, "customer_a")
     for changes, shown in (
         ({"subject": "a\x00b"}, ""),  # Django's own check of every form text field

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from opiekun.catalog.models import Plan
 from opiekun.contracts import banks
 from opiekun.testing.browser import sign_in
 from opiekun.testing.personas import Personas, make_personas
@@ -27,6 +28,8 @@ PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 def people(presets: None) -> Personas:
     # B's plan, SHIP START, has 3 h a month for phone and remote help (R-HRS-4).
     p = make_personas("KJM-CARE", "SHIP-START")
+    # This journey files HOT-01, the form of plans that ask for it (issue 16).
+    Plan.objects.filter(code="SHIP-START").update(requires_form=True)
     assert p.contract_b is not None
     banks.ensure_month_banks(p.contract_b, timezone.localdate())
     return p
@@ -44,7 +47,7 @@ def test_hot01_question_answered_and_billed_end_to_end(
     customer.get_by_label("Twój znak").fill("ZN/17/2026")
     shot = tmp_path / "zrzut.png"
     shot.write_bytes(PNG)
-    customer.get_by_label("Załącznik").set_input_files(str(shot))
+    customer.get_by_label("Załączniki").set_input_files(str(shot))
     customer.screenshot(path=screenshots / "portal-hot01.png", full_page=True)
     customer.get_by_role("button", name="Wyślij pytanie").click()
     ticket = Ticket.objects.get()

@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from opiekun.catalog.models import Plan
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
@@ -37,6 +38,8 @@ def test_r_ch_4_another_customer_or_an_outsider_gets_404(contracted_personas: Pe
 def test_r_ch_5_the_hot01_form_opens_a_ticket_with_its_attachment(
     contracted_personas: Personas,
 ) -> None:
+    # HOT-01 is the form of plans that ask for it (issue 16); customer A's plan now does.
+    Plan.objects.filter(code="KJM-CARE").update(requires_form=True)
     client = Client()
     client.force_login(contracted_personas.user("customer_a"))
     scan = SimpleUploadedFile("pismo.pdf", b"%PDF-1.4 pismo", content_type="application/pdf")
