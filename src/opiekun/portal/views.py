@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from opiekun.catalog.choices import Severity
 from opiekun.contracts import banks
@@ -22,7 +22,7 @@ from opiekun.core.forms import refuse
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
 from opiekun.tickets import access, actions, attachments
-from opiekun.tickets.models import Message, Ticket
+from opiekun.tickets.models import Ticket
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise  # django-stubs, a development dependency
@@ -115,31 +115,3 @@ def new_ticket(request: HttpRequest, contact: Contact) -> HttpResponse:
             )
             return redirect("portal:ticket", ticket_id=ticket.pk)
     return render(request, "portal/new_ticket.html", {"form": form})
-
-
-@require_GET
-@contacts_only
-def ticket(request: HttpRequest, contact: Contact, ticket_id: int) -> HttpResponse:
-    found = access.ticket_for(request.user, ticket_id)
-    thread = found.messages.exclude(direction=Message.Direction.NOTE).select_related(
-        "author_staff__user", "author_contact"
-    )
-    return render(request, "portal/ticket.html", {"ticket": found, "thread": thread})
-
-
-@require_POST
-@contacts_only
-def reply(request: HttpRequest, contact: Contact, ticket_id: int) -> HttpResponse:
-    found = access.ticket_for(request.user, ticket_id)
-    try:
-        actions.customer_message(
-            found,
-            contact=contact,
-            body=request.POST.get("body", ""),
-            channel="portal",
-            actor=request.user,
-        )
-        messages.success(request, _("Your message was added."))
-    except actions.IntakeError as exc:
-        messages.error(request, str(exc))
-    return redirect("portal:ticket", ticket_id=found.pk)
