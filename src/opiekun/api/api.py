@@ -14,6 +14,7 @@ from opiekun.api import (
     organising,
     plan_settings,
     plans,
+    ratings,
     ticket_changes,  # noqa: F401 (its routes join tickets.router on import)
     ticket_files,
     ticket_history,
@@ -49,3 +50,4 @@ api.add_router("", notifications.router)
 api.add_router("", ticket_history.router)
 api.add_router("", ticket_files.router)
 api.add_router("", organising.router)
+api.add_router("", ratings.router)

@@ -63,6 +63,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/tickets/{ticket_id}/split"): {"message_id": 1},
     ("post", "/api/v1/saved-views"): {"name": "Obcy", "filters": {}},
     ("delete", "/api/v1/saved-views/{view_id}"): {},
+    ("post", "/api/v1/tickets/{ticket_id}/rating"): {"score": 5, "comment": "obcy"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
