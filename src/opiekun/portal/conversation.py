@@ -96,9 +96,9 @@ def _page(
             "ticket_files": files.get(None, []),
             "reply_form": reply_form or ReplyForm(),
             "rating": rating,
-            "rating_form": (
-                rating_form or RatingForm() if rating is None and actions.may_rate(ticket) else None
-            ),
+            # A refused rating comes back with its reason, even once rated by another.
+            "rating_form": rating_form
+            or (RatingForm() if rating is None and actions.may_rate(ticket) else None),
         },
         status=status,
     )
