@@ -8,6 +8,8 @@ from collections import defaultdict
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
@@ -60,11 +62,13 @@ class RatingForm(forms.Form):
     )
 
 
-def _files(user: object, ticket: Ticket) -> dict[int | None, list[Attachment]]:
+def _files(
+    user: AbstractBaseUser | AnonymousUser, ticket: Ticket
+) -> dict[int | None, list[Attachment]]:
     """The files the reader may open, by message (None: the ticket's own, e.g. the
     file sent with the question form)."""
     by_message: dict[int | None, list[Attachment]] = defaultdict(list)
-    for a in access.visible_attachments(user).filter(ticket=ticket).order_by("pk"):  # type: ignore[arg-type]
+    for a in access.visible_attachments(user).filter(ticket=ticket).order_by("pk"):
         if not a.is_inline:
             by_message[a.message_id].append(a)
     return by_message

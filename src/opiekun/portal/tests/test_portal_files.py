@@ -64,7 +64,7 @@ def test_the_customer_replies_with_several_files_and_downloads_each(
     assert set(links) == {"pismo.pdf", "instrukcja.pdf", "ekran.png", "log.txt"}
     download = customer.get(links["log.txt"])
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == b"ERROR 42\n"
+    assert download.getvalue() == b"ERROR 42\n"
     assert "attachment" in download["Content-Disposition"]
     assert download["X-Content-Type-Options"] == "nosniff"
 
