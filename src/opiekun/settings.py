@@ -204,61 +204,11 @@ STORAGES = {
 }
 
 ATTACHMENT_MAX_BYTES = env.number("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
-# The types a file may have, as tickets/attachments.py reads them from its bytes (never from
-# its name or what the sender declared). Programs are not among them: a service desk passes
-# files between strangers, and an executable is the file that hurts (ADR 0017).
-# "application/octet-stream" is every file of no known type: logs, configs, dumps.
-ATTACHMENT_ALLOWED_TYPES = frozenset(
-    env.items(
-        "ATTACHMENT_ALLOWED_TYPES",
-        [
-            "application/pdf",
-            "image/png",
-            "image/jpeg",
-            "image/gif",
-            "image/tiff",
-            "image/bmp",
-            "image/webp",
-            "application/zip",
-            "application/gzip",
-            "application/x-7z-compressed",
-            "application/vnd.rar",
-            "application/x-ole-storage",
-            "application/octet-stream",
-        ],
-    )
-)
-# Names a program runs under whatever its bytes look like (a batch file is plain text):
-# refused by name too, on top of the content check.
-ATTACHMENT_REFUSED_EXTENSIONS = frozenset(
-    e.lower().lstrip(".")
-    for e in env.items(
-        "ATTACHMENT_REFUSED_EXTENSIONS",
-        [
-            "exe",
-            "com",
-            "scr",
-            "pif",
-            "msi",
-            "msp",
-            "dll",
-            "cpl",
-            "bat",
-            "cmd",
-            "vbs",
-            "vbe",
-            "js",
-            "jse",
-            "wsf",
-            "wsh",
-            "ps1",
-            "hta",
-            "lnk",
-            "jar",
-        ],
-    )
-)
-# Where the desk is reached from outside: links in e-mail (a satisfaction rating) start here.
+# The attachment types allowed (as read from a file's bytes) and the file names refused,
+# comma-separated; unset: tickets/attachments.py's defaults, which refuse programs.
+ATTACHMENT_ALLOWED_TYPES = frozenset(env.items("ATTACHMENT_ALLOWED_TYPES", [])) or None
+ATTACHMENT_REFUSED_EXTENSIONS = frozenset(env.items("ATTACHMENT_REFUSED_EXTENSIONS", [])) or None
+# Where the desk is reached from outside: links in e-mails (a rating's) start here.
 SITE_URL = env.text("SITE_URL", "http://localhost:8000").rstrip("/")
 # How long a rating link in an e-mail stays valid.
 RATING_LINK_MAX_AGE_DAYS = env.number("RATING_LINK_MAX_AGE_DAYS", 60, minimum=1)

@@ -53,6 +53,54 @@ EXECUTABLE_TYPES = frozenset(
 )
 
 
+# What settings.ATTACHMENT_ALLOWED_TYPES allows when it is not set: documents, images,
+# archives, and every file of no known signature (logs, configs, dumps), but no
+# program: a service desk passes files between strangers (ADR 0017).
+DEFAULT_ALLOWED_TYPES = frozenset(
+    {
+        "application/octet-stream",
+        "application/pdf",
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/tiff",
+        "image/bmp",
+        "image/webp",
+        "application/zip",
+        "application/gzip",
+        "application/x-7z-compressed",
+        "application/vnd.rar",
+        "application/x-ole-storage",
+    }
+)
+# Names a program runs under whatever its bytes look like (a batch file is plain text):
+# refused by name too, on top of the content check (settings.ATTACHMENT_REFUSED_EXTENSIONS).
+DEFAULT_REFUSED_EXTENSIONS = frozenset(
+    [
+        "exe",
+        "com",
+        "scr",
+        "pif",
+        "msi",
+        "msp",
+        "dll",
+        "cpl",
+        "bat",
+        "cmd",
+        "vbs",
+        "vbe",
+        "js",
+        "jse",
+        "wsf",
+        "wsh",
+        "ps1",
+        "hta",
+        "lnk",
+        "jar",
+    ]
+)
+
+
 class AttachmentError(ValueError):
     """An attachment is refused; the message says why."""
 
@@ -76,7 +124,9 @@ def _is_bmp(content: bytes) -> bool:
 def refusal(filename: str, content_type: str) -> str | None:
     """Why a file of this name and (sniffed) type is not accepted, or None. The type
     comes from the bytes; the name only adds refusals (a batch file is plain text)."""
-    if content_type not in settings.ATTACHMENT_ALLOWED_TYPES:
+    allowed = settings.ATTACHMENT_ALLOWED_TYPES
+    refused_names = settings.ATTACHMENT_REFUSED_EXTENSIONS
+    if content_type not in (DEFAULT_ALLOWED_TYPES if allowed is None else allowed):
         if content_type in EXECUTABLE_TYPES:
             return _("%(name)s is a program; programs are not accepted as attachments") % {
                 "name": filename
@@ -86,7 +136,8 @@ def refusal(filename: str, content_type: str) -> str | None:
             "type": content_type,
         }
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if extension and extension in settings.ATTACHMENT_REFUSED_EXTENSIONS:
+    refused_names = DEFAULT_REFUSED_EXTENSIONS if refused_names is None else refused_names
+    if extension and extension in {e.lower().lstrip(".") for e in refused_names}:
         return _("%(name)s: files named .%(ext)s are not accepted") % {
             "name": filename,
             "ext": extension,
