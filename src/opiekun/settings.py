@@ -204,6 +204,14 @@ STORAGES = {
 }
 
 ATTACHMENT_MAX_BYTES = env.number("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+# The attachment types allowed (as read from a file's bytes) and the file names refused,
+# comma-separated; unset: tickets/attachments.py's defaults, which refuse programs.
+ATTACHMENT_ALLOWED_TYPES = frozenset(env.items("ATTACHMENT_ALLOWED_TYPES", [])) or None
+ATTACHMENT_REFUSED_EXTENSIONS = frozenset(env.items("ATTACHMENT_REFUSED_EXTENSIONS", [])) or None
+# Where the desk is reached from outside: links in e-mails (a rating's) start here.
+SITE_URL = env.text("SITE_URL", "http://localhost:8000").rstrip("/")
+# How long a rating link in an e-mail stays valid.
+RATING_LINK_MAX_AGE_DAYS = env.number("RATING_LINK_MAX_AGE_DAYS", 60, minimum=1)
 
 # E-mail: Django's SMTP backend; the console backend prints mail in development.
 EMAIL_BACKEND = env.text(

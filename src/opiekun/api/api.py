@@ -17,6 +17,7 @@ from opiekun.api import (
     organising,
     plan_settings,
     plans,
+    ratings,
     reaction_preview,
     selling,
     ticket_changes,  # noqa: F401 (its routes join tickets.router on import)
@@ -59,3 +60,4 @@ api.add_router("", ticket_history.router)
 api.add_router("", ticket_files.router)
 api.add_router("", organising.router)
 api.add_router("", mailroom.router)
+api.add_router("", ratings.router)

@@ -40,6 +40,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         {
             "month": month,
             "compliance": queries.sla_compliance(),
+            "satisfaction": queries.satisfaction(),
             "hours": queries.hours_by_customer(month)[:20],
             "statuses": [(s, labels[s]) for s in statuses],
             "backlog": backlog,

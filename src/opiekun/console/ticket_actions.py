@@ -26,10 +26,10 @@ from opiekun.console.ticket_forms import (
     StatusForm,
     TicketForm,
     WorkForm,
-    uploads,
 )
 from opiekun.console.ticket_page import render_page
 from opiekun.contracts.banks import BankError
+from opiekun.core.forms import uploads
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.actions import MailError
 from opiekun.tariff import BillingError

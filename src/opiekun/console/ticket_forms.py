@@ -7,12 +7,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy
 
 from opiekun.catalog.choices import WorkKind
 from opiekun.catalog.models import ScopeItem
 from opiekun.core import bounds
+from opiekun.core.forms import ManyFilesField
 from opiekun.tickets.actions.messages import MAX_FILES
 from opiekun.tickets.models import Message, Ticket
 
@@ -21,28 +21,6 @@ def _text(label: Any, *, max_length: int | None = None, **kwargs: Any) -> forms.
     return forms.CharField(
         label=label, max_length=max_length, validators=[bounds.validate_text], **kwargs
     )
-
-
-class _ManyFiles(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class ManyFilesField(forms.FileField):
-    """Several files from one <input multiple>; each is checked by attachments.store."""
-
-    widget = _ManyFiles
-
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        if len(files) > MAX_FILES:
-            raise forms.ValidationError(
-                gettext_lazy("At most %(count)s files at once.") % {"count": MAX_FILES}
-            )
-        return [super(ManyFilesField, self).clean(f, initial) for f in files]
-
-
-def uploads(files: list[UploadedFile]) -> list[tuple[str, bytes]]:
-    return [(f.name or "attachment", f.read()) for f in files]
 
 
 class TicketForm(forms.Form):
@@ -66,13 +44,17 @@ class AnswerForm(TicketForm):
         max_length=bounds.column_length(Message, "documentation_ref"),
         required=False,
     )
-    attachments = ManyFilesField(label=gettext_lazy("Attachments"), required=False)
+    attachments = ManyFilesField(
+        label=gettext_lazy("Attachments"), required=False, max_files=MAX_FILES
+    )
 
 
 class NoteForm(TicketForm):
     name = "note"
     body = _text(gettext_lazy("Internal note"), widget=forms.Textarea)
-    attachments = ManyFilesField(label=gettext_lazy("Attachments"), required=False)
+    attachments = ManyFilesField(
+        label=gettext_lazy("Attachments"), required=False, max_files=MAX_FILES
+    )
 
 
 class WorkForm(TicketForm):

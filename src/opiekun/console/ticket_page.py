@@ -27,7 +27,7 @@ from opiekun.contracts import banks
 from opiekun.tickets import access
 from opiekun.tickets.actions import ANSWER_CHANNELS
 from opiekun.tickets.history import timeline
-from opiekun.tickets.models import Attachment, Ticket
+from opiekun.tickets.models import Attachment, Rating, Ticket
 
 S = Ticket.Status
 # Shown inline on the page; anything else (SVG, HTML, TIFF, office files) stays a download.
@@ -147,6 +147,7 @@ def render_page(
             "appointments": ticket.appointments.select_related("staff__user"),
             "buttons": buttons(ticket),
             "history": timeline(ticket),
+            "rating": Rating.objects.filter(ticket=ticket).select_related("contact").first(),
         },
         status=status,
     )

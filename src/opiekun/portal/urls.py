@@ -1,14 +1,21 @@
 from django.urls import path
 
-from opiekun.portal import asking, home, knowledge, register, statements, views
+from opiekun.portal import asking, conversation, home, knowledge, register, statements
 
 app_name = "portal"
 urlpatterns = [
     path("", home.home, name="home"),
     path("tickets/new", asking.new_ticket, name="new-ticket"),
     path("tickets/new/promise", asking.promise_fragment, name="promise"),
-    path("tickets/<int:ticket_id>/", views.ticket, name="ticket"),
-    path("tickets/<int:ticket_id>/reply", views.reply, name="reply"),
+    path("tickets/<int:ticket_id>/", conversation.ticket, name="ticket"),
+    path("tickets/<int:ticket_id>/reply", conversation.reply, name="reply"),
+    path(
+        "tickets/<int:ticket_id>/files/<int:attachment_id>",
+        conversation.download,
+        name="attachment",
+    ),
+    path("tickets/<int:ticket_id>/rate", conversation.rate, name="rate"),
+    path("rate/<str:token>", conversation.rate_by_link, name="rate-by-link"),
     path("kb/", knowledge.articles, name="articles"),
     path("kb/<int:article_id>/", knowledge.article, name="article"),
     path("forum/", knowledge.threads, name="threads"),

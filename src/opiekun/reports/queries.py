@@ -1,5 +1,6 @@
 """The figures behind the console's dashboards: reaction-SLA compliance per plan and
-month, hours used against included per customer, the backlog by age. Each is one or two
+month, customers' satisfaction ratings, hours used against included per customer, the
+backlog by age. Each is one or two
 aggregate queries, whatever the number of tickets."""
 
 from __future__ import annotations
@@ -8,14 +9,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, Q, Sum, Value, When
+from django.db.models import Avg, Case, Count, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from opiekun.contracts.banks import local_midnight
 from opiekun.contracts.models import HourBank, LedgerEntry
 from opiekun.tariff.periods import add_months, month_start, next_month_start
-from opiekun.tickets.models import Ticket, WorkLog
+from opiekun.tickets.models import Rating, Ticket, WorkLog
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,40 @@ def sla_compliance(months: int = 6, now: dt.datetime | None = None) -> list[Comp
             breached=row["breached"],
             pending=row["pending"],
             no_guarantee=row["no_guarantee"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    plan: str
+    organisation: str
+    ratings: int
+    average: float
+    poor: int  # rated 1 or 2: the tickets a manager reads first
+
+
+def satisfaction(months: int = 6, now: dt.datetime | None = None) -> list[Satisfaction]:
+    """Ratings given in the last ``months`` months, per plan and organisation, in one
+    aggregate query."""
+    now = now or timezone.now()
+    first = add_months(month_start(timezone.localdate(now)), -(months - 1))
+    rows = (
+        Rating.objects.filter(created_at__gte=local_midnight(first))
+        .values("ticket__contract__plan__code", "ticket__organisation__name")
+        .annotate(
+            ratings=Count("pk"), average=Avg("score"), poor=Count("pk", filter=Q(score__lte=2))
+        )
+        .order_by("ticket__contract__plan__code", "ticket__organisation__name")
+    )
+    return [
+        Satisfaction(
+            plan=row["ticket__contract__plan__code"] or "—",
+            organisation=row["ticket__organisation__name"],
+            ratings=row["ratings"],
+            average=round(float(row["average"]), 2),
+            poor=row["poor"],
         )
         for row in rows
     ]

@@ -2,7 +2,8 @@
 columns the chart draws. The same table is the page, the chart and the CSV/XLSX export.
 
 - SLA: per plan, organisation and month: reaction met, breached, pending, no guarantee
-  (with why), median and worst reaction in working minutes of the target's calendar.
+  (with why), median and worst reaction in working minutes of the target's calendar,
+  and the customers' satisfaction ratings (how many, the average).
 - Hours: per bank: granted, used and left, expiry, and when it runs out at the pace of
   the last 30 days; per customer: minutes beyond the banks and out-of-hours emergencies.
 - Backlog: open tickets by age and status; work by agent in the month."""
@@ -13,6 +14,7 @@ import datetime as dt
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -24,7 +26,7 @@ from opiekun.core import batch, exports
 from opiekun.reports import documents, queries
 from opiekun.tariff.periods import add_months, month_start, next_month_start
 from opiekun.tickets import notes, sla
-from opiekun.tickets.models import Ticket, WorkLog
+from opiekun.tickets.models import Rating, Ticket, WorkLog
 
 
 @dataclass
@@ -89,12 +91,21 @@ def _sla_report(first: dt.date, last: dt.date, now: dt.datetime) -> Table:
             _("why no guarantee"),
             _("median reaction (working min)"),
             _("worst reaction (working min)"),
+            _("satisfaction ratings"),
+            _("average rating (1-5)"),
         ],
         chart="stacked",
         series=(3, 4, 5, 6),
         labels=(0, 1, 2),
     )
     groups: dict[tuple[str, str, dt.date], list[Ticket]] = defaultdict(list)
+    # The ratings of the period's tickets, in one query (a rating belongs to the month
+    # its ticket came in, as the reaction does).
+    scores = dict(
+        Rating.objects.filter(ticket__received_at__gte=lo, ticket__received_at__lt=hi).values_list(
+            "ticket_id", "score"
+        )
+    )
     for ticket in (
         Ticket.objects.filter(received_at__gte=lo, received_at__lt=hi)
         .select_related("contract__plan", "organisation")
@@ -107,6 +118,7 @@ def _sla_report(first: dt.date, last: dt.date, now: dt.datetime) -> Table:
         counts: Counter[str] = Counter()
         why: Counter[str] = Counter()
         reactions = []
+        rated = [scores[t.pk] for t in tickets if t.pk in scores]
         for t in tickets:
             if not t.guaranteed:
                 counts["none"] += 1
@@ -134,6 +146,8 @@ def _sla_report(first: dt.date, last: dt.date, now: dt.datetime) -> Table:
                 "; ".join(f"{reason} ({n})" for reason, n in why.most_common()),
                 round(statistics.median(reactions)) if reactions else None,
                 max(reactions) if reactions else None,
+                len(rated),
+                (Decimal(sum(rated)) / len(rated)).quantize(Decimal("0.01")) if rated else None,
             ]
         )
     return table

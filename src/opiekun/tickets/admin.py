@@ -8,6 +8,7 @@ from opiekun.tickets.models import (
     CannedResponse,
     MaintenanceRun,
     Message,
+    Rating,
     ReferenceCounter,
     SavedView,
     SlaNotification,
@@ -169,3 +170,13 @@ class CannedResponseAdmin(ReadOnlyAdmin):
 class SavedViewAdmin(ReadOnlyAdmin):
     list_display = ["name", "owner"]
     search_fields = ["name"]
+
+
+@admin.register(Rating)
+class RatingAdmin(ReadOnlyAdmin):
+    """Given by customers (portal, e-mail link, API); a rating is theirs, never edited."""
+
+    list_display = ["ticket", "score", "contact", "via", "created_at"]
+    list_filter = ["score", "via"]
+    search_fields = ["ticket__reference", "comment"]
+    list_select_related = ["ticket", "contact"]

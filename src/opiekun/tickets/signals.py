@@ -29,7 +29,10 @@ through a message (its subject, its contact; tickets merged or split).
 
 ``deadline_noticed(notice)``: an SLA notice (a warning or a breach, R-SLA-4, R-SLA-6)
 was stored for a staff member; its e-mail is queued already, the notifications app
-shows it in the inbox too."""
+shows it in the inbox too.
+
+``ticket_rated(rating, actor)``: a contact rated a resolved ticket (once a ticket); the
+apps above may tell its agent or manager, e.g. about a low score."""
 
 from django.dispatch import Signal
 
@@ -41,3 +44,4 @@ answered = Signal()
 ticket_changed = Signal()
 ticket_assigned = Signal()
 deadline_noticed = Signal()
+ticket_rated = Signal()

@@ -86,6 +86,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/mail/outgoing/{message_id}/resend"): {},
     ("post", "/api/v1/mail/mailboxes/{mailbox_id}/test"): {},
     ("put", "/api/v1/plans/{plan_code}/portal-channel"): {"portal_counts_as_email": True},
+    ("post", "/api/v1/tickets/{ticket_id}/rating"): {"score": 5, "comment": "obcy"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.

@@ -137,6 +137,7 @@ def test_r_sla_4_the_sla_report_gives_median_and_worst_reaction_in_working_minut
     (row,) = table.rows
     assert row[:7] == ["KJM-CARE", "Firma A", "2026-10", 2, 0, 0, 1]
     assert row[7] == "plan gwarantuje reakcję tylko dla: awaria krytyczna (1)"  # in Polish
-    assert row[8:] == [48, 75]  # median of 75 and 20, the worst
+    assert row[8:10] == [48, 75]  # median of 75 and 20, the worst
+    assert row[10:] == [0, None]  # no satisfaction ratings yet
     late_evening.refresh_from_db()
     assert tables.reaction_minutes(late_evening) == 75

@@ -34,6 +34,7 @@ from opiekun.tickets.actions.organising import (
     save_response,
     save_view,
 )
+from opiekun.tickets.actions.rating import may_rate, rate
 from opiekun.tickets.actions.sessions import (
     book_remote_session,
     cancel_session,
@@ -72,6 +73,7 @@ __all__ = [
     "for_each",
     "inbound_messages",
     "log_work",
+    "may_rate",
     "merge",
     "next_reference",
     "next_references",
@@ -79,6 +81,7 @@ __all__ = [
     "open_ticket",
     "open_tickets",
     "promise_answer",
+    "rate",
     "reassign",
     "recompute_deadlines",
     "release_awaiting_package",

@@ -158,14 +158,16 @@ def customer_message(
     channel: str,
     mail: dict[str, str] | None = None,
     automatic: bool = False,
+    files: Sequence[tuple[str, bytes]] = (),
     actor: Actor = None,
 ) -> Message:
     """The customer writes on the ticket; a ticket waiting for them restarts its clock,
     a resolved or closed one reopens. ``mail`` carries an e-mail's sender, subject,
     headers and sanitised HTML. Automatic mail (an out-of-office reply) is kept on the
-    thread but changes nothing."""
+    thread but changes nothing. ``files`` (name, bytes), e.g. a portal reply's, are
+    stored on the message in the same transaction: a refused file leaves no message."""
     mail = dict(mail or {})
-    if not body.strip() and not mail.get("body_html"):
+    if not body.strip() and not mail.get("body_html") and not files:
         raise IntakeError("body: the message is empty")
     checked_text("body", body)
     if contact is not None and contact.organisation_id != ticket.organisation_id:
@@ -176,6 +178,7 @@ def customer_message(
         ticket = locked(ticket)
         message = _inbound(ticket, contact, body, channel, mail)
         message.save()
+        _attach(ticket, message, files, actor)
         audit.record(
             "ticket.customer_wrote",
             ticket,

@@ -8,6 +8,7 @@ from opiekun.tickets.models.thread import Attachment, Message, attachment_path
 from opiekun.tickets.models.work import Appointment, MaintenanceRun, WorkLog
 from opiekun.tickets.models.notifications import SlaNotification
 from opiekun.tickets.models.organising import CannedResponse, SavedView, Tag
+from opiekun.tickets.models.rating import Rating
 # isort: on
 
 __all__ = [
@@ -16,6 +17,7 @@ __all__ = [
     "CannedResponse",
     "MaintenanceRun",
     "Message",
+    "Rating",
     "ReferenceCounter",
     "SavedView",
     "SlaNotification",

@@ -1,0 +1,102 @@
+"""Every route of the portal walked with every persona against customer A's objects
+(ARCHITECTURE rule 5): another customer, an outsider and staff get 404, an anonymous
+visitor is sent to sign in. The routes come from the URL conf, so a new route fails
+here until it is classified."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+
+from opiekun.portal import urls as portal_urls
+from opiekun.testing.personas import Personas
+from opiekun.tickets import actions, attachments, ratings
+
+pytestmark = pytest.mark.django_db
+
+# Routes that name none of A's objects: each persona sees only their own there.
+OWN = {
+    "",
+    "tickets/new",
+    "kb/",
+    "forum/",
+    "forum/new",
+    "statements/",
+    "register/",
+    "register/approve",
+}
+# Public by a secret: the signed link of a rating e-mail (a guess is a 404).
+SECRET = {"rate/<str:token>"}
+
+
+@pytest.fixture
+def a_objects(contracted_personas: Personas) -> dict[str, str]:
+    p = contracted_personas
+    ticket = actions.open_ticket(p.org_a, channel="portal", subject="Tajne A", contact=p.customer_a)
+    scan = attachments.store(ticket, "umowa.pdf", b"%PDF-1.4 tajne A")
+    actions.answer(ticket, staff=p.agent, body="Tajne A")
+    actions.resolve(ticket)
+    return {
+        "ticket_id": str(ticket.pk),
+        "attachment_id": str(scan.pk),
+        # Objects of other kinds get ids no one has: the walk checks the ticket's routes.
+        "article_id": "999999",
+        "thread_id": "999999",
+        "statement_id": "999999",
+        "fmt": "pdf",
+        "token": "guessed",
+    }
+
+
+def _url(pattern: str, ids: dict[str, str]) -> str:
+    return "/portal/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: ids[m.group(1)], pattern)
+
+
+@pytest.mark.parametrize("who", ["customer_b", "outsider", "agent"])
+def test_no_portal_route_shows_or_changes_customer_a_for_anyone_else(
+    contracted_personas: Personas, a_objects: dict[str, str], who: str
+) -> None:
+    client = Client()
+    client.force_login(contracted_personas.user(who))
+    walked = 0
+    for pattern in (str(p.pattern) for p in portal_urls.urlpatterns):
+        if pattern in OWN:
+            continue
+        url = _url(pattern, a_objects)
+        for method in ("get", "post"):
+            response = getattr(client, method)(url, {"score": "1", "body": "obcy"})
+            assert response.status_code in (404, 405), (who, method, url)
+            assert b"Tajne A" not in response.content
+        walked += 1
+    assert walked >= 10
+    ticket = contracted_personas.org_a.tickets.get()
+    assert not hasattr(ticket, "rating") or ticket.rating is None
+    assert ticket.messages.filter(direction="in").count() == 0
+
+
+def test_every_portal_route_is_classified_and_anonymous_visitors_sign_in(
+    a_objects: dict[str, str],
+) -> None:
+    client = Client()
+    for pattern in (str(p.pattern) for p in portal_urls.urlpatterns):
+        response = client.get(_url(pattern, a_objects))
+        if pattern in SECRET:
+            assert response.status_code == 404, pattern
+        else:
+            assert response.status_code in (302, 405), pattern
+            if response.status_code == 302:
+                assert "/login/" in response["Location"], pattern
+
+
+def test_the_rating_link_is_for_its_own_ticket_and_contact(
+    contracted_personas: Personas, a_objects: dict[str, str]
+) -> None:
+    p = contracted_personas
+    ticket = p.org_a.tickets.get()
+    own = ratings.rating_url(ticket, p.customer_a).split("/portal/", 1)[1]
+    assert Client().get(f"/portal/{own}").status_code == 200
+    # Customer B's contact named on A's ticket: refused, as a guess is.
+    foreign = ratings.rating_token(ticket, p.customer_b)
+    assert Client().get(f"/portal/rate/{foreign}").status_code == 404
