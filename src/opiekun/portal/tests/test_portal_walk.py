@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 OWN = {
     "",
     "tickets/new",
+    "tickets/new/promise",
     "kb/",
     "forum/",
     "forum/new",
