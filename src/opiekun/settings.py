@@ -222,6 +222,9 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ConfigError("EMAIL_USE_SSL", "cannot be on together with EMAIL_USE_TLS")
 EMAIL_TIMEOUT = env.number("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", "opiekun@localhost")
+# Where customers reach the desk: links in e-mail sent by the worker, which has no request
+# to take the host from (a ticket's page, an unsubscribe link).
+PUBLIC_URL = env.text("PUBLIC_URL", "http://localhost:8000").rstrip("/")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Our Message-IDs are <...@MAIL_DOMAIN>, so replies to them are recognised as ours.
 MAIL_DOMAIN = env.text("MAIL_DOMAIN", DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost")
@@ -292,6 +295,10 @@ CELERY_BEAT_SCHEDULE["maintenance-tickets"] = {
 CELERY_BEAT_SCHEDULE["mail-poll"] = {
     "task": "opiekun.mail.tasks.poll_due_mailboxes",
     "schedule": float(MAIL_POLL_CHECK_SECONDS),
+}
+CELERY_BEAT_SCHEDULE["package-expiry-notices"] = {
+    "task": "opiekun.notifications.customer_sweeps.warn_expiring_packages",
+    "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "task": "opiekun.tickets.tasks.sweep_sla",

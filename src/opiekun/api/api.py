@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from opiekun.api import (
     attachments,
     callers,
+    customer_notifications,
     errors,
     notifications,
     organisations,
@@ -46,6 +47,7 @@ api.add_router("", tickets.router)
 api.add_router("", organisations.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
+api.add_router("", customer_notifications.router)
 api.add_router("", ticket_history.router)
 api.add_router("", ticket_files.router)
 api.add_router("", organising.router)

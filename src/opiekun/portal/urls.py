@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opiekun.portal import knowledge, register, statements, views
+from opiekun.portal import knowledge, notices, register, statements, views
 
 app_name = "portal"
 urlpatterns = [
@@ -24,4 +24,6 @@ urlpatterns = [
     path("statements/<int:statement_id>/approve", statements.approve, name="statement-approve"),
     path("register/", register.page, name="register"),
     path("register/approve", register.approve, name="register-approve"),
+    path("notifications/", notices.preferences, name="notifications"),
+    path("unsubscribe/<str:token>/", notices.unsubscribe, name="unsubscribe"),
 ]
