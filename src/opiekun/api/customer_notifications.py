@@ -28,6 +28,10 @@ class ChoiceIn(Schema):
     enabled: bool
 
 
+class ChoicesIn(Schema):
+    choices: Annotated[list[ChoiceIn], Field(max_length=len(CustomerKind.values))]
+
+
 def _contact(request: HttpRequest) -> Contact:
     contact = contact_of(request.user)
     if contact is None:
@@ -57,9 +61,9 @@ def my_choices(request: HttpRequest) -> list[ChoiceOut]:
     response=list[ChoiceOut],
     summary="Choose which notifications I receive; kinds not named keep their choice",
 )
-def set_my_choices(
-    request: HttpRequest, choices: Annotated[list[ChoiceIn], Field(max_length=20)]
-) -> list[ChoiceOut]:
+def set_my_choices(request: HttpRequest, data: ChoicesIn) -> list[ChoiceOut]:
     contact = _contact(request)
-    customer_actions.set_choices(contact, {c.kind: c.enabled for c in choices}, actor=request.user)
+    customer_actions.set_choices(
+        contact, {c.kind: c.enabled for c in data.choices}, actor=request.user
+    )
     return _table(contact)

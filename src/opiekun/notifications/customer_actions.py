@@ -92,9 +92,7 @@ def unsubscribe(contact: Contact, kind: str, *, actor: Actor = None) -> bool:
         CustomerPreference.objects.update_or_create(
             contact=contact, kind=kind, defaults={"enabled": False}
         )
-        audit.record(
-            "customer_notification.unsubscribed", contact, actor=actor, notice_kind=kind
-        )
+        audit.record("customer_notification.unsubscribed", contact, actor=actor, notice_kind=kind)
     return was_on
 
 

@@ -15,7 +15,7 @@ from django.urls import get_resolver
 
 from opiekun.api.api import api
 from opiekun.catalog.models import Plan, Vendor
-from opiekun.notifications.models import Notification
+from opiekun.notifications.models import CustomerPreference, Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
 
@@ -63,8 +63,12 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/tickets/{ticket_id}/split"): {"message_id": 1},
     ("post", "/api/v1/saved-views"): {"name": "Obcy", "filters": {}},
     ("delete", "/api/v1/saved-views/{view_id}"): {},
+    ("put", "/api/v1/my/notification-choices"): {"choices": [{"kind": "answer", "enabled": False}]},
 }
 PUBLIC = {("get", "/api/v1/plans")}
+# A contact's own settings: another contact reads and sets their own, never A's; a
+# login without a contact gets 404.
+OWN = {("get", "/api/v1/my/notification-choices"), ("put", "/api/v1/my/notification-choices")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
 COLLECTIONS = {
     ("get", "/api/v1/tickets"),
@@ -147,7 +151,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
         response = request(client, method, path, a_objects)
         walked += 1
         where = f"{who}: {method.upper()} {path}"
-        if (method, path) in PUBLIC:
+        if (method, path) in PUBLIC or ((method, path) in OWN and who == "customer_b"):
             assert response.status_code == 200, where
         elif (method, path) in COLLECTIONS:
             if who == "outsider" and method == "post":
@@ -168,6 +172,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert contracted_personas.org_a.tickets.get().status == "new"
     assert not Notification.objects.exclude(read_at=None).exists()
+    assert not CustomerPreference.objects.filter(contact__organisation=contracted_personas.org_a)
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:
