@@ -28,7 +28,7 @@ class CustomerTemplateAdmin(admin.ModelAdmin):
     @admin.display(description=_("placeholders"))
     def placeholders(self, obj: CustomerTemplate | None) -> SafeString | str:
         if obj is None or not obj.kind:
-            return _("Choose the kind and save to see its placeholders.")
+            return str(_("Choose the kind and save to see its placeholders."))
         return format_html(
             "<ul>{}</ul>",
             format_html_join(
@@ -44,7 +44,7 @@ class CustomerTemplateAdmin(admin.ModelAdmin):
     @admin.display(description=_("preview"))
     def preview(self, obj: CustomerTemplate | None) -> SafeString | str:
         if obj is None or not obj.pk:
-            return _("Saved templates are previewed here.")
+            return str(_("Saved templates are previewed here."))
         values = customer_texts.sample(obj.kind)
         return format_html(
             "<strong>{}</strong><pre style='white-space: pre-wrap'>{}</pre>",

@@ -4,6 +4,7 @@ contact chose, with a link to unsubscribe from the kind (issue 16, item 2)."""
 from __future__ import annotations
 
 import re
+from email.header import decode_header, make_header
 
 import pytest
 from django.core import mail
@@ -15,6 +16,7 @@ from opiekun.mail.models import Mailbox
 from opiekun.notifications import customer_actions, customer_links, customer_tasks
 from opiekun.notifications.customer_kinds import CustomerKind
 from opiekun.notifications.customer_models import CustomerNotice, CustomerTemplate
+from opiekun.testing.mailservers import SmtpSink
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
@@ -37,8 +39,8 @@ def phone_ticket(personas: Personas, subject: str = "Drukarka") -> Ticket:
     )
 
 
-def unsubscribe_link(body: str) -> str:
-    found = re.search(r"https?://\S+/portal/unsubscribe/\S+/", body)
+def unsubscribe_link(body: object) -> str:
+    found = re.search(r"https?://\S+/portal/unsubscribe/\S+/", str(body))
     assert found, body
     return found.group(0)
 
@@ -249,3 +251,34 @@ def test_the_portal_page_stores_the_contacts_choices(personas: Personas) -> None
     assert [k for k, on in table.items() if not on] == ["answer", "bank_usage"]
     # Another contact's choices are untouched.
     assert all(customer_actions.customer_preferences.table(personas.customer_b.pk).values())
+
+
+def test_receipt_and_answer_read_back_from_the_smtp_server_in_both_languages(
+    personas: Personas, smtp_sink: SmtpSink, eager_celery: None, django_capture_on_commit_callbacks
+) -> None:
+    personas.customer_b.language = "en"
+    personas.customer_b.save()
+    tickets = {}
+    with django_capture_on_commit_callbacks(execute=True):
+        for org, contact in (
+            (personas.org_a, personas.customer_a),
+            (personas.org_b, personas.customer_b),
+        ):
+            ticket = actions.open_ticket(org, channel="portal", subject="Eksport", contact=contact)
+            actions.answer(ticket, staff=personas.agent, body="Proszę zrestartować.")
+            tickets[contact.pk] = ticket
+    got = {
+        (m["To"], str(make_header(decode_header(m["Subject"]))))
+        for m in smtp_sink.messages
+        if m["To"] != "opiekun@vendor.example"  # the account manager's own notices
+    }
+    a, b = tickets[personas.customer_a.pk], tickets[personas.customer_b.pk]
+    assert got == {
+        ("adam@a.example", f"[{a.reference}] Przyjęliśmy zgłoszenie: Eksport"),
+        ("adam@a.example", f"[{a.reference}] Odpowiedź na zgłoszenie: Eksport"),
+        ("beata@b.example", f"[{b.reference}] We have received your request: Eksport"),
+        ("beata@b.example", f"[{b.reference}] Your request was answered: Eksport"),
+    }
+    english = next(m for m in smtp_sink.messages if m["To"] == "beata@b.example")
+    assert english["Auto-Submitted"] == "auto-generated"
+    assert english["List-Unsubscribe"].startswith("<http")

@@ -46,7 +46,7 @@ def file_mail(raw: bytes) -> Ticket:
     )[0]
     inbound, _new = mail_actions.receive(mailbox, raw)
     done = mail_actions.process(inbound.pk, counted=True)
-    assert done.ticket is not None, done.error
+    assert done.ticket is not None, done.state
     return done.ticket
 
 
@@ -138,6 +138,7 @@ def test_a_package_is_announced_30_days_before_it_expires_once(
     )
     bank = banks.grant_package(contract, purchased_on=timezone.localdate())
     assert customer_actions.warn_expiring() == 0  # three months ahead: not yet
+    assert bank.expires_at is not None
     soon = bank.expires_at - dt.timedelta(days=29)
     with django_capture_on_commit_callbacks(execute=True):
         assert customer_actions.warn_expiring(soon) == 1
@@ -151,8 +152,10 @@ def test_a_package_is_announced_30_days_before_it_expires_once(
 def test_an_issued_statement_is_ready_to_approve(
     contracted_personas: Personas, eager_celery: None, django_capture_on_commit_callbacks
 ) -> None:
+    contract = contracted_personas.contract_a
+    assert contract is not None
     with django_capture_on_commit_callbacks(execute=True):
-        statement = statements.issue(contracted_personas.contract_a, dt.date(2026, 10, 1))
+        statement = statements.issue(contract, dt.date(2026, 10, 1))
     notice = CustomerNotice.objects.get(kind=CustomerKind.STATEMENT_READY)
     assert notice.contact == contracted_personas.customer_a
     (sent,) = [m for m in mail.outbox if m.to == ["adam@a.example"]]
