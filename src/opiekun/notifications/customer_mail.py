@@ -88,4 +88,5 @@ def compose(notice: CustomerNotice, to: str) -> EmailMessage:
         url = customer_links.unsubscribe_url(contact.pk, notice.kind)
         # RFC 2369 / 8058: mail clients show their own "unsubscribe" button.
         headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     return EmailMessage(subject, body, None, [to], headers=headers)

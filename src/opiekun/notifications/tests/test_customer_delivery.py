@@ -281,4 +281,5 @@ def test_receipt_and_answer_read_back_from_the_smtp_server_in_both_languages(
     }
     english = next(m for m in smtp_sink.messages if m["To"] == "beata@b.example")
     assert english["Auto-Submitted"] == "auto-generated"
-    assert english["List-Unsubscribe"].startswith("<http")
+    assert "".join(english["List-Unsubscribe"].split()).startswith("<http://localhost:8000/")
+    assert english["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
