@@ -167,11 +167,17 @@ DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
 def names(text: str) -> list[str]:
     """The placeholders of ``text``; ValueError when it is not a template at all."""
     found = []
-    for _literal, field, spec, conversion in string.Formatter().parse(text):
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        # An unpaired brace: Python's own message is English and technical.
+        raise ValueError("{" if text.count("{") > text.count("}") else "}") from None
+    for _literal, field, spec, conversion in parsed:
         if field is None:
             continue
         if spec or conversion or not field.isidentifier():
-            raise ValueError(field)
+            shown = field + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+            raise ValueError("{" + shown + "}")
         found.append(field)
     return found
 
@@ -186,7 +192,7 @@ def problem(kind: str, text: str) -> str:
         return _(
             "A placeholder is written {name}, with a name only; "
             "write {{ or }} for a brace. Not accepted: %(field)s"
-        ) % {"field": "{" + str(exc) + "}"}
+        ) % {"field": str(exc)}
     unknown = sorted({n for n in used if n not in allowed})
     if unknown:
         return _("Unknown placeholder %(unknown)s. This kind accepts: %(allowed)s") % {

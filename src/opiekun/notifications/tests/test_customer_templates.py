@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from opiekun.notifications import customer_texts
 from opiekun.notifications.customer_kinds import CustomerKind
@@ -56,7 +57,11 @@ def test_an_unknown_placeholder_is_refused_on_save_with_the_field_named() -> Non
 
 @pytest.mark.parametrize("text", ["{reference.__class__}", "{reference!r}", "{ticket_url:>9}", "{"])
 def test_attribute_conversion_or_format_is_refused(text: str) -> None:
-    assert customer_texts.problem(CustomerKind.ANSWER, text) != ""
+    with translation.override("en"):
+        problem = customer_texts.problem(CustomerKind.ANSWER, text)
+    assert "with a name only" in problem
+    assert problem.endswith(f"Not accepted: {text}" if len(text) > 1 else "Not accepted: {")
+    assert "encountered" not in problem  # never Python's own message
 
 
 def test_fill_replaces_names_only_and_keeps_an_unknown_one() -> None:
