@@ -208,7 +208,8 @@ ATTACHMENT_MAX_BYTES = env.number("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024, mini
 # comma-separated; unset: tickets/attachments.py's defaults, which refuse programs.
 ATTACHMENT_ALLOWED_TYPES = frozenset(env.items("ATTACHMENT_ALLOWED_TYPES", [])) or None
 ATTACHMENT_REFUSED_EXTENSIONS = frozenset(env.items("ATTACHMENT_REFUSED_EXTENSIONS", [])) or None
-# Where the desk is reached from outside: links in e-mails (a rating's) start here.
+# Where customers reach the desk: links in e-mail sent by the worker, which has no request
+# to take the host from (a ticket's page, an unsubscribe link, a rating link).
 SITE_URL = env.text("SITE_URL", "http://localhost:8000").rstrip("/")
 # How long a rating link in an e-mail stays valid.
 RATING_LINK_MAX_AGE_DAYS = env.number("RATING_LINK_MAX_AGE_DAYS", 60, minimum=1)
@@ -316,6 +317,10 @@ CELERY_BEAT_SCHEDULE["mail-poll"] = {
 CELERY_BEAT_SCHEDULE["mail-stuck-sweep"] = {
     "task": "opiekun.mail.tasks.sweep_stuck_mail",
     "schedule": 600.0,
+}
+CELERY_BEAT_SCHEDULE["package-expiry-notices"] = {
+    "task": "opiekun.notifications.customer_sweeps.warn_expiring_packages",
+    "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "task": "opiekun.tickets.tasks.sweep_sla",

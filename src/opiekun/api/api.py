@@ -9,6 +9,7 @@ from opiekun.api import (
     attachments,
     callers,
     contract_desk,
+    customer_notifications,
     errors,
     licences,
     mailroom,
@@ -56,6 +57,7 @@ api.add_router("", contract_desk.router)
 api.add_router("", selling.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
+api.add_router("", customer_notifications.router)
 api.add_router("", ticket_history.router)
 api.add_router("", ticket_files.router)
 api.add_router("", organising.router)

@@ -278,6 +278,8 @@ def draw(
         if bank.kind == HourBank.Kind.PACKAGE and available == take:
             # R-HRS-3: a package used up is over, whatever its date says.
             HourBank.objects.filter(pk=bank.pk).update(closed_at=at)
+    if draws:
+        signals.bank_drawn.send(HourBank, banks=[d.bank for d in draws], actor=actor)
     return draws, left
 
 

@@ -4,6 +4,8 @@ with it; the receivers are connected in the higher apps' ``AppConfig.ready``.
 
 - ``package_granted``: a package was bought for ``contract`` (R-HRS-3: the tickets that
   waited for one go back to the queue). Arguments: ``contract``, ``actor``.
+- ``bank_drawn``: work was taken from ``banks`` (hour banks, locked in this transaction);
+  the customer may be told how much of each is used. Arguments: ``banks``, ``actor``.
 - ``month_closure``: asks whether ``contract``'s month starting ``start`` was closed by an
   approval kept above contracts (the register's). A receiver returns what closed it
   (``"register"``) or ``""``.
@@ -16,3 +18,4 @@ from django.dispatch import Signal
 package_granted = Signal()
 month_closure = Signal()
 licence_dates_changed = Signal()
+bank_drawn = Signal()

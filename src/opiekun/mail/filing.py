@@ -9,7 +9,7 @@ from opiekun.catalog.choices import Channel
 from opiekun.catalog.models import Product
 from opiekun.core import batch
 from opiekun.customers.models import Contact, Organisation
-from opiekun.mail import outbound
+from opiekun.mail import outbound, signals
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.mail.parse import InboundMessage, Part
 from opiekun.tickets import actions as ticket_actions
@@ -64,28 +64,41 @@ def acknowledgement(ticket: Ticket, parsed: InboundMessage, question: Message) -
     to = parsed.reply_to or parsed.sender
     if parsed.automatic or not outbound.automatic_mail_allowed(to):
         return None
+    words = receipt_words(ticket, question)
+    if words is None:
+        return None  # the contact chose not to receive receipts
+    subject, body = words
     outbound.count_automatic(to)
     fields = outbound.email_fields(ticket, auto_submitted=outbound.AUTO_REPLIED, answering=question)
-    due = ""
-    if ticket.guaranteed and ticket.reaction_due_at:
-        moment = timezone.localtime(ticket.reaction_due_at)
-        due = f"Termin reakcji / reaction due: {moment:%Y-%m-%d %H:%M}\n"
     return Message(
         ticket=ticket,
         direction=Message.Direction.OUTBOUND,
         channel=Channel.EMAIL,
         delivery=Message.Delivery.PENDING,
-        body_text=(
-            f"Przyjęliśmy zgłoszenie {ticket.reference}: {ticket.subject}\n"
-            f"We have received your request {ticket.reference}: {ticket.subject}\n\n{due}\n"
-            "Odpowiadając, prosimy zachować znak zgłoszenia w temacie.\n"
-            "When you reply, please keep the reference in the subject.\n"
-        ),
-        **{
-            **fields,
-            "recipient": to,
-            "subject": f"[{ticket.reference}] Przyjęto / Received: {ticket.subject}"[:300],
-        },
+        body_text=body,
+        **{**fields, "recipient": to, "subject": subject[:300]},
+    )
+
+
+def receipt_words(ticket: Ticket, question: Message) -> tuple[str, str] | None:
+    """The receipt template's words (mail/signals.py ``receipt_words``), else our own
+    bilingual text; None when the contact switched receipts off."""
+    contact = question.author_contact
+    for _receiver, answer in signals.receipt_words.send(Ticket, ticket=ticket, contact=contact):
+        if answer is False:
+            return None
+        if isinstance(answer, tuple):
+            return answer
+    due = ""
+    if ticket.guaranteed and ticket.reaction_due_at:
+        moment = timezone.localtime(ticket.reaction_due_at)
+        due = f"Termin reakcji / reaction due: {moment:%Y-%m-%d %H:%M}\n"
+    return (
+        f"[{ticket.reference}] Przyjęto / Received: {ticket.subject}",
+        f"Przyjęliśmy zgłoszenie {ticket.reference}: {ticket.subject}\n"
+        f"We have received your request {ticket.reference}: {ticket.subject}\n\n{due}\n"
+        "Odpowiadając, prosimy zachować znak zgłoszenia w temacie.\n"
+        "When you reply, please keep the reference in the subject.\n",
     )
 
 

@@ -12,10 +12,16 @@ acknowledgements of a chunk of new tickets); they leave as one task for them all
 
 ``delivery_failed(message, error)``: an outbound e-mail on a ticket was marked failed
 (refused, given up after retries, or bounced); sent once per failure, inside the
-transaction that marked it. The notifications app tells its author and the assignee."""
+transaction that marked it. The notifications app tells its author and the assignee.
+
+``receipt_words(ticket, contact)``: asks for the words of a new e-mail ticket's automatic
+acknowledgement (the receipt template kept above mail, issue 16). A receiver returns
+``(subject, body)``, or False when the contact chose not to receive receipts; with no
+answer the mail app's own bilingual text is used. Sent inside the filing transaction."""
 
 from django.dispatch import Signal
 
 emails_ready = Signal()
 bounce_due = Signal()
 delivery_failed = Signal()
+receipt_words = Signal()

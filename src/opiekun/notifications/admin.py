@@ -20,3 +20,7 @@ class PreferenceAdmin(ReadOnlyAdmin):
     list_display = ["recipient", "kind", "in_app", "by_email"]
     list_filter = ["kind"]
     list_select_related = ["recipient__user"]
+
+
+# The customers' side (issue 16): the vendor edits the templates here, the back office.
+from opiekun.notifications import customer_admin  # noqa: E402, F401

@@ -8,4 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Staff notifications")
 
     def ready(self) -> None:
-        from opiekun.notifications import receivers  # noqa: F401
+        from opiekun.notifications import (  # noqa: F401
+            customer_receivers,
+            customer_sweeps,
+            receivers,
+        )

@@ -84,3 +84,11 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient_id} {self.kind}: {self.in_app}/{self.by_email}"
+
+
+# The customers' side (issue 16) lives in its own module; imported so Django sees it.
+from opiekun.notifications.customer_models import (  # noqa: E402, F401
+    CustomerNotice,
+    CustomerPreference,
+    CustomerTemplate,
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from opiekun.portal import asking, conversation, home, knowledge, register, statements
+from opiekun.portal import asking, conversation, home, knowledge, notices, register, statements
 
 app_name = "portal"
 urlpatterns = [
@@ -32,4 +32,6 @@ urlpatterns = [
     path("statements/<int:statement_id>/approve", statements.approve, name="statement-approve"),
     path("register/", register.page, name="register"),
     path("register/approve", register.approve, name="register-approve"),
+    path("notifications/", notices.preferences, name="notifications"),
+    path("unsubscribe/<str:token>/", notices.unsubscribe, name="unsubscribe"),
 ]

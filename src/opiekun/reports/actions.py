@@ -14,7 +14,7 @@ from opiekun.contracts.models import Contract
 from opiekun.core import audit
 from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact, Organisation
-from opiekun.reports import documents, register
+from opiekun.reports import documents, register, signals
 from opiekun.reports.models import IssuedDocument, RegisterApproval
 from opiekun.tariff.periods import month_start
 
@@ -54,6 +54,12 @@ def issue_register(
             month=made.period,
             format=fmt,
             content_sha256=made.content_hash,
+        )
+        signals.register_issued.send(
+            IssuedDocument,
+            organisation=organisation,
+            period_start=issued.period_start,
+            actor=actor,
         )
     return made, data, issued
 

@@ -30,6 +30,7 @@ from opiekun.contracts.models import (
 from opiekun.core import audit, exports
 from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact
+from opiekun.reports import signals
 from opiekun.tariff import for_minutes, prorate_update, quantise, vat
 from opiekun.tariff.periods import month_start, months_in_year_without, next_month_start
 from opiekun.tickets import worklogs
@@ -299,6 +300,7 @@ def issue(
             gross=str(statement.gross),
             corrects=corrects.number if corrects else None,
         )
+        signals.statement_issued.send(Statement, statement=statement, actor=actor)
     return statement
 
 

@@ -27,6 +27,9 @@ through a message (its subject, its contact; tickets merged or split).
 ``ticket_assigned(ticket, assignee, previous, actor)``: the ticket's assignee changed
 (``assignee`` None: unassigned).
 
+``status_changed(ticket, status, actor)``: the ticket now waits for the customer or
+was resolved, closed or reopened (``status`` the new one); the customer may be told.
+
 ``deadline_noticed(notice)``: an SLA notice (a warning or a breach, R-SLA-4, R-SLA-6)
 was stored for a staff member; its e-mail is queued already, the notifications app
 shows it in the inbox too.
@@ -45,3 +48,4 @@ ticket_changed = Signal()
 ticket_assigned = Signal()
 deadline_noticed = Signal()
 ticket_rated = Signal()
+status_changed = Signal()

@@ -20,7 +20,7 @@ from opiekun.catalog.models import Plan, Vendor
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
-from opiekun.notifications.models import Notification
+from opiekun.notifications.models import CustomerPreference, Notification
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
 
@@ -87,8 +87,16 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/mail/mailboxes/{mailbox_id}/test"): {},
     ("put", "/api/v1/plans/{plan_code}/portal-channel"): {"portal_counts_as_email": True},
     ("post", "/api/v1/tickets/{ticket_id}/rating"): {"score": 5, "comment": "obcy"},
+    ("put", "/api/v1/my/notification-choices"): {"choices": [{"kind": "answer", "enabled": False}]},
 }
 PUBLIC = {("get", "/api/v1/plans")}
+# A contact's own settings: another contact reads and sets their own, never A's; a
+# login without a contact gets 404.
+OWN = {
+    ("get", "/api/v1/my/notification-choices"),
+    ("put", "/api/v1/my/notification-choices"),
+    ("get", "/api/v1/reaction-preview"),
+}
 # Collections answer everyone with what they may see, which for A's things is nothing.
 COLLECTIONS = {
     ("get", "/api/v1/tickets"),
@@ -97,7 +105,6 @@ COLLECTIONS = {
 }
 # A contact's own organisation only (the walk sends no organisation_id): customer B gets
 # B's answer, never A's plan; anyone who is no contact and names none gets 404.
-OWN = {("get", "/api/v1/reaction-preview")}
 TOP_LEVEL = {
     "": "redirect by role",
     "login/": "public",
@@ -219,6 +226,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert set(Contract.objects.values_list("status", flat=True)) == {"active"}
     assert contracted_personas.org_a.tickets.get().status == "new"
     assert not Notification.objects.exclude(read_at=None).exists()
+    assert not CustomerPreference.objects.filter(contact__organisation=contracted_personas.org_a)
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

@@ -89,3 +89,21 @@ def test_the_customer_sees_why_a_question_has_no_guaranteed_reaction(
     client.force_login(contracted_personas.user("customer_a"))
     page = client.get(f"/portal/tickets/{ticket.pk}/").content.decode()
     assert "bez gwarancji: plan gwarantuje reakcję tylko dla: awaria krytyczna" in page
+
+
+def test_the_notifications_page_is_for_contacts_and_the_unsubscribe_link_for_its_token(
+    contracted_personas: Personas,
+) -> None:
+    for who in ("outsider", "agent"):
+        client = Client()
+        client.force_login(contracted_personas.user(who))
+        assert client.get("/portal/notifications/").status_code == 404, who
+        assert client.post("/portal/notifications/", {"kinds": []}).status_code == 404, who
+    anonymous = Client().get("/portal/notifications/")
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    stranger = Client()
+    assert stranger.get("/portal/unsubscribe/guessed-token/").status_code == 404
+    assert stranger.post("/portal/unsubscribe/guessed-token/").status_code == 404
+    own = Client()
+    own.force_login(contracted_personas.user("customer_a"))
+    assert "receipt" in own.get("/portal/notifications/").content.decode()

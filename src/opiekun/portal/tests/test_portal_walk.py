@@ -21,6 +21,7 @@ OWN = {
     "",
     "tickets/new",
     "tickets/new/promise",
+    "notifications/",
     "kb/",
     "forum/",
     "forum/new",
@@ -29,7 +30,7 @@ OWN = {
     "register/approve",
 }
 # Public by a secret: the signed link of a rating e-mail (a guess is a 404).
-SECRET = {"rate/<str:token>"}
+SECRET = {"rate/<str:token>", "unsubscribe/<str:token>/"}
 
 
 @pytest.fixture

@@ -102,7 +102,9 @@ def wait_for_customer(
             raise IntakeError(f"status: a {ticket.status} ticket cannot wait for the customer")
         ticket.paused_since = at
         ticket.status = Ticket.Status.WAITING_CUSTOMER
-        return save_clock_change(ticket, "ticket.paused", actor, at=at.isoformat())
+        saved = save_clock_change(ticket, "ticket.paused", actor, at=at.isoformat())
+        signals.status_changed.send(Ticket, ticket=saved, status=saved.status, actor=actor)
+        return saved
 
 
 def customer_replied(

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from opiekun.core.audit import Actor
+from opiekun.tickets import signals
 from opiekun.tickets.actions.base import (
     IntakeError,
     locked,
@@ -33,7 +34,9 @@ def _move(
             setattr(ticket, field, value)
         if to in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
             ticket.paused_since = None
-        return save_clock_change(ticket, kind, actor)
+        saved = save_clock_change(ticket, kind, actor)
+        signals.status_changed.send(Ticket, ticket=saved, status=to, actor=actor)
+        return saved
 
 
 def resolve(ticket: Ticket, *, actor: Actor = None) -> Ticket:

@@ -1,0 +1,169 @@
+"""Every change to customer notifications: telling a contact (inside the action that
+caused it), choosing kinds, unsubscribing, the packages' expiry warnings. The e-mail
+leaves by the worker after commit (customer_tasks)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from functools import partial
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from opiekun.contracts.models import HourBank
+from opiekun.core import audit
+from opiekun.core.audit import Actor
+from opiekun.customers.models import Contact
+from opiekun.notifications import customer_preferences, customer_tasks
+from opiekun.notifications.customer_kinds import CustomerKind
+from opiekun.notifications.customer_models import CustomerNotice, CustomerPreference
+from opiekun.tickets.models import Ticket
+
+# A package is announced this long before it expires (issue 16, item 2).
+EXPIRY_NOTICE_DAYS = 30
+
+
+class PreferenceError(ValueError):
+    """A choice that cannot be stored; the message names the field."""
+
+
+def tell(
+    kind: str,
+    contact: Contact | None,
+    *,
+    key: str,
+    ticket: Ticket | None = None,
+    required: bool = False,
+    **params: Any,
+) -> CustomerNotice | None:
+    """Tells ``contact`` once about the event ``key``, unless they switched the kind
+    off (a receipt the contract requires is told anyway). Called inside the transaction
+    of the action it reports, so the notice exists exactly when the event does."""
+    if contact is None or not contact.is_active:
+        return None
+    if not required and not customer_preferences.wanted(contact.pk, kind):
+        return None
+    with transaction.atomic():
+        notice, created = CustomerNotice.objects.get_or_create(
+            contact=contact,
+            key=key[:120],
+            defaults={"kind": kind, "ticket": ticket, "params": params, "required": required},
+        )
+    if not created:
+        return None  # this event was told to this contact already
+    transaction.on_commit(partial(customer_tasks.send_notice.delay, notice.pk))
+    return notice
+
+
+def tell_organisation(
+    kind: str, organisation_id: int, *, key: str, **params: Any
+) -> list[CustomerNotice]:
+    """Tells each active contact of an organisation (about its banks and documents)."""
+    told = []
+    for contact in Contact.objects.filter(organisation_id=organisation_id, is_active=True):
+        notice = tell(kind, contact, key=key, **params)
+        if notice is not None:
+            told.append(notice)
+    return told
+
+
+def set_choices(contact: Contact, chosen: dict[str, bool], *, actor: Actor = None) -> None:
+    """Stores one contact's choices; kinds not named keep theirs."""
+    unknown = set(chosen) - set(CustomerKind.values)
+    if unknown:
+        raise PreferenceError(f"kind: unknown {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        for kind, enabled in chosen.items():
+            CustomerPreference.objects.update_or_create(
+                contact=contact, kind=kind, defaults={"enabled": bool(enabled)}
+            )
+        audit.record("customer_notification.preferences", contact, actor=actor, **chosen)
+
+
+def unsubscribe(contact: Contact, kind: str, *, actor: Actor = None) -> bool:
+    """One kind off, from a signed link; True when it was on."""
+    if kind not in CustomerKind.values:
+        raise PreferenceError(f"kind: unknown {kind}")
+    with transaction.atomic():
+        was_on = customer_preferences.wanted(contact.pk, kind)
+        CustomerPreference.objects.update_or_create(
+            contact=contact, kind=kind, defaults={"enabled": False}
+        )
+        audit.record("customer_notification.unsubscribed", contact, actor=actor, notice_kind=kind)
+    return was_on
+
+
+def hours(minutes: int) -> str:
+    return f"{minutes // 60}.{(minutes % 60) * 10 // 60}"
+
+
+def bank_figures(bank: HourBank) -> tuple[int, int]:
+    """Minutes given (grants and corrections) and minutes used, from the ledger."""
+    given = used = 0
+    for kind, minutes in bank.entries.order_by().values_list("kind").annotate(total=Sum("minutes")):
+        if kind == "use":
+            used -= int(minutes or 0)
+        elif kind != "expiry":
+            given += int(minutes or 0)
+    return given, used
+
+
+def warn_expiring(now: dt.datetime | None = None) -> int:
+    """Tells the contacts of each open package that expires within 30 days, once per
+    package; run hourly by beat. Returns how many were told."""
+    now = now or timezone.now()
+    told = 0
+    with transaction.atomic():
+        soon = HourBank.objects.filter(
+            kind=HourBank.Kind.PACKAGE,
+            closed_at__isnull=True,
+            expires_at__gt=now,
+            expires_at__lte=now + dt.timedelta(days=EXPIRY_NOTICE_DAYS),
+        ).select_related("contract")
+        for bank in soon:
+            given, used = bank_figures(bank)
+            if given - used <= 0:
+                continue  # used up: nothing is lost when it expires
+            told += len(
+                tell_organisation(
+                    CustomerKind.PACKAGE_EXPIRY,
+                    bank.contract.organisation_id,
+                    key=f"expiry:{bank.pk}",
+                    bank_id=bank.pk,
+                    left=hours(given - used),
+                    expires=f"{timezone.localtime(bank.expires_at):%Y-%m-%d}",
+                )
+            )
+    return told
+
+
+def thresholds_reached(banks: Iterable[HourBank]) -> int:
+    """After a draw: tells each bank's organisation the highest of 50/80/100 % it
+    reached, once per bank and threshold (a jump from 40 to 100 % is one message)."""
+    told = 0
+    for bank in banks:
+        if bank.kind not in (HourBank.Kind.PACKAGE, HourBank.Kind.ALLOTMENT):
+            continue
+        given, used = bank_figures(bank)
+        if given <= 0:
+            continue
+        reached = [t for t in (50, 80, 100) if used * 100 >= t * given]
+        if not reached:
+            continue
+        expires = f"{timezone.localtime(bank.expires_at):%Y-%m-%d}" if bank.expires_at else "-"
+        told += len(
+            tell_organisation(
+                CustomerKind.BANK_USAGE,
+                bank.contract.organisation_id,
+                key=f"bank:{bank.pk}:{reached[-1]}",
+                bank_id=bank.pk,
+                percent=str(reached[-1]),
+                used=hours(used),
+                left=hours(max(given - used, 0)),
+                expires=expires,
+            )
+        )
+    return told

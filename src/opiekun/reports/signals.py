@@ -1,0 +1,14 @@
+"""What reports tell the apps above it, without importing them (ARCHITECTURE rule 7).
+Each is sent inside the action's transaction; the receivers are connected in the higher
+apps' ``AppConfig.ready``.
+
+- ``statement_issued``: ``statement`` (a month's statement or its correction) was issued
+  and waits for the customer's approval (R-REG-2). Arguments: ``statement``, ``actor``.
+- ``register_issued``: the register of ``period_start`` for ``organisation`` was issued
+  (by staff or downloaded by a contact). Arguments: ``organisation``, ``period_start``,
+  ``actor``."""
+
+from django.dispatch import Signal
+
+statement_issued = Signal()
+register_issued = Signal()
