@@ -189,7 +189,7 @@ def test_waiting_and_resolved_are_told_each_time(
     assert subjects.count(f"[{ticket.reference}] Zgłoszenie rozwiązane: Drukarka") == 2
     # The resolved e-mail carries the signed rating link, which opens without signing in.
     resolved = next(m for m in mail.outbox if "rozwiązane" in m.subject)
-    link = re.search(r"https?://\S+/portal/rate/\S+", resolved.body)
+    link = re.search(r"https?://\S+/portal/rate/\S+", str(resolved.body))
     assert link is not None
     assert Client().get(urlsplit(link.group(0)).path).status_code == 200
 
