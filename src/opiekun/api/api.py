@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from opiekun.api import (
     attachments,
     callers,
+    contacts,
     errors,
     notifications,
     organisations,
@@ -44,6 +45,7 @@ api.add_router("", callers.router)
 # ticket_changes adds its routes to tickets.router (same paths, other methods).
 api.add_router("", tickets.router)
 api.add_router("", organisations.router)
+api.add_router("", contacts.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
 api.add_router("", ticket_history.router)

@@ -19,7 +19,8 @@ from opiekun.contracts import banks
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import bounds
-from opiekun.customers.access import organisation_for
+from opiekun.customers.access import may_manage_contacts, organisation_for
+from opiekun.customers.forms import InviteForm
 from opiekun.customers.models import ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
 from opiekun.tariff import BillingError, bill
@@ -87,9 +88,11 @@ def work_preview(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def customer(request: HttpRequest, organisation_id: int) -> HttpResponse:
     """The customer card: plan, contract dates and notice, banks, account manager, known
     numbers, recent tickets."""
-    return render(
-        request, "console/customer.html", _card(organisation_for(request.user, organisation_id))
-    )
+    organisation = organisation_for(request.user, organisation_id)
+    context = _card(organisation)
+    if may_manage_contacts(request.user, organisation):
+        context["invite_form"] = InviteForm()
+    return render(request, "console/customer.html", context)
 
 
 def _card(organisation: Organisation) -> dict[str, object]:

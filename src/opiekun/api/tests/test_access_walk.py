@@ -63,6 +63,15 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/tickets/{ticket_id}/split"): {"message_id": 1},
     ("post", "/api/v1/saved-views"): {"name": "Obcy", "filters": {}},
     ("delete", "/api/v1/saved-views/{view_id}"): {},
+    ("post", "/api/v1/organisations/{organisation_id}/invitations"): {
+        "full_name": "Obcy",
+        "email": "obcy@elsewhere.example",
+    },
+    ("post", "/api/v1/contacts/{contact_id}/invitation"): {},
+    ("patch", "/api/v1/contacts/{contact_id}"): {"active": False},
+    ("put", "/api/v1/organisations/{organisation_id}/ticket-visibility"): {
+        "contacts_see_all_tickets": True
+    },
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
@@ -79,6 +88,7 @@ TOP_LEVEL = {
     "login/reset/sent": "public",
     "login/reset/<uidb64>/<token>/": "a secret link",
     "login/reset/done": "public",
+    "login/invitation/<uidb64>/<token>/": "a secret link",
     "logout/": "public",
     "language": "public (a stranger's choice is only a cookie)",
     "console/": "staff only, walked in console/tests",
@@ -114,6 +124,7 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         ),
         "view_id": str(actions.save_view(p.agent, "Agenta", {"status": "closed"}).pk),
         "organisation_id": str(p.org_a.pk),
+        "contact_id": str(p.customer_a.pk),
         "number": "+48601000001",
         "attachment_id": str(scan.pk),
         # The account manager's "new ticket" notice: nobody else may read or mark it.
@@ -168,6 +179,10 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert contracted_personas.org_a.tickets.get().status == "new"
     assert not Notification.objects.exclude(read_at=None).exists()
+    contact = contracted_personas.customer_a
+    contact.refresh_from_db()
+    assert contact.is_active and not contracted_personas.org_a.contacts.filter(full_name="Obcy")
+    assert not contracted_personas.org_a.contacts_see_all_tickets
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

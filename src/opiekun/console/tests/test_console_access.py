@@ -47,6 +47,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
     ids = {
         "ticket_id": ticket.pk,
         "organisation_id": p.org_a.pk,
+        "contact_id": p.customer_a.pk,
         "article_id": article.pk,
         "thread_id": thread.pk,
         "appointment_id": session.pk,
@@ -69,6 +70,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("open", "end-call", "assign", "take", "unassign", "correct", "assignment"),
         *("presence", "read", "read-all"),
         "resend",
+        "invite",
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),
         *("to-article", "book-session", "cancel", "unlock", "reset"),
         *("status", "tag", "save", "delete", "add", "remove", "merge", "split"),
