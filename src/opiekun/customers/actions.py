@@ -151,7 +151,7 @@ def send_invitation(contact: Contact, *, site: str, actor: Actor = None) -> None
     if not contact.is_active:
         raise ContactError("contact: " + _("An inactive contact cannot be invited."))
     with transaction.atomic():
-        contact = Contact.objects.select_for_update().select_related("user").get(pk=contact.pk)
+        contact = Contact.objects.select_for_update().get(pk=contact.pk)
         if contact.user is None:
             contact.user = get_user_model().objects.create_user(
                 username=_free_username(address.lower(), contact), email=address

@@ -17,6 +17,7 @@ from opiekun.core.invitations import InvitationTokens
 from opiekun.customers import actions
 from opiekun.customers.models import Contact
 from opiekun.testing.personas import Personas
+from opiekun.testing.threads import run_in_threads
 from opiekun.tickets import actions as ticket_actions
 
 pytestmark = pytest.mark.django_db
@@ -305,3 +306,23 @@ def test_migrated_organisations_keep_what_their_contacts_saw() -> None:
     org.refresh_from_db()
     assert org.contacts_see_all_tickets
     assert Organisation.objects.filter(contacts_see_all_tickets=False).count() == 0
+
+
+@pytest.mark.needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_administrators_demoting_each_other_at_once_leave_one(
+    contracted_personas: Personas,
+) -> None:
+    """Each checks "another administrator remains" and then drops a role: without the
+    organisation's lock both read the other as administrator and none is left."""
+    p = contracted_personas
+    second = _colleague(p)
+    second = actions.change_contact(second, is_organisation_admin=True)
+    pairs = [p.customer_a, second]
+
+    def demote(n: int) -> None:
+        actions.change_contact(pairs[n], is_organisation_admin=False)
+
+    errors = run_in_threads(demote, 2)
+    assert [type(e) for e in errors] == [actions.ContactError]
+    assert p.org_a.contacts.filter(is_organisation_admin=True, is_active=True).count() == 1
