@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from opiekun.console.guards import staff_only
+from opiekun.core.forms import sentence
 from opiekun.customers import actions
 from opiekun.customers.access import managed_contact_for, managed_organisation_for
 from opiekun.customers.forms import InviteForm
@@ -41,7 +42,7 @@ def invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
             actor=request.user,
         )
     except actions.ContactError as refused:
-        messages.error(request, str(refused).partition(": ")[2])
+        messages.error(request, sentence(refused))
     else:
         messages.success(request, _("%(name)s was invited by e-mail.") % {"name": contact})
     return redirect("console:customer", organisation.pk)
@@ -56,7 +57,7 @@ def resend(request: HttpRequest, organisation_id: int, contact_id: int) -> HttpR
     try:
         actions.send_invitation(contact, site=site_of(request), actor=request.user)
     except actions.ContactError as refused:
-        messages.error(request, str(refused).partition(": ")[2])
+        messages.error(request, sentence(refused))
     else:
         messages.success(request, _("%(name)s was invited by e-mail.") % {"name": contact})
     return redirect("console:customer", organisation_id)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from opiekun.console.guards import staff_only
+from opiekun.core.forms import sentence
 from opiekun.tickets import access, actions, canned
 from opiekun.tickets.models import Ticket
 
@@ -27,7 +28,7 @@ def _done(
     try:
         result = change()
     except actions.IntakeError as error:
-        messages.error(request, str(error))
+        messages.error(request, sentence(error))
         return redirect("console:ticket", ticket.pk)
     messages.success(request, success)
     if isinstance(result, Ticket) and result.pk != ticket.pk:
@@ -89,7 +90,7 @@ def canned_text(request: HttpRequest, ticket_id: int, response_id: int) -> HttpR
     try:
         text = canned.render(response, found, language)
     except canned.TemplateError as error:
-        return JsonResponse({"error": str(error)}, status=400)
+        return JsonResponse({"error": sentence(error)}, status=400)
     return JsonResponse({"text": text, "language": language})
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from opiekun.catalog.calendars import upcoming_holidays
 from opiekun.console.guards import staff_only
 from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks
@@ -105,6 +106,8 @@ def _card(organisation: Organisation) -> dict[str, object]:
         "banks": banks.open_banks(contract.banks.all()) if contract else [],
         "contacts": contacts,
         "tickets": organisation.tickets.order_by("-received_at")[:10],
+        # Named in the reader's language: the customer's days off, which the clock skips.
+        "holidays": upcoming_holidays(contract.plan.calendar) if contract else [],
     }
 
 

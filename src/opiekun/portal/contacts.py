@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from opiekun.core.forms import sentence
 from opiekun.customers import actions
 from opiekun.customers.access import managed_contact_for, managed_organisation_for
 from opiekun.customers.forms import InviteForm, RolesForm
@@ -47,7 +48,7 @@ def _roles(person: Contact) -> dict[str, bool]:
 
 
 def _refused(request: HttpRequest, refused: actions.ContactError) -> None:
-    messages.error(request, str(refused).partition(": ")[2])
+    messages.error(request, sentence(refused))
 
 
 @require_GET
