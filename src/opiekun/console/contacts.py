@@ -30,7 +30,7 @@ def invite(request: HttpRequest, organisation_id: int) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
-                messages.error(request, error)
+                messages.error(request, str(error))
         return redirect("console:customer", organisation.pk)
     try:
         contact = actions.invite_contact(

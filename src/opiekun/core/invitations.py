@@ -7,6 +7,8 @@ project-wide setting, so invitations check their own."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.utils.crypto import constant_time_compare
@@ -22,6 +24,7 @@ class InvitationTokens(PasswordResetTokenGenerator):
     def check_token(self, user: AbstractBaseUser | None, token: str | None) -> bool:
         if not (user and token):
             return False
+        subject: Any = user  # the stubs want a User; any user model signs the same way
         try:
             issued = base36_to_int(token.split("-")[0])
         except ValueError:
@@ -29,7 +32,7 @@ class InvitationTokens(PasswordResetTokenGenerator):
         if self._num_seconds(self._now()) - issued > VALID_HOURS * 3600:
             return False
         return any(
-            constant_time_compare(self._make_token_with_timestamp(user, issued, secret), token)
+            constant_time_compare(self._make_token_with_timestamp(subject, issued, secret), token)
             for secret in [self.secret, *self.secret_fallbacks]
         )
 

@@ -30,12 +30,16 @@ def _bank_patterns() -> list[tuple[re.Pattern[str], Callable[[re.Match[str]], st
     ]
     for kind in HourBank.Kind:
         found.append(
-            (
-                re.compile(rf"{re.escape(stored_label(kind))} (?P<month>{_MONTH})"),
-                lambda m, kind=kind: f"{kind.label} {m['month']}",
-            )
+            (re.compile(rf"{re.escape(stored_label(kind))} (?P<month>{_MONTH})"), _kind_says(kind))
         )
     return found
+
+
+def _kind_says(kind: HourBank.Kind) -> Callable[[re.Match[str]], str]:
+    def say(matched: re.Match[str]) -> str:
+        return f"{kind.label} {matched['month']}"
+
+    return say
 
 
 def bank_name(stored: str) -> str:

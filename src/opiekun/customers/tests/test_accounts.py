@@ -48,6 +48,13 @@ def sign_in(client: Client, username: str, password: str) -> int:
     return client.post("/login/", {"username": username, "password": password}).status_code
 
 
+def _login(contact: Contact) -> Client:
+    assert contact.user is not None
+    client = Client()
+    client.force_login(contact.user)
+    return client
+
+
 def _link(body: str) -> str:
     found = re.search(r"https?://[^/\s]+(/login/invitation/\S+/)", body)
     assert found, body
@@ -91,7 +98,7 @@ def test_a_manager_invites_a_contact_who_sets_a_password_once(
     assert message.to == ["Celina@A.example"] and message.subject == subject
     assert words in message.body and "celina@a.example" in message.body
     assert "72" in message.body
-    link = _link(message.body)
+    link = _link(str(message.body))
     _set_password(link)
     invited.user.refresh_from_db()
     assert invited.user.check_password(NEW_PASSWORD)
@@ -178,8 +185,7 @@ def test_a_plain_contact_sees_own_tickets_and_colleagues_only_if_the_organisatio
     own = ticket_actions.open_ticket(
         p.org_a, channel="email", subject="Sprawa Cezarego", contact=colleague
     )
-    client = Client()
-    client.force_login(colleague.user)
+    client = _login(colleague)
     home = client.get("/portal/").content.decode()
     assert "Sprawa Cezarego" in home and "Sprawa Adama" not in home
     assert client.get(f"/portal/tickets/{admins.pk}/").status_code == 404
@@ -216,8 +222,7 @@ def test_the_administrator_manages_the_people_of_the_organisation(
     admin.post(f"/portal/contacts/{colleague.pk}/change", {})
     colleague.refresh_from_db()
     assert not colleague.is_active and not colleague.is_authorised
-    left = Client()
-    left.force_login(colleague.user)
+    left = _login(colleague)
     assert left.get("/portal/").status_code == 404
     # The only administrator cannot drop their own role.
     refused = admin.post(
@@ -240,8 +245,7 @@ def test_the_administrator_manages_the_people_of_the_organisation(
 def test_nobody_else_manages_the_people(contracted_personas: Personas) -> None:
     p = contracted_personas
     colleague = _colleague(p)
-    plain = Client()
-    plain.force_login(colleague.user)
+    plain = _login(colleague)
     for client in (plain, _client(p, "outsider"), _client(p, "agent")):
         assert client.get("/portal/contacts/").status_code == 404
         assert client.post("/portal/contacts/invite", {"full_name": "X"}).status_code == 404
