@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from django import forms
 
@@ -11,11 +12,16 @@ from django import forms
 FIELD_PREFIX = re.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)*: ")
 
 
-def sentence(error: Exception | str) -> str:
-    """A refusal as a person reads it: without the field name it opens with."""
+def sentence(error: Exception | str, labels: Mapping[str, object] | None = None) -> str:
+    """A refusal as a person reads it: the field it opens with named in words from
+    ``labels`` (the form's own, in the reader's language), or left out."""
     text = str(error)
     matched = FIELD_PREFIX.match(text)
-    return text[matched.end() :] if matched and text[matched.end() :] else text
+    if not matched or not text[matched.end() :]:
+        return text
+    label = (labels or {}).get(text[: matched.end() - 2])
+    rest = text[matched.end() :]
+    return f"{label}: {rest}" if label else rest
 
 
 def refuse(form: forms.Form, error: Exception) -> None:
