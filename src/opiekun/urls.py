@@ -22,6 +22,11 @@ urlpatterns = [
         passwords.ResetConfirm.as_view(),
         name="password_reset_confirm",
     ),
+    path(
+        "login/invitation/<uidb64>/<token>/",
+        passwords.InvitationConfirm.as_view(),
+        name="invitation_confirm",
+    ),
     path("login/reset/done", passwords.ResetDone.as_view(), name="password_reset_complete"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("language", core_views.switch_language, name="switch-language"),

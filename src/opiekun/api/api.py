@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from opiekun.api import (
     attachments,
     callers,
+    contacts,
     contract_desk,
     customer_notifications,
     errors,
@@ -55,6 +56,7 @@ api.add_router("", organisations.router)
 api.add_router("", licences.router)
 api.add_router("", contract_desk.router)
 api.add_router("", selling.router)
+api.add_router("", contacts.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
 api.add_router("", customer_notifications.router)

@@ -21,6 +21,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationEr
 from opiekun.contracts.actions import ContractError
 from opiekun.contracts.banks import BankError
 from opiekun.core.bounds import OutOfBounds
+from opiekun.customers.actions import ContactError
 from opiekun.mail.actions import MailError
 from opiekun.reports.statements import StatementError
 from opiekun.tariff import BillingError
@@ -36,6 +37,7 @@ DOMAIN_ERRORS = (
     AttachmentError,
     OutOfBounds,
     MailError,
+    ContactError,
 )
 
 Code = Literal[

@@ -21,6 +21,7 @@ class OrganisationOut(Schema):
     short_name: str
     kind: Annotated[str, OneOf.of(Organisation.Kind, check=False)]
     account_manager: str | None
+    contacts_see_all_tickets: bool
 
     @staticmethod
     def of(o: Organisation) -> OrganisationOut:
@@ -30,6 +31,7 @@ class OrganisationOut(Schema):
             short_name=o.short_name,
             kind=o.kind,
             account_manager=str(o.account_manager) if o.account_manager else None,
+            contacts_see_all_tickets=o.contacts_see_all_tickets,
         )
 
 
@@ -40,6 +42,11 @@ class ContactOut(Schema):
     emails: list[str]
     phones: list[str]
     single_point_of_contact: bool
+    organisation_admin: bool
+    authorised: bool
+    active: bool
+    language: str
+    has_login: bool
 
     @staticmethod
     def of(c: Contact) -> ContactOut:
@@ -50,6 +57,11 @@ class ContactOut(Schema):
             emails=[e.address for e in c.emails.all()],
             phones=[p.number for p in c.phones.all()],
             single_point_of_contact=c.is_single_point_of_contact,
+            organisation_admin=c.is_organisation_admin,
+            authorised=c.is_authorised,
+            active=c.is_active,
+            language=c.language,
+            has_login=c.user_id is not None,
         )
 
 

@@ -6,9 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
+from django.utils import timezone
+from django.utils.translation import get_language
+
 from opiekun.catalog.models import WorkingCalendar as CalendarRow
 from opiekun.core import batch
 from opiekun.workcal import Interval, OpenDate, WorkingCalendar
+from opiekun.workcal.names import holiday_names
 
 
 def working_calendar(row: CalendarRow) -> WorkingCalendar:
@@ -53,4 +57,22 @@ def _build(
         closed_dates=[d for d, is_open, _, _ in dates if not is_open],
         open_dates=[OpenDate(d, s, e) for d, is_open, s, e in dates if is_open and s and e],
         name=name or code,
+    )
+
+
+def upcoming_holidays(
+    row: CalendarRow, *, days: int = 60, today: dt.date | None = None
+) -> list[tuple[dt.date, str]]:
+    """The public holidays a calendar observes in the next ``days`` days, named in the
+    active language (a Polish page says "Boże Narodzenie", an English one "Christmas
+    Day"). None for a calendar that works through holidays."""
+    if not row.observes_holidays or not row.holiday_country:
+        return []
+    first = today or timezone.localdate()
+    return holiday_names(
+        row.holiday_country,
+        row.holiday_subdivision,
+        first,
+        first + dt.timedelta(days=days),
+        get_language() or "pl",
     )

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from opiekun.console.guards import staff_only
 from opiekun.core import bounds
+from opiekun.core.forms import sentence
 from opiekun.reports import queries
 from opiekun.tickets.models import Ticket
 
@@ -24,7 +25,7 @@ def _month(request: HttpRequest) -> dt.date:
     try:
         return bounds.month("month", text) if text else timezone.localdate().replace(day=1)
     except bounds.OutOfBounds as exc:
-        messages.error(request, str(exc))
+        messages.error(request, sentence(exc))
         return timezone.localdate().replace(day=1)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django import forms
 
+from opiekun.core.forms import sentence
+
 
 def place_error(form: forms.Form, message: str, aliases: dict[str, str] | None = None) -> None:
     """Adds ``message`` to the field it names (through ``aliases`` where the action's name
@@ -14,4 +16,4 @@ def place_error(form: forms.Form, message: str, aliases: dict[str, str] | None =
     if sep and name in form.fields:
         form.add_error(name, detail)
     else:
-        form.add_error(None, message)
+        form.add_error(None, sentence(message))

@@ -10,9 +10,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from opiekun.console.guards import staff_only
+from opiekun.core.forms import sentence
 from opiekun.tickets import access, actions, canned
 from opiekun.tickets.models import Ticket
 
@@ -21,13 +23,21 @@ def _names(text: str) -> list[str]:
     return text[:2000].split(",")
 
 
+# The fields an organising refusal names, as the page calls them.
+FIELDS = {
+    "tags": gettext_lazy("Tags"),
+    "into": gettext_lazy("Merge into"),
+    "message": gettext_lazy("Message to split off"),
+}
+
+
 def _done(
     request: HttpRequest, ticket: Ticket, change: Callable[[], object], success: str
 ) -> HttpResponse:
     try:
         result = change()
     except actions.IntakeError as error:
-        messages.error(request, str(error))
+        messages.error(request, sentence(error, FIELDS))
         return redirect("console:ticket", ticket.pk)
     messages.success(request, success)
     if isinstance(result, Ticket) and result.pk != ticket.pk:
@@ -89,7 +99,7 @@ def canned_text(request: HttpRequest, ticket_id: int, response_id: int) -> HttpR
     try:
         text = canned.render(response, found, language)
     except canned.TemplateError as error:
-        return JsonResponse({"error": str(error)}, status=400)
+        return JsonResponse({"error": sentence(error)}, status=400)
     return JsonResponse({"text": text, "language": language})
 
 

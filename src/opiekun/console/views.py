@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from opiekun.catalog.calendars import upcoming_holidays
 from opiekun.catalog.models import Plan
 from opiekun.console.guards import staff_only
 from opiekun.contracts import actions as contract_actions
@@ -21,7 +22,8 @@ from opiekun.contracts import banks, selling
 from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import bounds
-from opiekun.customers.access import organisation_for
+from opiekun.customers.access import may_manage_contacts, organisation_for
+from opiekun.customers.forms import InviteForm
 from opiekun.customers.models import ContactPhone, Organisation
 from opiekun.customers.validators import normalise_phone
 from opiekun.tariff import BillingError, bill
@@ -109,6 +111,11 @@ def customer(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "all_plans": Plan.objects.order_by("vendor__name", "code"),
             # A one-time key: a double click or a resent form sells once.
             "sale_key": uuid.uuid4().hex,
+            **(
+                {"invite_form": InviteForm()}
+                if may_manage_contacts(request.user, organisation)
+                else {}
+            ),
         },
     )
 
@@ -123,6 +130,8 @@ def _card(organisation: Organisation) -> dict[str, object]:
         "banks": banks.open_banks(contract.banks.all()) if contract else [],
         "contacts": contacts,
         "tickets": organisation.tickets.order_by("-received_at")[:10],
+        # Named in the reader's language: the customer's days off, which the clock skips.
+        "holidays": upcoming_holidays(contract.plan.calendar) if contract else [],
     }
 
 

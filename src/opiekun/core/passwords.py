@@ -17,6 +17,7 @@ from django.urls import reverse_lazy
 
 from opiekun.core import audit
 from opiekun.core.clients import client_address
+from opiekun.core.invitations import invitation_tokens
 
 # Reset mails asked from one address in an hour.
 REQUESTS_PER_HOUR = 5
@@ -58,3 +59,12 @@ class ResetConfirm(auth_views.PasswordResetConfirmView):
 
 class ResetDone(auth_views.PasswordResetCompleteView):
     template_name = "registration/reset_done.html"
+
+
+class InvitationConfirm(ResetConfirm):
+    """The invited contact's first password: the reset page's form, a welcome of its own
+    and the invitation's token (72 hours, once)."""
+
+    template_name = "registration/invitation_confirm.html"
+    token_generator = invitation_tokens
+    reset_url_token = "set-password"  # noqa: S105 - the URL segment, not a secret

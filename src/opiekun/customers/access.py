@@ -31,3 +31,44 @@ def contact_of(user: AbstractBaseUser | AnonymousUser) -> Contact | None:
     if organisation_id_of(user) is None:
         return None
     return user.contact  # type: ignore[union-attr]
+
+
+def sees_whole_organisation(contact: Contact) -> bool:
+    """An organisation administrator sees all its tickets; a plain contact only where the
+    organisation lets colleagues see each other's (issue 16)."""
+    return contact.is_organisation_admin or contact.organisation.contacts_see_all_tickets
+
+
+def may_manage_contacts(user: AbstractBaseUser | AnonymousUser, organisation: Organisation) -> bool:
+    """Who may invite, deactivate and authorise the organisation's contacts: a support
+    manager, the organisation's account manager, or one of its administrator contacts."""
+    if is_staff_member(user):
+        member = user.staff_member  # type: ignore[union-attr]
+        return bool(member.is_manager or member.pk == organisation.account_manager_id)
+    contact = contact_of(user)
+    return bool(
+        contact and contact.is_organisation_admin and contact.organisation_id == organisation.pk
+    )
+
+
+def managed_organisation_for(
+    user: AbstractBaseUser | AnonymousUser, organisation_id: int
+) -> Organisation:
+    """An organisation whose contacts the user manages; 404 otherwise, even to those who
+    may see it (a plain contact does not learn more than a stranger)."""
+    organisation = organisation_for(user, organisation_id)
+    if not may_manage_contacts(user, organisation):
+        raise Http404("No such organisation")
+    return organisation
+
+
+def managed_contact_for(user: AbstractBaseUser | AnonymousUser, contact_id: int) -> Contact:
+    """A contact the user manages (see ``may_manage_contacts``); 404 otherwise."""
+    contact = (
+        Contact.objects.filter(pk=contact_id, organisation__in=visible_organisations(user))
+        .select_related("organisation", "user")
+        .first()
+    )
+    if contact is None or not may_manage_contacts(user, contact.organisation):
+        raise Http404("No such contact")
+    return contact

@@ -6,14 +6,27 @@ from opiekun.customers.models import Contact, ContactEmail, ContactPhone, Organi
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
-    fields = ["full_name", "job_title", "is_authorised", "is_single_point_of_contact"]
+    fields = [
+        "full_name",
+        "job_title",
+        "is_authorised",
+        "is_single_point_of_contact",
+        "is_organisation_admin",
+    ]
     show_change_link = True
 
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "short_name", "kind", "account_manager", "is_active"]
-    list_filter = ["kind", "is_active", "account_manager"]
+    list_display = [
+        "name",
+        "short_name",
+        "kind",
+        "account_manager",
+        "contacts_see_all_tickets",
+        "is_active",
+    ]
+    list_filter = ["kind", "is_active", "contacts_see_all_tickets", "account_manager"]
     search_fields = ["name", "short_name", "tax_id", "email"]
     prepopulated_fields = {"short_name": ["name"]}
     inlines = [ContactInline]
@@ -37,9 +50,16 @@ class ContactAdmin(admin.ModelAdmin):
         "organisation",
         "is_authorised",
         "is_single_point_of_contact",
+        "is_organisation_admin",
         "is_active",
     ]
-    list_filter = ["is_authorised", "is_single_point_of_contact", "is_active", "organisation"]
+    list_filter = [
+        "is_authorised",
+        "is_single_point_of_contact",
+        "is_organisation_admin",
+        "is_active",
+        "organisation",
+    ]
     search_fields = ["full_name", "emails__address", "phones__number", "organisation__name"]
     inlines = [ContactEmailInline, ContactPhoneInline]
     autocomplete_fields = ["organisation", "user"]

@@ -37,6 +37,14 @@ class Organisation(Timestamped):
     )
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    contacts_see_all_tickets = models.BooleanField(
+        _("contacts see colleagues' tickets"),
+        default=False,
+        help_text=_(
+            "Every contact sees all the organisation's tickets; otherwise a contact sees "
+            "their own and the organisation's administrators see all."
+        ),
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -83,6 +91,11 @@ class Contact(Timestamped):
     )
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default="pl"
+    )
+    is_organisation_admin = models.BooleanField(
+        _("organisation administrator"),
+        default=False,
+        help_text=_("Sees all the organisation's tickets and manages its contacts in the portal."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

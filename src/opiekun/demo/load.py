@@ -147,6 +147,7 @@ def load_demo() -> Tally:
                     single_point_of_contact=spoc,
                     portal_username=login,
                     portal_password=f"demo-{login}",
+                    organisation_admin=True,
                 )
                 tally["created"] += 1
             if contact is not None:

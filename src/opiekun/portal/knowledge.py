@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from opiekun.catalog.models import Vendor
-from opiekun.core.forms import refuse
+from opiekun.core.forms import refuse, sentence
 from opiekun.customers.models import Contact
 from opiekun.knowledge import access as kb_access
 from opiekun.knowledge import actions as kb
@@ -92,5 +92,5 @@ def reply(request: HttpRequest, contact: Contact, thread_id: int) -> HttpRespons
         kb.reply(found, body=request.POST.get("body", ""), contact=contact, actor=request.user)
         messages.success(request, _("Your answer was posted."))
     except kb.KnowledgeError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, sentence(exc))
     return redirect("portal:thread", thread_id=found.pk)

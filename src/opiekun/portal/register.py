@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from opiekun.core.forms import sentence
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
 from opiekun.reports import actions, documents, downloads, register
@@ -68,5 +69,5 @@ def approve(request: HttpRequest, contact: Contact) -> HttpResponse:
             % {"month": f"{month:%Y-%m}"},
         )
     except register.RegisterError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, sentence(exc))
     return redirect(f"{reverse('portal:register')}?period={month:%Y-%m}")

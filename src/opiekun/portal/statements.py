@@ -11,9 +11,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from opiekun.contracts import access
 from opiekun.contracts.models import StatementApproval
+from opiekun.core.forms import sentence
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
-from opiekun.reports import documents, statements
+from opiekun.reports import documents, statements, wording
 from opiekun.reports.pdf import PdfUnavailable
 
 
@@ -35,7 +36,10 @@ def detail(request: HttpRequest, contact: Contact, statement_id: int) -> HttpRes
         "portal/statement.html",
         {
             "statement": found,
-            "lines": found.lines.all(),
+            "lines": [
+                (line, wording.line(line.description), wording.drawn(line.bank))
+                for line in found.lines.all()
+            ],
             "approval": approval.first(),
             "superseded_by": newest if newest and newest.pk != found.pk else None,
         },
@@ -57,9 +61,13 @@ def download(request: HttpRequest, contact: Contact, statement_id: int, fmt: str
     }
     meta = [f"{found.vendor_name} · {found.organisation_name} · {found.plan_name}"]
     try:
-        data = documents.table_pdf(title, meta, statements.HEADER, statements.rows(found))
+        rows = [
+            [*row[:7], wording.drawn(str(row[7] or "")), wording.line(str(row[8] or "")), *row[9:]]
+            for row in statements.rows(found)
+        ]
+        data = documents.table_pdf(title, meta, statements.HEADER, rows)
     except PdfUnavailable as exc:
-        messages.error(request, str(exc))
+        messages.error(request, sentence(exc))
         return redirect("portal:statement", statement_id=found.pk)
     return documents.attachment(data, name, fmt)
 
@@ -75,5 +83,5 @@ def approve(request: HttpRequest, contact: Contact, statement_id: int) -> HttpRe
             _("Statement %(number)s is approved; the month is closed.") % {"number": found.number},
         )
     except statements.StatementError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, sentence(exc))
     return redirect("portal:statement", statement_id=found.pk)

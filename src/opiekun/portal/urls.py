@@ -1,6 +1,15 @@
 from django.urls import path
 
-from opiekun.portal import asking, conversation, home, knowledge, notices, register, statements
+from opiekun.portal import (
+    asking,
+    contacts,
+    conversation,
+    home,
+    knowledge,
+    notices,
+    register,
+    statements,
+)
 
 app_name = "portal"
 urlpatterns = [
@@ -30,6 +39,11 @@ urlpatterns = [
         name="statement-download",
     ),
     path("statements/<int:statement_id>/approve", statements.approve, name="statement-approve"),
+    path("contacts/", contacts.people, name="contacts"),
+    path("contacts/invite", contacts.invite, name="contact-invite"),
+    path("contacts/visibility", contacts.visibility, name="contact-visibility"),
+    path("contacts/<int:contact_id>/change", contacts.change, name="contact-change"),
+    path("contacts/<int:contact_id>/invite", contacts.reinvite, name="contact-reinvite"),
     path("register/", register.page, name="register"),
     path("register/approve", register.approve, name="register-approve"),
     path("notifications/", notices.preferences, name="notifications"),

@@ -21,7 +21,7 @@ from opiekun.catalog.choices import Channel
 from opiekun.core import exports
 from opiekun.core.language import stored_label
 from opiekun.core.text import scrub
-from opiekun.reports import pdf
+from opiekun.reports import pdf, wording
 from opiekun.reports.register import Register, Row
 
 FORMATS = ("csv", "xlsx", "pdf")
@@ -90,6 +90,7 @@ def _shown(register: Register) -> list[Row]:
             r,
             status=statuses[r.status],
             channel=channels.get(r.channel, r.channel),
+            banks=wording.drawn(r.banks),
             # What a page or a PDF cannot show (the content hash keeps the stored text).
             subject=scrub(r.subject),
             answer=scrub(r.answer),

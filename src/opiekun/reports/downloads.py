@@ -11,6 +11,7 @@ import datetime as dt
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 
+from opiekun.core.forms import sentence
 from opiekun.customers.models import Organisation
 from opiekun.reports import actions, documents
 from opiekun.reports.pdf import PdfUnavailable
@@ -29,6 +30,6 @@ def register(
     try:
         _made, data, issued = actions.issue_register(organisation, month, fmt, actor=request.user)
     except PdfUnavailable as exc:
-        messages.error(request, str(exc))
+        messages.error(request, sentence(exc))
         return None
     return documents.attachment(data, issued.filename, fmt)

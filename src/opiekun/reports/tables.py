@@ -209,7 +209,7 @@ def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
         table.rows.append(
             [
                 org.name,
-                banks.bank_label(bank),
+                banks.bank_label(bank, for_screen=True),
                 row.get("granted") or 0,
                 -(row.get("used") or 0),
                 int(bank.balance_minutes or 0),  # type: ignore[attr-defined]

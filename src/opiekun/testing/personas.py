@@ -1,5 +1,6 @@
 """The people every permission test is about: an agent, an account manager, a contact
-of customer A, a contact of customer B, and an outsider with a login and no role."""
+of customer A, a contact of customer B (each their organisation's administrator, so
+they see all its tickets), and an outsider with a login and no role."""
 
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ def make_personas(plan_a: str | None = None, plan_b: str | None = None) -> Perso
         emails=["adam@a.example"],
         phones=["+48 601 000 001"],
         single_point_of_contact=True,
+        organisation_admin=True,
         portal_username="p-customer-a",
         portal_password=PASSWORD,
     )
@@ -74,6 +76,7 @@ def make_personas(plan_a: str | None = None, plan_b: str | None = None) -> Perso
         emails=["beata@b.example"],
         phones=["+48 601 000 002"],
         single_point_of_contact=True,
+        organisation_admin=True,
         portal_username="p-customer-b",
         portal_password=PASSWORD,
     )

@@ -8,7 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from opiekun.core.access import is_staff_member, organisation_id_of
+from opiekun.core.access import is_staff_member
+from opiekun.customers.access import contact_of, sees_whole_organisation
 from opiekun.tickets.models import (
     Appointment,
     Attachment,
@@ -19,13 +20,16 @@ from opiekun.tickets.models import (
 
 
 def visible_tickets(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Ticket]:
-    """Staff see every ticket; a contact sees its organisation's; anyone else none."""
+    """Staff see every ticket; an organisation's administrator contact (or any contact,
+    where the organisation lets colleagues see each other's) its organisation's; a plain
+    contact their own; anyone else none."""
     if is_staff_member(user):
         return Ticket.objects.all()
-    org_id = organisation_id_of(user)
-    if org_id is None:
+    contact = contact_of(user)
+    if contact is None:
         return Ticket.objects.none()
-    return Ticket.objects.filter(organisation_id=org_id)
+    tickets = Ticket.objects.filter(organisation_id=contact.organisation_id)
+    return tickets if sees_whole_organisation(contact) else tickets.filter(contact=contact)
 
 
 def ticket_for(

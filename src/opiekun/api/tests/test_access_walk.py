@@ -88,6 +88,15 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("put", "/api/v1/plans/{plan_code}/portal-channel"): {"portal_counts_as_email": True},
     ("post", "/api/v1/tickets/{ticket_id}/rating"): {"score": 5, "comment": "obcy"},
     ("put", "/api/v1/my/notification-choices"): {"choices": [{"kind": "answer", "enabled": False}]},
+    ("post", "/api/v1/organisations/{organisation_id}/invitations"): {
+        "full_name": "Obcy",
+        "email": "obcy@elsewhere.example",
+    },
+    ("post", "/api/v1/contacts/{contact_id}/invitation"): {},
+    ("patch", "/api/v1/contacts/{contact_id}"): {"active": False},
+    ("put", "/api/v1/organisations/{organisation_id}/ticket-visibility"): {
+        "contacts_see_all_tickets": True
+    },
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # A contact's own settings: another contact reads and sets their own, never A's; a
@@ -113,6 +122,7 @@ TOP_LEVEL = {
     "login/reset/sent": "public",
     "login/reset/<uidb64>/<token>/": "a secret link",
     "login/reset/done": "public",
+    "login/invitation/<uidb64>/<token>/": "a secret link",
     "logout/": "public",
     "language": "public (a stranger's choice is only a cookie)",
     "console/": "staff only, walked in console/tests",
@@ -159,6 +169,7 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "organisation_id": str(p.org_a.pk),
         "contract_id": str(p.contract_a.pk if p.contract_a else 0),
         "bank_id": str(_a_bank(p).pk),
+        "contact_id": str(p.customer_a.pk),
         "number": "+48601000001",
         "attachment_id": str(scan.pk),
         # The account manager's "new ticket" notice: nobody else may read or mark it.
@@ -227,6 +238,10 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert contracted_personas.org_a.tickets.get().status == "new"
     assert not Notification.objects.exclude(read_at=None).exists()
     assert not CustomerPreference.objects.filter(contact__organisation=contracted_personas.org_a)
+    contact = contracted_personas.customer_a
+    contact.refresh_from_db()
+    assert contact.is_active and not contracted_personas.org_a.contacts.filter(full_name="Obcy")
+    assert not contracted_personas.org_a.contacts_see_all_tickets
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

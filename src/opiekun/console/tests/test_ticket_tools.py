@@ -56,7 +56,8 @@ def test_a_tag_too_long_is_refused_with_its_field_named(contracted_personas: Per
     response = client_for(p, "agent").post(
         f"/console/tickets/{ticket.pk}/tags/add", {"tags": "x" * 51}
     )
-    assert told(response)[-1].startswith("tags: ") and not ticket.tags.exists()
+    # Named in words, never by its identifier (issue 16, item 7).
+    assert told(response)[-1].startswith("Etykiety: ") and not ticket.tags.exists()
 
 
 @pytest.mark.parametrize("who", ["customer_a", "customer_b", "outsider"])
@@ -247,7 +248,7 @@ def test_merge_and_split_from_the_ticket_page(contracted_personas: Personas) -> 
     assert created.messages.get() == extra and created.subject == f"B ({merged.reference})"
     other = actions.open_ticket(p.org_b, channel="email", subject="Obcy")
     refused = agent.post(f"/console/tickets/{merged.pk}/merge", {"into": other.reference})
-    assert told(refused)[-1].startswith("into: ")
+    assert told(refused)[-1].startswith("Scal ze zgłoszeniem: ")
     agent.post(f"/console/tickets/{merged.pk}/merge", {"into": survivor.reference.lower()})
     merged.refresh_from_db()
     assert merged.merged_into == survivor
