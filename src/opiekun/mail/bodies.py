@@ -168,7 +168,8 @@ def collect(message: Message, hint: str | None, depth: int = 0, start: int = 1) 
         return found
     # One version of the same content: the plain text for the text (it is what the
     # sender wrote), the richest for the HTML; every file of every version is kept.
-    plain = [r for r in results if r.plain] or [r for r in results if r.texts]
+    said = [r for r in results if any(text.strip() for text in r.texts)]
+    plain = [r for r in said if r.plain] or said
     rich = [r for r in results if r.rich] or plain
     if plain:
         found.texts, found.plain = plain[0].texts, plain[0].plain

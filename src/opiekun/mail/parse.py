@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import email.errors
 import re
 from dataclasses import dataclass, field
 from email import policy
@@ -135,6 +136,25 @@ def _read_headers_as_text(message: Message, hint: str | None) -> None:
                 part[name] = value
 
 
+_FIRST_DELIMITER = re.compile(r"^--([^\s]{1,200}?)[ \t]*$", re.MULTILINE)
+
+
+def _mend_boundary(message: Message) -> Message:
+    """A multipart message whose declared boundary never occurs is read with the
+    delimiter its body does use (what a lenient reader recovers)."""
+    body = message.get_payload()
+    if message.get_content_maintype() != "multipart" or not isinstance(body, str):
+        return message
+    found = _FIRST_DELIMITER.search(body)
+    if found is None or found.group(1) == message.get_boundary():
+        return message
+    try:
+        message.set_boundary(found.group(1).removesuffix("--"))
+        return email.message_from_bytes(message.as_bytes(), policy=policy.compat32)
+    except (ValueError, LookupError, TypeError, UnicodeError, email.errors.HeaderParseError):
+        return message
+
+
 def _sender(message: Message, hint: str | None) -> tuple[str, str]:
     """(name, address) of who wrote the mail: From's first mailbox. Only when From holds
     no address at all: Sender, then Return-Path unless it is the null path. Reply-To is
@@ -160,6 +180,7 @@ def parse(raw: bytes) -> InboundMessage:
         raise ParseError("message: nested too deeply to read") from None
     if not message.keys():
         raise ParseError("message: no headers")
+    message = _mend_boundary(message)
     charset = _CHARSET.search(raw)
     hint = charsets.header_hint(charset.group(1).decode("ascii")) if charset else None
     try:
