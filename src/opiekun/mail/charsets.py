@@ -147,6 +147,8 @@ def decode(data: bytes, declared: str | None = None) -> str:
         text = _strict(data, codec)
         if text is not None:
             return text
+        if utf8 is not None:
+            return utf8  # not the declared multi-byte charset, but valid UTF-8
         if codec.startswith(_MULTIBYTE):
             # A multi-byte text with one broken character is still that charset.
             return data.decode(codec, errors="replace")

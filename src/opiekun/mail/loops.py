@@ -33,15 +33,13 @@ _MARK_HEADERS = (
 # whole phrase nobody writes about their own absence-tracking problem.
 _AUTOMATIC_SUBJECT = re.compile(
     r"^\s*(?:"
-    r"(?:automatic reply|auto(?:matic)?[- ]?reply|autoreply|auto|out of (?:the )?office"
-    r"|odpowied[źz] automatyczna|automatyczna odpowied[źz]|nieobecno[śs][ćc]|poza biurem"
-    r"|abwesenheit(?:snotiz)?|automatische antwort|r[ée]ponse automatique|absence"
-    r"|vacation reply|urlop|respuesta autom[áa]tica)\s*:"
+    r"(?:automatic reply|auto(?:matic)?[- ]?reply|autoreply|out of (?:the )?office"
+    r"|odpowied[źz] automatyczna|automatyczna odpowied[źz]"
+    r"|abwesenheit(?:snotiz)?|automatische antwort|r[ée]ponse automatique"
+    r"|vacation reply|respuesta autom[áa]tica)\s*:"
     r"|out of (?:the )?office(?: reply| notice| autoreply)?\s*$"
     r"|(?:odpowied[źz] automatyczna|automatyczna odpowied[źz]|poza biurem)\s*$"
     r"|.{1,80} is out of the office\.?\s*$"
-    r"|(?:undeliverable|undelivered mail returned to sender|delivery status notification"
-    r"|mail delivery failed|returned mail|niedostarczona wiadomość|niedostarczalne)\b"
     r")",
     re.IGNORECASE,
 )

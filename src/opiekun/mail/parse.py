@@ -124,8 +124,8 @@ def _delivery_report(message: Message) -> DeliveryReport | None:
 
 
 
-def _read_headers_as_text(message: Message, hint: str | None) -> None:
-    """Raw 8-bit header values (compat32 gives them as ``Header`` objects, which the
+def _readable_headers(message: Message, hint: str | None) -> None:
+    """Headers as the standard library can read them: raw 8-bit header values (compat32 gives them as ``Header`` objects, which the
     standard library's own parameter parsing cannot split) become text, read in the
     body's charset first."""
     for part in message.walk():
@@ -134,6 +134,10 @@ def _read_headers_as_text(message: Message, hint: str | None) -> None:
             del part[name]
             for value in values:
                 part[name] = value
+        encoding = part.get("Content-Transfer-Encoding")
+        if isinstance(encoding, str) and encoding != encoding.strip():
+            # "quoted-printable   " is not decoded by the standard library as it is.
+            part.replace_header("Content-Transfer-Encoding", encoding.strip())
 
 
 _FIRST_DELIMITER = re.compile(r"^--([^\s]{1,200}?)[ \t]*$", re.MULTILINE)
@@ -184,7 +188,7 @@ def parse(raw: bytes) -> InboundMessage:
     charset = _CHARSET.search(raw)
     hint = charsets.header_hint(charset.group(1).decode("ascii")) if charset else None
     try:
-        _read_headers_as_text(message, hint)
+        _readable_headers(message, hint)
     except RecursionError:
         raise ParseError("message: nested too deeply to read") from None
 

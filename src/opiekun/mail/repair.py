@@ -45,8 +45,9 @@ def repair(raw: bytes) -> bytes:
         line = lines[index]
         if line[:1] in (b" ", b"\t") or _HEADER_LINE.match(line) or line.startswith(b"From "):
             continue
-        if _HEADER_LINE.match(lines[index + 1]):
-            # A continuation line between two headers that lost its leading whitespace:
+        following = lines[index + 1]
+        if _HEADER_LINE.match(following) or following[:1] in (b" ", b"\t"):
+            # A continuation line between header lines that lost its leading whitespace:
             # folded back (one further down could be the body missing its blank line).
             lines[index] = b" " + line
             changed = True
