@@ -44,6 +44,9 @@ def raw_text(value: object, charset: str | None = None) -> str:
     if any("\udc80" <= ch <= "\udcff" for ch in text):
         # Raw 8-bit bytes in a header arrive as surrogate escapes: decode them for real.
         text = _eight_bit(text.encode("ascii", "surrogateescape"), charset)
+    elif "\x1b" in text and text.isascii():
+        # Unlabelled ISO-2022-JP (ESC $ B ...) straight in the header.
+        text = charsets.decode(text.encode("ascii"), None)
     return text
 
 
