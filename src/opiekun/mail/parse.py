@@ -96,8 +96,6 @@ def sanitise_html(html: str) -> str:
     return nh3.clean(html, url_schemes=URL_SCHEMES)
 
 
-
-
 def _delivery_report(message: Message) -> DeliveryReport | None:
     if message.get_content_type() != "multipart/report":
         return None
@@ -122,12 +120,10 @@ def _delivery_report(message: Message) -> DeliveryReport | None:
     return DeliveryReport(original, recipient[:254], diagnostic[:400])
 
 
-
-
 def _readable_headers(message: Message, hint: str | None) -> None:
-    """Headers as the standard library can read them: raw 8-bit header values (compat32 gives them as ``Header`` objects, which the
-    standard library's own parameter parsing cannot split) become text, read in the
-    body's charset first."""
+    """Headers as the standard library can read them: raw 8-bit values (compat32 gives
+    them as ``Header`` objects, which its own parameter parsing cannot split) become
+    text, read in the body's charset first; a transfer encoding loses stray blanks."""
     for part in message.walk():
         for name in {key for key, value in part.items() if isinstance(value, Header)}:
             values = [raw_text(value, hint) for value in part.get_all(name) or []]

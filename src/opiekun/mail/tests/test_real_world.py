@@ -60,7 +60,9 @@ def test_raw_8bit_file_names_do_not_crash_and_are_read_in_the_body_charset(
 
 
 def test_an_encoded_display_name_with_a_comma_keeps_the_real_address() -> None:
-    message = parse(headers(sender="=?utf-8?B?TcO8bGxlciwgQmVybmQ=?= <bernd@example.com>") + b"\r\nx")
+    message = parse(
+        headers(sender="=?utf-8?B?TcO8bGxlciwgQmVybmQ=?= <bernd@example.com>") + b"\r\nx"
+    )
     assert (message.sender, message.sender_name) == ("bernd@example.com", "Müller, Bernd")
 
 
@@ -263,7 +265,9 @@ def test_automatic_mail_from_a_known_contact_gets_no_acknowledgement(
 
 @pytest.mark.django_db
 def test_a_human_subject_with_urlop_is_acknowledged(contracted_personas: Personas) -> None:
-    raw = headers().replace(b"Program nie drukuje", "Urlop wypoczynkowy - błędne naliczanie".encode())
+    raw = headers().replace(
+        b"Program nie drukuje", "Urlop wypoczynkowy - błędne naliczanie".encode()
+    )
     take(raw + "Content-Type: text/plain; charset=utf-8\r\n\r\nDzień dobry".encode())
     ticket = Ticket.objects.get()
     assert ticket.messages.filter(direction=Message.Direction.OUTBOUND).count() == 1
@@ -303,12 +307,13 @@ def test_a_reply_on_a_ticket_shows_its_new_part_and_keeps_the_whole_text(
     take(headers("Content-Type: text/plain; charset=utf-8\r\n") + b"\r\nProgram nie drukuje.")
     ticket = Ticket.objects.get()
     answer = ticket_actions.answer(ticket, staff=contracted_personas.agent, body="Zrzut?")
-    reply = headers(
-        f"In-Reply-To: {answer.message_id}\r\nContent-Type: text/plain; charset=utf-8\r\n"
-    ) + (
-        "\r\nW załączniku.\r\n\r\nW dniu 12.03.2026 o 10:00, Pomoc <pomoc@kjm.example> pisze:"
-        "\r\n> Zrzut?\r\n"
-    ).encode()
+    reply = (
+        headers(f"In-Reply-To: {answer.message_id}\r\nContent-Type: text/plain; charset=utf-8\r\n")
+        + (
+            "\r\nW załączniku.\r\n\r\nW dniu 12.03.2026 o 10:00, Pomoc <pomoc@kjm.example> pisze:"
+            "\r\n> Zrzut?\r\n"
+        ).encode()
+    )
     row = take(reply)
     assert row.ticket == ticket
     message = row.message
@@ -349,7 +354,7 @@ def test_the_same_message_id_with_other_content_is_logged(
         row, new = actions.receive(mailbox(), first)
         assert not new and caplog.records == []  # the same mail again: nothing to say
         row, new = actions.receive(mailbox(), first.replace(b"Pierwsza", b"Inna"))
-        rows, = [actions.receive_many(mailbox(), [("9", first + b" ", None)])]
+        (rows,) = [actions.receive_many(mailbox(), [("9", first + b" ", None)])]
     assert not new and rows[0][1] is False
     logged = [r.getMessage() for r in caplog.records]
     assert len(logged) == 2 and all(row.dedupe_key in line for line in logged)
