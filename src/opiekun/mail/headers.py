@@ -18,6 +18,8 @@ from opiekun.mail import charsets
 ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?]*)\?=")
 _ADDRESS = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+$")
 _ANGLED_ADDRESS = re.compile(r"<([^<>@\s]+@[^<>@\s]+)>")
+# "Name" <address>, Name <address> or a bare address: one mailbox, no comment, no group.
+_SIMPLE = re.compile(r'^\s*(?:([^"<>,;:()@]*|"[^"\\]*")\s*<([^<>\s,;:()"]+)>|([^<>\s,;:()"]+))\s*$')
 _BARE_ADDRESS = re.compile(r"[\w.+'=-]+@[\w-]+(?:\.[\w-]+)+")
 
 
@@ -41,7 +43,7 @@ def raw_text(value: object, charset: str | None = None) -> str:
             for chunk, label in decode_header(value)
         )
     text = str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
+    if not text.isascii() and any("\udc80" <= ch <= "\udcff" for ch in text):
         # Raw 8-bit bytes in a header arrive as surrogate escapes: decode them for real.
         text = _eight_bit(text.encode("ascii", "surrogateescape"), charset)
     elif "\x1b" in text and text.isascii():
@@ -106,9 +108,16 @@ def addresses(value: object, charset: str | None = None) -> list[tuple[str, str]
     """(display name, address) of each mailbox in an address header. The list is split
     on the raw text, encoded words still encoded; only display names are decoded then.
     An "address" that is not one (an encoded word, a bare name) is left out."""
-    if value is None:
+    if not value:
         return []
     raw = scrub(re.sub(r"\r?\n[ \t]*", " ", raw_text(value, charset)))
+    simple = _SIMPLE.match(raw)
+    if simple is not None:
+        # One mailbox, nothing to split (most mail): the standard parser is not needed.
+        address = simple.group(2) or simple.group(3)
+        if "=?" not in address and _ADDRESS.match(address):
+            name = header_text(simple.group(1) or "", charset).strip(" \"'")
+            return [(name, address.lower()[:254])]
     found: list[tuple[str, str]] = []
     try:
         parsed = getaddresses([raw])

@@ -13,8 +13,8 @@ import email
 import email.errors
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from email import policy
-from email.header import Header
 from email.message import Message
 from email.utils import parsedate_to_datetime
 
@@ -66,8 +66,12 @@ class InboundMessage:
     automatic: str = ""
     delivery_report: DeliveryReport | None = None
     headers: dict[str, str] = field(default_factory=dict)
-    # The new part of a reply: ``text`` without the quoted thread and the signature.
-    new_text: str = ""
+
+    @cached_property
+    def new_text(self) -> str:
+        """The new part of a reply: ``text`` without the quoted thread and the signature
+        (worked out when asked: only replies on a ticket need it)."""
+        return replies.new_part(self.text)
 
     @property
     def thread_ids(self) -> tuple[str, ...]:
@@ -125,7 +129,8 @@ def _readable_headers(message: Message, hint: str | None) -> None:
     them as ``Header`` objects, which its own parameter parsing cannot split) become
     text, read in the body's charset first; a transfer encoding loses stray blanks."""
     for part in message.walk():
-        for name in {key for key, value in part.items() if isinstance(value, Header)}:
+        # raw_items: no policy work per header; 8-bit values hold surrogate escapes.
+        for name in {key for key, value in part.raw_items() if not value.isascii()}:
             values = [raw_text(value, hint) for value in part.get_all(name) or []]
             del part[name]
             for value in values:
@@ -188,8 +193,14 @@ def parse(raw: bytes) -> InboundMessage:
     except RecursionError:
         raise ParseError("message: nested too deeply to read") from None
 
+    present = {key.lower() for key in message.keys()}
+
     def header(name: str) -> str:
-        return _header_text(message.get(name, ""), hint)
+        # Robots are told by some twenty headers most mail lacks: absent ones cost nothing.
+        if name.lower() not in present:
+            return ""
+        value = message.get(name)
+        return _header_text(value, hint) if value else ""
 
     sender_name, sender = _sender(message, hint)
     subject = header("Subject")[:300]
@@ -215,7 +226,6 @@ def parse(raw: bytes) -> InboundMessage:
         in_reply_to=_message_id(header("In-Reply-To")) if header("In-Reply-To") else "",
         references=tuple(_ANGLED.findall(header("References")))[-50:],
         text=text,
-        new_text=replies.new_part(text),
         html=sanitise_html(html) if html else "",
         attachments=tuple(found.parts),
         automatic=loops.automatic_reason(
