@@ -13,10 +13,10 @@ import email
 import email.errors
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from email import policy
 from email.message import Message
 from email.utils import parsedate_to_datetime
+from functools import cached_property
 
 import nh3
 
@@ -193,7 +193,7 @@ def parse(raw: bytes) -> InboundMessage:
     except RecursionError:
         raise ParseError("message: nested too deeply to read") from None
 
-    present = {key.lower() for key in message.keys()}
+    present = {key.lower() for key in message}
 
     def header(name: str) -> str:
         # Robots are told by some twenty headers most mail lacks: absent ones cost nothing.

@@ -56,6 +56,22 @@ def test_raw_8bit_file_names_do_not_crash_and_are_read_in_the_body_charset(
     assert (part.filename, part.content) == (expected, b"data")
 
 
+@pytest.mark.django_db
+def test_mail_with_a_raw_8bit_file_name_becomes_a_ticket_with_the_file(
+    contracted_personas: Personas,
+) -> None:
+    text = b"Content-Type: text/plain; charset=gb2312\r\n\r\n" + "附件".encode("gb2312")
+    file = (
+        b'Content-Disposition: attachment; filename="' + "报表.xls".encode("gb2312") + b'"\r\n'
+        b"Content-Type: application/vnd.ms-excel\r\n\r\ndata"
+    )
+    row = take(multipart(text, file))
+    assert row.state == InboundMail.State.INGESTED
+    message = Ticket.objects.get().messages.get(direction=Message.Direction.INBOUND)
+    assert message.body_text == "附件"
+    assert [a.filename for a in message.attachments.all()] == ["报表.xls"]
+
+
 # 2. Senders: the address list is parsed first, display names decoded afterwards.
 
 
