@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
@@ -25,6 +26,7 @@ from opiekun.mail.parse import InboundMessage, message_id_of, parse
 from opiekun.tickets.models import Message
 
 MAX_ATTEMPTS = 3
+logger = logging.getLogger(__name__)
 PROCESSED_FIELDS = [
     "state",
     "reason",
@@ -51,6 +53,22 @@ def dedupe_key(raw: bytes) -> tuple[str, str]:
     return (message_id or f"sha256:{sha256}")[:255], sha256
 
 
+def _known(row: InboundMail, mailbox: Mailbox, sha256: str) -> tuple[InboundMail, bool]:
+    """The row a message duplicates. The same Message-ID over other bytes is most often
+    the same mail delivered twice (other Received lines), but may be a different mail
+    reusing an ID: it is logged, with both hashes, for the raw bytes to be compared."""
+    if row.sha256 != sha256:
+        logger.warning(
+            "mail: Message-ID %s arrived again in mailbox %s with other content "
+            "(kept sha256 %s, new sha256 %s); the new copy was not taken",
+            row.dedupe_key,
+            mailbox.pk,
+            row.sha256,
+            sha256,
+        )
+    return row, False
+
+
 def receive(
     mailbox: Mailbox, raw: bytes, *, uid: str = "", received_at: dt.datetime | None = None
 ) -> tuple[InboundMail, bool]:
@@ -73,7 +91,7 @@ def receive(
                 True,
             )
     except IntegrityError:
-        return InboundMail.objects.get(dedupe_key=key), False
+        return _known(InboundMail.objects.get(dedupe_key=key), mailbox, sha256)
 
 
 def receive_many(
@@ -92,7 +110,7 @@ def receive_many(
     new: list[InboundMail] = []
     for uid, raw, arrived, key, sha256 in keyed:
         if key in known:
-            out.append((known[key], False))
+            out.append(_known(known[key], mailbox, sha256))
             continue
         row = InboundMail(
             mailbox=mailbox,

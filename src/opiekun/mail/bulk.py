@@ -12,7 +12,7 @@ from django.utils import timezone
 from opiekun.catalog.choices import Channel
 from opiekun.customers.models import Contact
 from opiekun.mail import outbound
-from opiekun.mail.filing import NO_TEXT, acknowledgement, attach, mail_fields, mailbox_product
+from opiekun.mail.filing import acknowledgement, attach, body, mail_fields, mailbox_product
 from opiekun.mail.matching import REFERENCE_IN_SUBJECT, contact_for, may_join
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.mail.parse import InboundMessage
@@ -105,8 +105,14 @@ def route_many(items: list[tuple[InboundMail, InboundMessage]]) -> list[InboundM
     on_tickets += [(t, row, parsed, c) for row, parsed, t, c in chunk.replies]
     messages = ticket_actions.inbound_messages(
         [
-            (ticket, contact, parsed.text or NO_TEXT, mail_fields(parsed), bool(parsed.automatic))
-            for ticket, _, parsed, contact in on_tickets
+            (
+                ticket,
+                contact,
+                body(parsed, reply=index >= len(opening)),
+                mail_fields(parsed, reply=index >= len(opening)),
+                bool(parsed.automatic),
+            )
+            for index, (ticket, _, parsed, contact) in enumerate(on_tickets)
         ]
     )
     acks = []

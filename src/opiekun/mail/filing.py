@@ -23,8 +23,8 @@ class IngestError(ValueError):
     """The message cannot be taken as it is; the reason is shown in the quarantine."""
 
 
-def mail_fields(parsed: InboundMessage) -> dict[str, str]:
-    return {
+def mail_fields(parsed: InboundMessage, *, reply: bool = False) -> dict[str, str]:
+    fields = {
         "sender": (parsed.reply_to or parsed.sender)[:254],
         "subject": parsed.subject,
         "body_html": parsed.html,
@@ -32,6 +32,17 @@ def mail_fields(parsed: InboundMessage) -> dict[str, str]:
         "in_reply_to": parsed.in_reply_to,
         "references": " ".join(parsed.references),
     }
+    if reply and body(parsed, reply=True) != parsed.text:
+        fields["body_full"] = parsed.text
+    return fields
+
+
+def body(parsed: InboundMessage, *, reply: bool) -> str:
+    """A reply on a ticket's thread shows its new part (the quoted thread is on the
+    ticket already; the whole text is kept in body_full). A new ticket's first message
+    keeps everything: a forwarded thread there is the question itself (ADR 0019)."""
+    text = (parsed.new_text or parsed.text) if reply else parsed.text
+    return text or NO_TEXT
 
 
 def attach(ticket: Ticket, message: Message, parts: tuple[Part, ...]) -> None:
@@ -120,7 +131,7 @@ def new_ticket(
     message = ticket_actions.customer_message(
         ticket,
         contact=contact,
-        body=parsed.text or NO_TEXT,
+        body=body(parsed, reply=False),
         channel=Channel.EMAIL,
         mail=mail_fields(parsed),
         automatic=bool(parsed.automatic),
@@ -141,9 +152,9 @@ def add_to(
     message = ticket_actions.customer_message(
         ticket,
         contact=contact,
-        body=parsed.text or NO_TEXT,
+        body=body(parsed, reply=True),
         channel=Channel.EMAIL,
-        mail=mail_fields(parsed),
+        mail=mail_fields(parsed, reply=True),
         automatic=bool(parsed.automatic),
     )
     attach(ticket, message, parsed.attachments)

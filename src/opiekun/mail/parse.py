@@ -1,47 +1,42 @@
 """``parse(bytes) -> InboundMessage``: one e-mail as the desk needs it (pure: no Django).
 
 Never raises on bad input it can read around: broken charsets, encoded words in unknown
-charsets, raw 8-bit headers, missing dates and Message-IDs. HTML is sanitised with nh3
-and a plain-text version is always there."""
+charsets, raw 8-bit headers, missing dates and Message-IDs, a broken header block
+(``repair``), trees nested too deep. HTML is sanitised with nh3 and a plain-text version
+is always there. The work is in modules by topic: ``headers`` (header values and
+addresses), ``bodies`` (text, HTML and files), ``replies`` (the new part of a reply)."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import email
-import email.parser
-import html as html_lib
-import quopri
+import email.errors
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email import policy
-from email.header import Header, decode_header
 from email.message import Message
-from email.utils import getaddresses, parseaddr, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
+from functools import cached_property
 
 import nh3
 
 from opiekun.core.text import scrub
-from opiekun.mail import charsets, loops
+from opiekun.mail import charsets, loops, replies
+from opiekun.mail.bodies import EXTENSIONS, Part, collect, html_to_text, message_id
+from opiekun.mail.headers import addresses, first_address, raw_text
+from opiekun.mail.headers import header_text as _header_text
+from opiekun.mail.repair import repair
 
-_ENCODED_WORD = re.compile(r"=\?([^?\s]+)\?([bBqQ])\?([^?\s]*)\?=")
+__all__ = ["EXTENSIONS", "InboundMessage", "ParseError", "Part", "html_to_text", "parse"]
+
 _ANGLED = re.compile(r"<[^<>\s]+>")
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.I)
 URL_SCHEMES = {"http", "https", "mailto", "cid", "tel"}
+_message_id = message_id
 
 
 class ParseError(ValueError):
     """The bytes are not an e-mail at all."""
-
-
-@dataclass(frozen=True)
-class Part:
-    filename: str
-    content_type: str
-    content: bytes
-    inline: bool = False
-    content_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,6 +67,12 @@ class InboundMessage:
     delivery_report: DeliveryReport | None = None
     headers: dict[str, str] = field(default_factory=dict)
 
+    @cached_property
+    def new_text(self) -> str:
+        """The new part of a reply: ``text`` without the quoted thread and the signature
+        (worked out when asked: only replies on a ticket need it)."""
+        return replies.new_part(self.text)
+
     @property
     def thread_ids(self) -> tuple[str, ...]:
         """Message-IDs this one answers, nearest first."""
@@ -80,130 +81,19 @@ class InboundMessage:
         return tuple(ids)
 
 
-def _raw_header(value: object) -> str:
-    if isinstance(value, Header):
-        # compat32 wraps raw 8-bit header bytes in a Header of charset unknown-8bit.
-        return "".join(
-            charsets.decode(chunk, None if charset in (None, "unknown-8bit") else charset)
-            if isinstance(chunk, bytes)
-            else chunk
-            for chunk, charset in decode_header(value)
-        )
-    text = str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):
-        # Raw 8-bit bytes in a header arrive as surrogate escapes: decode them for real.
-        text = charsets.decode(text.encode("ascii", "surrogateescape"))
-    return text
-
-
-def _decode_word(charset: str, encoding: str, payload: str) -> bytes:
-    if encoding.lower() == "b":
-        try:
-            return base64.b64decode(payload + "=" * (-len(payload) % 4))
-        except (binascii.Error, ValueError):
-            return payload.encode("ascii", "replace")
-    return quopri.decodestring(payload.replace("_", " ").encode("ascii", "replace"))
-
-
 def header_text(value: object) -> str:
-    """A header's text with RFC 2047 encoded words decoded in any charset; adjacent words
-    in one charset are joined before decoding, so a character split across them
-    survives."""
-    if value is None:
-        return ""
-    text = _raw_header(value)
-    out: list[str] = []
-    pending: bytes = b""
-    pending_charset = ""
-    position = 0
-
-    def flush() -> None:
-        nonlocal pending, pending_charset
-        if pending:
-            out.append(charsets.decode(pending, pending_charset))
-        pending, pending_charset = b"", ""
-
-    for match in _ENCODED_WORD.finditer(text):
-        between = text[position : match.start()]
-        charset = match.group(1).split("*", 1)[0]
-        if between.strip() or (pending and charset.lower() != pending_charset.lower()):
-            flush()
-            if between.strip():
-                out.append(between)
-        pending += _decode_word(charset, match.group(2), match.group(3))
-        pending_charset = charset
-        position = match.end()
-    flush()
-    out.append(text[position:])
-    # Mail is taken whatever it holds: what no column can store (NUL, stray control
-    # characters, undecodable halves of characters) is dropped, not refused.
-    return scrub(re.sub(r"\s*[\r\n]+\s*", " ", "".join(out))).strip()
-
-
-def _message_id(value: str) -> str:
-    found = _ANGLED.findall(value)
-    if found:
-        return found[0][:250]
-    value = value.strip()
-    return f"<{value[:248]}>" if value else ""
+    """A header's text with RFC 2047 encoded words decoded (see ``headers``)."""
+    return _header_text(value)
 
 
 def _date(value: str) -> dt.datetime | None:
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     if parsed is None or parsed.tzinfo is None:
         return None
     return parsed
-
-
-def _leaves(message: Message) -> Iterator[Message]:
-    """Every leaf part, with attached e-mails and reports kept whole (not read as our
-    body text)."""
-    if message.get_content_maintype() == "message":
-        yield message
-        return
-    if message.is_multipart():
-        for sub in message.get_payload() or []:
-            if isinstance(sub, Message):
-                yield from _leaves(sub)
-        return
-    yield message
-
-
-def _payload(part: Message) -> bytes:
-    if part.get_content_type() == "message/rfc822":
-        inner = part.get_payload()
-        if isinstance(inner, list) and inner and isinstance(inner[0], Message):
-            return bytes(inner[0].as_bytes(policy=policy.compat32))
-        return b""
-    try:
-        data = part.get_payload(decode=True)
-    except (ValueError, binascii.Error, AssertionError):
-        data = None
-    if isinstance(data, bytes):
-        return data
-    raw = part.get_payload()
-    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
-
-
-_EXTENSIONS = {
-    "text/plain": "txt",
-    "text/html": "html",
-    "message/rfc822": "eml",
-    "image/png": "png",
-    "image/jpeg": "jpg",
-    "image/gif": "gif",
-    "image/tiff": "tif",
-    "application/pdf": "pdf",
-}
-
-
-def html_to_text(html: str) -> str:
-    stripped = nh3.clean(re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>|</tr>", "\n", html), tags=set())
-    lines = (line.strip() for line in html_lib.unescape(stripped).splitlines())
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def sanitise_html(html: str) -> str:
@@ -234,65 +124,117 @@ def _delivery_report(message: Message) -> DeliveryReport | None:
     return DeliveryReport(original, recipient[:254], diagnostic[:400])
 
 
+def _readable_headers(message: Message, hint: str | None) -> None:
+    """Headers as the standard library can read them: raw 8-bit values (compat32 gives
+    them as ``Header`` objects, which its own parameter parsing cannot split) become
+    text, read in the body's charset first; a transfer encoding loses stray blanks."""
+    for part in message.walk():
+        # raw_items: no policy work per header; 8-bit values hold surrogate escapes.
+        for name in {key for key, value in part.raw_items() if not value.isascii()}:
+            values = [raw_text(value, hint) for value in part.get_all(name) or []]
+            del part[name]
+            for value in values:
+                part[name] = value
+        encoding = part.get("Content-Transfer-Encoding")
+        if isinstance(encoding, str) and encoding != encoding.strip():
+            # "quoted-printable   " is not decoded by the standard library as it is.
+            part.replace_header("Content-Transfer-Encoding", encoding.strip())
+
+
+_FIRST_DELIMITER = re.compile(r"^--([^\s]{1,200}?)[ \t]*$", re.MULTILINE)
+
+
+def _mend_boundary(message: Message) -> Message:
+    """A multipart message whose declared boundary never occurs is read with the
+    delimiter its body does use (what a lenient reader recovers)."""
+    body = message.get_payload()
+    if message.get_content_maintype() != "multipart" or not isinstance(body, str):
+        return message
+    found = _FIRST_DELIMITER.search(body)
+    if found is None or found.group(1) == message.get_boundary():
+        return message
+    try:
+        message.set_boundary(found.group(1).removesuffix("--"))
+        return email.message_from_bytes(message.as_bytes(), policy=policy.compat32)
+    except (ValueError, LookupError, TypeError, UnicodeError, email.errors.HeaderParseError):
+        return message
+
+
+def _sender(message: Message, hint: str | None) -> tuple[str, str]:
+    """(name, address) of who wrote the mail: From's first mailbox. Only when From holds
+    no address at all: Sender, then Return-Path unless it is the null path. Reply-To is
+    never the sender (it is where answers go): anyone may set it."""
+    name, address = first_address(message.get("From"), hint)
+    if address:
+        return name, address
+    if not name:
+        name = _header_text(message.get("From"), hint).strip(" <>\"'")
+    for fallback in ("Sender", "Return-Path"):
+        address = first_address(message.get(fallback), hint)[1]
+        if address:
+            return name, address
+    return name, ""
+
+
 def parse(raw: bytes) -> InboundMessage:
     if not raw or not raw.strip():
         raise ParseError("message: empty")
-    message = email.message_from_bytes(raw, policy=policy.compat32)
+    try:
+        message = email.message_from_bytes(repair(raw), policy=policy.compat32)
+    except RecursionError:
+        raise ParseError("message: nested too deeply to read") from None
     if not message.keys():
         raise ParseError("message: no headers")
+    message = _mend_boundary(message)
+    charset = _CHARSET.search(raw)
+    hint = charsets.header_hint(charset.group(1).decode("ascii")) if charset else None
+    try:
+        _readable_headers(message, hint)
+    except RecursionError:
+        raise ParseError("message: nested too deeply to read") from None
+
+    present = {key.lower() for key in message}
 
     def header(name: str) -> str:
-        return header_text(message.get(name, ""))
+        # Robots are told by some twenty headers most mail lacks: absent ones cost nothing.
+        if name.lower() not in present:
+            return ""
+        value = message.get(name)
+        return _header_text(value, hint) if value else ""
 
-    sender_name, sender = parseaddr(header("From"))
+    sender_name, sender = _sender(message, hint)
     subject = header("Subject")[:300]
-    texts: list[str] = []
-    html = ""
-    parts: list[Part] = []
-    for index, part in enumerate(_leaves(message), start=1):
-        kind = part.get_content_type()
-        disposition = (part.get("Content-Disposition") or "").split(";", 1)[0].strip().lower()
-        filename = header_text(part.get_filename() or "")
-        content = _payload(part)
-        if not filename and disposition != "attachment" and kind in ("text/plain", "text/html"):
-            text = charsets.decode(content, part.get_content_charset()).replace("\r\n", "\n")
-            if kind == "text/plain":
-                texts.append(text)
-            elif not html:
-                html = text
-            continue
-        if not content:
-            continue
-        content_id = _message_id(str(part.get("Content-ID", ""))) if part.get("Content-ID") else ""
-        parts.append(
-            Part(
-                filename=filename or f"part-{index}.{_EXTENSIONS.get(kind, 'bin')}",
-                content_type=kind,
-                content=content,
-                inline=disposition == "inline" or bool(content_id and disposition != "attachment"),
-                content_id=content_id,
-            )
-        )
-    html = scrub(html)
-    clean_html = sanitise_html(html) if html else ""
-    text = scrub("\n".join(t.strip("\n") for t in texts).strip() or html_to_text(html))
-    sender = sender.strip().lower()
+    found = collect(message, hint)
+    texts = found.texts
+    if not texts:
+        # An inline-looking text file is the body when there is nothing else.
+        for part in found.parts:
+            if part.content_type == "text/plain":
+                texts = [charsets.decode(part.content, hint)]
+                break
+    html = scrub("\n".join(found.htmls)) if found.rich else ""
+    text = scrub("\n\n".join(t.strip("\n") for t in texts if t.strip()).strip())
     return InboundMessage(
         message_id=_message_id(header("Message-ID")),
         subject=subject,
-        sender=sender[:254],
-        sender_name=sender_name[:200],
-        reply_to=parseaddr(header("Reply-To"))[1].strip().lower()[:254],
-        to=tuple(a.lower() for _, a in getaddresses([header("To")]) if a),
-        cc=tuple(a.lower() for _, a in getaddresses([header("Cc")]) if a),
+        sender=sender,
+        sender_name=scrub(sender_name)[:200],
+        reply_to=first_address(message.get("Reply-To"), hint)[1],
+        to=tuple(a for _, a in addresses(message.get("To"), hint)),
+        cc=tuple(a for _, a in addresses(message.get("Cc"), hint)),
         date=_date(header("Date")),
         in_reply_to=_message_id(header("In-Reply-To")) if header("In-Reply-To") else "",
         references=tuple(_ANGLED.findall(header("References")))[-50:],
         text=text,
-        html=clean_html,
-        attachments=tuple(parts),
+        html=sanitise_html(html) if html else "",
+        attachments=tuple(found.parts),
         automatic=loops.automatic_reason(
-            header, subject=subject, sender=sender, content_type=message.get_content_type()
+            header,
+            subject=subject,
+            sender=sender,
+            sender_name=sender_name,
+            content_type=message.get_content_type(),
+            part_types={part.get_content_type() for part in message.walk()},
         ),
         delivery_report=_delivery_report(message),
         headers={

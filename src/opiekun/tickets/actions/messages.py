@@ -197,7 +197,15 @@ def customer_message(
     return message
 
 
-MAIL_FIELDS = ("sender", "subject", "body_html", "message_id", "in_reply_to", "references")
+MAIL_FIELDS = (
+    "sender",
+    "subject",
+    "body_html",
+    "body_full",
+    "message_id",
+    "in_reply_to",
+    "references",
+)
 
 
 def _inbound(
@@ -216,6 +224,7 @@ def _inbound(
         sender=mail.get("sender", ""),
         subject=mail.get("subject", "")[:300],
         body_html=mail.get("body_html", ""),
+        body_full=mail.get("body_full", ""),
         message_id=mail.get("message_id") or None,
         in_reply_to=mail.get("in_reply_to", ""),
         references=mail.get("references", ""),

@@ -60,6 +60,9 @@ class Message(Timestamped):
     subject = models.CharField(_("subject"), max_length=300, blank=True)
     body_text = models.TextField(_("text"), blank=True)
     body_html = models.TextField(_("sanitised HTML"), blank=True)
+    # An e-mail reply's whole text, quoted thread and signature included, when body_text
+    # holds only its new part (what is shown first and searched).
+    body_full = models.TextField(_("whole text with quotes"), blank=True)
     documentation_ref = models.CharField(
         _("documentation reference"), max_length=300, blank=True, help_text="R-CH-3"
     )
