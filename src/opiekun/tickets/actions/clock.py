@@ -66,6 +66,7 @@ def acknowledge_receipt(
                     **fields,
                     # A form letter, however it was triggered: robots must not answer it.
                     **envelope.email_fields(ticket, auto_submitted=envelope.AUTO_REPLIED),
+                    "subject": fields["subject"],
                     "delivery": Message.Delivery.PENDING,
                     "sent_at": None,
                 }

@@ -37,8 +37,8 @@ def answer(
     files: Sequence[tuple[str, bytes]] = (),
     actor: Actor = None,
 ) -> Message:
-    """The answer to the customer, by the channel the question came in (R-CH-2); another
-    channel only with a reason. It may cite the documentation (R-CH-3). An e-mail or fax
+    """The answer to the customer, by the channel the question came in (R-CH-2), or the
+    one its HOT-01 form asks for (R-CH-5); another channel only with a reason. It may cite the documentation (R-CH-3). An e-mail or fax
     answer waits for the outbound sender; a portal or phone answer is delivered as given.
     ``files`` (name, bytes) are stored on the message in the same transaction: a refused
     file leaves no answer behind."""
@@ -47,7 +47,8 @@ def answer(
     checked_text("body", body)
     checked_text("channel_reason", channel_reason, Message)
     checked_text("documentation_ref", documentation_ref.strip(), Message)
-    usual = ANSWER_CHANNELS[Channel(ticket.channel)]
+    # R-CH-5: a HOT-01 form names the way the answer (and the confirmation) goes back.
+    usual = ticket.return_channel or ANSWER_CHANNELS[Channel(ticket.channel)]
     channel = channel or usual
     if channel not in Channel.values:
         raise IntakeError(f"channel: {channel!r} is not one of {', '.join(Channel.values)}")
