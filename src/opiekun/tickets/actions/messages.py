@@ -38,8 +38,9 @@ def answer(
     actor: Actor = None,
 ) -> Message:
     """The answer to the customer, by the channel the question came in (R-CH-2), or the
-    one its HOT-01 form asks for (R-CH-5); another channel only with a reason. It may cite the documentation (R-CH-3). An e-mail or fax
-    answer waits for the outbound sender; a portal or phone answer is delivered as given.
+    one its HOT-01 form asks for (R-CH-5); another channel only with a reason. It may cite
+    the documentation (R-CH-3). An e-mail or fax answer waits for the outbound sender; a
+    portal or phone answer is delivered as given.
     ``files`` (name, bytes) are stored on the message in the same transaction: a refused
     file leaves no answer behind."""
     if not body.strip():
