@@ -12,6 +12,7 @@ from opiekun.api import (
     contract_desk,
     customer_notifications,
     errors,
+    hour_requests,
     licences,
     mailroom,
     notifications,
@@ -56,6 +57,7 @@ api.add_router("", organisations.router)
 api.add_router("", licences.router)
 api.add_router("", contract_desk.router)
 api.add_router("", selling.router)
+api.add_router("", hour_requests.router)
 api.add_router("", contacts.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)

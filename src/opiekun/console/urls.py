@@ -8,6 +8,7 @@ from opiekun.console import (
     contract_desk,
     corrections,
     dashboards,
+    hour_requests,
     intake,
     knowledge,
     licences,
@@ -59,6 +60,16 @@ urlpatterns = [
         name="contract-renegotiate",
     ),
     path("banks/<int:bank_id>/correct", selling.correct, name="correct-bank"),
+    path(
+        "hour-requests/<int:request_id>/accept",
+        hour_requests.accept,
+        name="accept-hour-request",
+    ),
+    path(
+        "hour-requests/<int:request_id>/decline",
+        hour_requests.decline,
+        name="decline-hour-request",
+    ),
     path("customers/<int:organisation_id>/invite", contacts.invite, name="invite-contact"),
     path(
         "customers/<int:organisation_id>/contacts/<int:contact_id>/invite",

@@ -20,6 +20,7 @@ from opiekun.console.guards import staff_only
 from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks, selling
 from opiekun.contracts import queries as contract_queries
+from opiekun.contracts.models import HourRequest
 from opiekun.contracts.tariffs import out_of_hours, tariff_for
 from opiekun.core import bounds
 from opiekun.customers.access import may_manage_contacts, organisation_for
@@ -108,6 +109,9 @@ def customer(request: HttpRequest, organisation_id: int) -> HttpResponse:
             "licensed": licensed,
             "today": timezone.localdate(),
             "package_plans": selling.package_plans(),
+            "hour_requests": HourRequest.objects.filter(
+                organisation=organisation, status=HourRequest.Status.OPEN
+            ).select_related("contact", "plan"),
             "all_plans": Plan.objects.order_by("vendor__name", "code"),
             # A one-time key: a double click or a resent form sells once.
             "sale_key": uuid.uuid4().hex,

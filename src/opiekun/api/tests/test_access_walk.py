@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from opiekun.api.api import api
 from opiekun.catalog.models import Plan, Vendor
-from opiekun.contracts.models import Contract, HourBank, LedgerEntry
+from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
@@ -86,6 +86,9 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/mail/outgoing/{message_id}/resend"): {},
     ("post", "/api/v1/mail/mailboxes/{mailbox_id}/test"): {},
     ("put", "/api/v1/plans/{plan_code}/portal-channel"): {"portal_counts_as_email": True},
+    ("post", "/api/v1/my/hour-requests"): {"plan_code": "KJM-PACKAGE"},
+    ("post", "/api/v1/hour-requests/{request_id}/decline"): {"reason": "obcy"},
+    ("post", "/api/v1/hour-requests/{request_id}/accept"): {},
     ("post", "/api/v1/tickets/{ticket_id}/rating"): {"score": 5, "comment": "obcy"},
     ("put", "/api/v1/my/notification-choices"): {"choices": [{"kind": "answer", "enabled": False}]},
     ("post", "/api/v1/organisations/{organisation_id}/invitations"): {
@@ -105,6 +108,7 @@ OWN = {
     ("get", "/api/v1/my/notification-choices"),
     ("put", "/api/v1/my/notification-choices"),
     ("get", "/api/v1/reaction-preview"),
+    ("post", "/api/v1/my/hour-requests"),
 }
 # Collections answer everyone with what they may see, which for A's things is nothing.
 COLLECTIONS = {
@@ -168,6 +172,7 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "view_id": str(actions.save_view(p.agent, "Agenta", {"status": "closed"}).pk),
         "organisation_id": str(p.org_a.pk),
         "contract_id": str(p.contract_a.pk if p.contract_a else 0),
+        "request_id": str(_a_request(p).pk),
         "bank_id": str(_a_bank(p).pk),
         "contact_id": str(p.customer_a.pk),
         "number": "+48601000001",
@@ -211,8 +216,10 @@ def test_no_route_shows_customer_a_to_anyone_else(
         if (method, path) in PUBLIC:
             assert response.status_code == 200, where
         elif (method, path) in OWN and who == "customer_b":
-            assert response.status_code == 200, where
-            assert "KJM" not in response.content.decode(), where
+            assert response.status_code in (200, 201), where
+            # B's own answer, never A's plan (B asks for hours of the one package plan).
+            if "hour-requests" not in path:
+                assert "KJM" not in response.content.decode(), where
         elif (method, path) in COLLECTIONS:
             if who == "outsider" and method == "post":
                 assert response.status_code == 404, where
@@ -233,6 +240,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert not Vendor.objects.filter(pin_critical=True).exists()
     assert not HourBank.objects.filter(kind="package").exists()
+    assert not HourRequest.objects.exclude(status="open").exists()
     assert not LedgerEntry.objects.filter(kind="correction").exists()
     assert set(Contract.objects.values_list("status", flat=True)) == {"active"}
     assert contracted_personas.org_a.tickets.get().status == "new"
@@ -279,4 +287,14 @@ def _a_bank(p: Personas) -> HourBank:
     assert p.contract_a is not None
     return HourBank.objects.create(
         contract=p.contract_a, kind="allotment", valid_from=timezone.now() - dt.timedelta(days=1)
+    )
+
+
+def _a_request(p: Personas) -> HourRequest:
+    """A's open request for hours: only a manager may answer it."""
+    return HourRequest.objects.create(
+        organisation=p.org_a,
+        contact=p.customer_a,
+        plan=Plan.objects.get(code="KJM-PACKAGE"),
+        minutes=60,
     )

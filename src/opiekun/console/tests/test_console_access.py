@@ -10,9 +10,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from opiekun.catalog.models import Vendor
+from opiekun.catalog.models import Plan, Vendor
 from opiekun.console import urls as console_urls
-from opiekun.contracts.models import Contract, HourBank, LedgerEntry
+from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
 from opiekun.mail import actions as mail_actions
@@ -67,6 +67,12 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "ticket_id": ticket.pk,
         "organisation_id": p.org_a.pk,
         "contract_id": p.contract_a.pk if p.contract_a else 0,
+        "request_id": HourRequest.objects.create(
+            organisation=p.org_a,
+            contact=p.customer_a,
+            plan=Plan.objects.get(code="KJM-PACKAGE"),
+            minutes=60,
+        ).pk,
         "bank_id": _a_bank(p).pk,
         "contact_id": p.customer_a.pk,
         "article_id": article.pk,
@@ -94,7 +100,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "pinning",
         "licence",
         "packages",
-        *("quote", "notice", "renegotiate"),
+        *("quote", "notice", "renegotiate", "decline"),
         "portal-channel",
         *("presence", "read", "read-all"),
         "resend",
@@ -142,6 +148,7 @@ def test_no_console_page_answers_anyone_but_staff(
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert not Vendor.objects.filter(pin_critical=True).exists()
     assert not HourBank.objects.filter(kind="package").exists()
+    assert not HourRequest.objects.exclude(status="open").exists()
     assert not LedgerEntry.objects.filter(kind="correction").exists()
     assert set(Contract.objects.values_list("status", flat=True)) == {"active"}
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None

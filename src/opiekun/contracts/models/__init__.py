@@ -8,12 +8,14 @@ from opiekun.contracts.models.banks import HourBank, LedgerEntry
 from opiekun.contracts.models.statements import Statement, StatementApproval, StatementLine
 from opiekun.contracts.models.quotes import QuoteRequest
 from opiekun.contracts.models.licences import LicenceEvent
+from opiekun.contracts.models.hour_requests import HourRequest
 # isort: on
 
 __all__ = [
     "Contract",
     "ContractAddOn",
     "HourBank",
+    "HourRequest",
     "LedgerEntry",
     "LicenceEvent",
     "QuoteRequest",

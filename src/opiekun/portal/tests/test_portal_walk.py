@@ -22,6 +22,10 @@ OWN = {
     "tickets/new",
     "tickets/new/promise",
     "notifications/",
+    "hours/",
+    "contacts/",
+    "contacts/invite",
+    "contacts/visibility",
     "kb/",
     "forum/",
     "forum/new",
@@ -43,6 +47,7 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
     return {
         "ticket_id": str(ticket.pk),
         "attachment_id": str(scan.pk),
+        "contact_id": str(p.customer_a.pk),
         # Objects of other kinds get ids no one has: the walk checks the ticket's routes.
         "article_id": "999999",
         "thread_id": "999999",
