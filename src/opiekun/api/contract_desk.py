@@ -146,3 +146,32 @@ def renegotiation(request: HttpRequest, contract_id: Id, data: RenegotiationIn) 
         )
     except desk.DeskError as exc:
         raise HttpError(400, str(exc)) from None
+
+
+class PlanChangeIn(Schema):
+    plan_code: Annotated[str, Field(min_length=1, max_length=40)]
+    starts_on: OptionalDay = None
+    price_net: Price | None = None
+
+
+@router.post(
+    "/contracts/{contract_id}/plan-change",
+    response={201: ContractOut},
+    summary="Move to another plan from a day: the new contract (managers; R-CON-3 billing)",
+)
+def change_plan(request: HttpRequest, contract_id: Id, data: PlanChangeIn) -> Status[ContractOut]:
+    manager_for(request.user)
+    plan = Plan.objects.filter(code=data.plan_code).first()
+    if plan is None:
+        raise HttpError(400, f"plan_code: no plan {data.plan_code!r}")
+    try:
+        new = desk.change_plan(
+            contract_for(request.user, contract_id),
+            plan,
+            starts_on=data.starts_on,
+            price_net=data.price_net,
+            actor=request.user,
+        )
+    except desk.DeskError as exc:
+        raise HttpError(400, str(exc)) from None
+    return Status(201, ContractOut.of(new))

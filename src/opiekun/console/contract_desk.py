@@ -23,6 +23,7 @@ from opiekun.contracts.models import Contract
 from opiekun.core.audit import events_for
 from opiekun.customers.access import organisation_for
 from opiekun.staff.access import manager_for
+from opiekun.tariff.periods import next_month_start
 
 
 @require_GET
@@ -56,6 +57,8 @@ def contract(request: HttpRequest, contract_id: int) -> HttpResponse:
             "history": events_for(found).select_related("actor")[:50],
             "today": timezone.localdate(),
             "notice_by": Contract.NoticeBy.choices,
+            "plans": Plan.objects.filter(vendor=found.plan.vendor_id).exclude(pk=found.plan_id),
+            "next_month": next_month_start(timezone.localdate()),
         },
     )
 
@@ -145,3 +148,26 @@ def renegotiate(request: HttpRequest, contract_id: int) -> HttpResponse:
         messages.error(request, str(exc))
         return redirect("console:contract", contract_id=found.pk)
     return _done(request, found, _("The renegotiation was recorded."))
+
+
+@require_POST
+@staff_only
+def change_plan(request: HttpRequest, contract_id: int) -> HttpResponse:
+    manager_for(request.user)
+    found = contract_for(request.user, contract_id)
+    plan = Plan.objects.filter(code=request.POST.get("plan", "")[:40]).first()
+    try:
+        if plan is None:
+            raise desk.DeskError("plan: " + _("choose a plan"))
+        price = typed.number(request, "price_net", Decimal, desk.DeskError)
+        new = desk.change_plan(
+            found,
+            plan,
+            starts_on=typed.day(request, "starts_on", desk.DeskError),
+            price_net=Decimal(price) if price is not None else None,
+            actor=request.user,
+        )
+    except desk.DeskError as exc:
+        messages.error(request, str(exc))
+        return redirect("console:contract", contract_id=found.pk)
+    return _done(request, new, _("The plan was changed."))

@@ -55,6 +55,11 @@ urlpatterns = [
     path("contracts/<int:contract_id>/accept", contract_desk.accept, name="contract-accept"),
     path("contracts/<int:contract_id>/notice", contract_desk.notice, name="contract-notice"),
     path(
+        "contracts/<int:contract_id>/change-plan",
+        contract_desk.change_plan,
+        name="contract-change-plan",
+    ),
+    path(
         "contracts/<int:contract_id>/renegotiate",
         contract_desk.renegotiate,
         name="contract-renegotiate",

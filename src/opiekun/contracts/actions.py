@@ -66,8 +66,12 @@ def _open_banks(contract: Contract, actor: Actor) -> None:
         banks.ensure_month_banks(contract, timezone.localdate(), actor=actor)
 
 
-def _locked(contract: Contract) -> Contract:
+def lock(contract: Contract) -> Contract:
+    """The contract's row, locked until the transaction ends."""
     return Contract.objects.select_for_update().select_related("plan").get(pk=contract.pk)
+
+
+_locked = lock
 
 
 def create_quote(

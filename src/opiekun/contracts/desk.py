@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiekun.catalog.models import Plan
-from opiekun.contracts import actions
+from opiekun.contracts import actions, banks
 from opiekun.contracts.models import Contract
-from opiekun.core import bounds
+from opiekun.core import audit, bounds
 from opiekun.core.audit import Actor
 from opiekun.customers.models import Organisation
+from opiekun.tariff.periods import next_month_start
 
 MAX_PRICE = Decimal("99999999.99")
 MAX_SEATS = 10_000
@@ -120,3 +121,74 @@ def renegotiate(
         )
     except actions.ContractError as exc:
         raise DeskError(str(exc)) from None
+
+
+def change_plan(
+    contract: Contract,
+    plan: Plan,
+    *,
+    starts_on: dt.date | None = None,
+    price_net: Decimal | None = None,
+    actor: Actor = None,
+) -> Contract:
+    """A plan change mid-contract: the contract in force ends the day before
+    ``starts_on`` (the 1st of next month by default) and a contract of the new plan
+    starts that day, with the same seats, update price and licence dates. Statements
+    then bill what the plans say for the change, such as KJM's update for the months
+    without care (R-CON-3), billed in the month care ends or starts. Another vendor's
+    plan cannot cut the minimum duration (SHIP)."""
+    today = timezone.localdate()
+    starts_on = _day("starts_on", starts_on or next_month_start(today))
+    _price("price_net", price_net)
+    with transaction.atomic():
+        old = actions.lock(contract)
+        if old.status not in (Contract.Status.ACTIVE, Contract.Status.NOTICE):
+            raise DeskError("status: " + _("only a contract in force changes its plan"))
+        if old.plan_id == plan.pk:
+            raise DeskError("plan: " + _("the contract is on this plan already"))
+        if old.starts_on is None or starts_on <= old.starts_on:
+            raise DeskError("starts_on: " + _("the new plan starts after the contract does"))
+        if old.ends_on is not None and starts_on > old.ends_on + dt.timedelta(days=1):
+            raise DeskError("starts_on: " + _("the contract ends before that day"))
+        last_day = starts_on - dt.timedelta(days=1)
+        floor = actions.minimum_end(old)
+        if floor and last_day < floor and plan.vendor_id != old.plan.vendor_id:
+            raise DeskError(
+                "starts_on: "
+                + _("the minimum duration runs until %(day)s") % {"day": floor.isoformat()}
+            )
+        old.ends_on = last_day
+        old.status = Contract.Status.TERMINATED if last_day < today else Contract.Status.NOTICE
+        old.notice_given_on = old.notice_given_on or today
+        old.notice_given_by = old.notice_given_by or Contract.NoticeBy.CUSTOMER
+        old.save()
+        number = f"{old.number}/{plan.code}"[:36]
+        base, n = number, 1
+        while Contract.objects.filter(number=number).exists():
+            n += 1
+            number = f"{base}-{n}"
+        new = Contract.objects.create(
+            number=number,
+            organisation=old.organisation,
+            plan=plan,
+            status=Contract.Status.ACTIVE if starts_on <= today else Contract.Status.ACCEPTED,
+            starts_on=starts_on,
+            accepted_at=timezone.now(),
+            seats=old.seats,
+            price_net=price_net,
+            annual_update_price_net=old.annual_update_price_net,
+            licence_purchased_on=old.licence_purchased_on,
+            last_update_on=old.last_update_on,
+        )
+        audit.record(
+            "contract.plan_changed",
+            old,
+            actor=actor,
+            organisation=old.organisation,
+            plan=plan.code,
+            new_contract=new.number,
+            starts_on=starts_on.isoformat(),
+        )
+        if new.status == Contract.Status.ACTIVE:
+            banks.ensure_month_banks(new, today, actor=actor)
+    return new

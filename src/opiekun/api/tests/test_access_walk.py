@@ -55,6 +55,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/banks/{bank_id}/corrections"): {"minutes": 60, "reason": "x"},
     ("post", "/api/v1/organisations/{organisation_id}/contracts"): {"plan_code": "KJM-CARE"},
     ("post", "/api/v1/contracts/{contract_id}/accept"): {},
+    ("post", "/api/v1/contracts/{contract_id}/plan-change"): {"plan_code": "KJM-PACKAGE"},
     ("post", "/api/v1/contracts/{contract_id}/notice"): {"by": "customer"},
     ("post", "/api/v1/contracts/{contract_id}/renegotiation"): {
         "reason": "x",

@@ -100,7 +100,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "pinning",
         "licence",
         "packages",
-        *("quote", "notice", "renegotiate", "decline"),
+        *("quote", "notice", "renegotiate", "decline", "change-plan"),
         "portal-channel",
         *("presence", "read", "read-all"),
         "resend",

@@ -163,3 +163,71 @@ def test_only_a_manager_takes_a_step(personas: Personas, presets: None, who: str
     assert seen == (200 if who == "agent" else 404)
     contract.refresh_from_db()
     assert contract.status == "quote" and Contract.objects.count() == 1
+
+
+def test_r_con_3_a_care_customer_moving_to_the_package_pays_the_update_for_months_without_care(
+    personas: Personas, manager_client: Client
+) -> None:
+    from decimal import Decimal
+
+    from opiekun.catalog.models import Plan
+    from opiekun.reports import statements
+
+    care = actions.accept_quote(
+        actions.create_quote(
+            personas.org_a,
+            Plan.objects.get(code="KJM-CARE"),
+            number="K/2026",
+            annual_update_price_net=Decimal("1200.00"),
+        ),
+        accepted_on=dt.date(2025, 12, 10),
+    )
+    assert care.starts_on == dt.date(2026, 1, 1)
+    moved = manager_client.post(
+        f"/console/contracts/{care.pk}/change-plan",
+        {"plan": "KJM-PACKAGE", "starts_on": "2026-07-01"},
+    )
+    new = Contract.objects.exclude(pk=care.pk).get()
+    assert moved["Location"] == f"/console/contracts/{new.pk}/"
+    care.refresh_from_db()
+    assert (care.status, care.ends_on) == ("terminated", dt.date(2026, 6, 30))
+    assert (new.plan.code, new.status, new.starts_on) == (
+        "KJM-PACKAGE",
+        "active",
+        dt.date(2026, 7, 1),
+    )
+    june = statements.issue(care, dt.date(2026, 6, 1))
+    update = june.lines.get(kind="update")
+    assert update.net == Decimal("600.00")  # 6 months of 2026 without care x 1200 / 12
+    again = manager_client.post(
+        f"/api/v1/contracts/{care.pk}/plan-change",
+        json.dumps({"plan_code": "KJM-CARE"}),
+        content_type="application/json",
+    )
+    assert (again.status_code, again.json()["field"]) == (400, "status")
+
+
+def test_another_vendors_plan_cannot_cut_the_minimum_duration(
+    personas: Personas, manager_client: Client
+) -> None:
+    from opiekun.catalog.models import Plan
+
+    ship = actions.record_active_contract(
+        personas.org_a,
+        Plan.objects.get(code="SHIP-STANDARD"),
+        number="S/9",
+        starts_on=dt.date(2026, 9, 1),
+    )
+    refused = manager_client.post(
+        f"/api/v1/contracts/{ship.pk}/plan-change",
+        json.dumps({"plan_code": "KJM-CARE", "starts_on": "2026-12-01"}),
+        content_type="application/json",
+    )
+    assert (refused.status_code, refused.json()["field"]) == (400, "starts_on")
+    assert "2027-02-28" in refused.json()["detail"]
+    upgraded = manager_client.post(
+        f"/api/v1/contracts/{ship.pk}/plan-change",
+        json.dumps({"plan_code": "SHIP-PREMIUM", "starts_on": "2026-12-01"}),
+        content_type="application/json",
+    )
+    assert upgraded.status_code == 201 and upgraded.json()["plan"] == "SHIP-PREMIUM"
