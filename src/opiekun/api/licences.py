@@ -28,7 +28,7 @@ class LicenceIn(Schema):
 
 
 class LicenceEventOut(Schema):
-    kind: str
+    kind: Annotated[str, OneOf.of(LicenceEvent.Kind, check=False)]
     on: dt.date
     note: str
     source: str

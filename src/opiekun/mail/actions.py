@@ -20,7 +20,7 @@ from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers import actions as customer_actions
 from opiekun.customers.models import Contact, ContactEmail, Organisation
-from opiekun.mail import ingest, oauth2, outbound
+from opiekun.mail import ingest, outbound
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.mail.parse import InboundMessage, message_id_of, parse
 from opiekun.tickets.models import Message
@@ -379,29 +379,3 @@ def sweep_stuck(now: dt.datetime | None = None) -> list[int]:
         if claimed:
             again.append(pk)
     return again
-
-
-def mailbox_token(mailbox: Mailbox, now: dt.datetime | None = None) -> str:
-    """The mailbox's OAuth2 access token: the cached one while it has a few minutes
-    left, else a new one from the provider (kept encrypted, with the refresh token the
-    provider may have rotated). Raises ``oauth2.TokenError``."""
-    now = now or timezone.now()
-    mailbox.refresh_from_db(fields=["oauth2_access_token", "oauth2_expires_at"])
-    expires = mailbox.oauth2_expires_at
-    if mailbox.oauth2_access_token and expires is not None and expires - oauth2.MARGIN > now:
-        return mailbox.oauth2_access_token
-    token = oauth2.fetch(
-        mailbox.oauth2_token_url,
-        client_id=mailbox.oauth2_client_id,
-        client_secret=mailbox.oauth2_client_secret,
-        refresh_token=mailbox.oauth2_refresh_token,
-        scope=mailbox.oauth2_scope,
-        now=now,
-    )
-    mailbox.oauth2_access_token, mailbox.oauth2_expires_at = token.access_token, token.expires_at
-    fields = ["oauth2_access_token", "oauth2_expires_at"]
-    if token.refresh_token:
-        mailbox.oauth2_refresh_token = token.refresh_token
-        fields.append("oauth2_refresh_token")
-    mailbox.save(update_fields=fields)
-    return token.access_token

@@ -22,7 +22,7 @@ from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import ImapToolsError
 
 from opiekun.core import batch
-from opiekun.mail import actions, oauth2
+from opiekun.mail import actions, oauth2, tokens
 from opiekun.mail.models import InboundMail, Mailbox
 
 LEASE = dt.timedelta(minutes=10)
@@ -64,7 +64,7 @@ def connect(mailbox: Mailbox) -> BaseMailBox:
         box = MailBoxUnencrypted(mailbox.host, mailbox.port, timeout=60)
     if mailbox.sign_in == Mailbox.SignIn.OAUTH2:
         try:
-            token = actions.mailbox_token(mailbox)
+            token = tokens.mailbox_token(mailbox)
         except oauth2.TokenError:
             with contextlib.suppress(*CONNECTION_ERRORS):
                 box.logout()

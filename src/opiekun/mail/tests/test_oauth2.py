@@ -18,7 +18,7 @@ from django.core.mail import EmailMessage
 from django.db import connection
 from imap_tools import MailBoxUnencrypted
 
-from opiekun.mail import actions, oauth2, poll
+from opiekun.mail import oauth2, poll, tokens
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.testing.mailservers import Dovecot, SmtpSink, free_port
 
@@ -143,7 +143,7 @@ def test_client_credentials_and_a_rotated_refresh_token(
 
     Provider.rotate = True
     delegated = oauth_box(oauth_dovecot, provider, name="gmail", address="g@kjm.example")
-    actions.mailbox_token(delegated)
+    tokens.mailbox_token(delegated)
     delegated.refresh_from_db()
     assert delegated.oauth2_refresh_token == "rt-2"  # the provider's new one is kept
 
