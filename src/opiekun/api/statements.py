@@ -2,15 +2,14 @@
 organisation's, read its progress, list a month's statements, read one with its lines,
 send it and correct it. Support managers act; staff read; anyone else gets 404."""
 
-from __future__ import annotations
-
 import datetime as dt
 from decimal import Decimal
 from typing import Annotated
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from django.utils import timezone
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from opiekun.api.lazy import LazyPage
@@ -23,6 +22,7 @@ from opiekun.customers.access import organisation_for
 from opiekun.reports import issuing, statements
 from opiekun.reports.models import StatementRun
 from opiekun.staff.access import manager_for, staff_for
+from opiekun.tariff.periods import month_start
 
 router = Router(tags=["statements"])
 
@@ -56,7 +56,7 @@ class RunOut(Schema):
     items: list[RunItemOut]
 
     @staticmethod
-    def of(run: StatementRun) -> RunOut:
+    def of(run: StatementRun) -> "RunOut":
         items = run.items.select_related("statement").order_by("pk")
         return RunOut(
             id=run.pk,
@@ -115,7 +115,7 @@ class StatementOut(Schema):
     lines: list[LineOut] | None = None
 
     @staticmethod
-    def of(s: Statement, *, lines: bool = False) -> StatementOut:
+    def of(s: Statement, *, lines: bool = False) -> "StatementOut":
         # No sending row: the reverse one-to-one raises an AttributeError, so None.
         sending = getattr(s, "sending", None)
         return StatementOut(
@@ -137,8 +137,16 @@ class StatementOut(Schema):
         )
 
 
+class MonthFilter(Schema):
+    month: Month | None = None
+
+
 class CorrectionIn(Schema):
     reason: Annotated[str, Field(max_length=500)] = ""
+
+
+def _last_month() -> dt.date:
+    return month_start(month_start(timezone.localdate()) - dt.timedelta(days=1))
 
 
 @router.post(
@@ -163,11 +171,15 @@ def get_run(request: HttpRequest, run_id: Id) -> RunOut:
     return RunOut.of(get_object_or_404(StatementRun, pk=run_id))
 
 
-@router.get("/statements", response=list[StatementOut], summary="A month's statements (staff)")
+@router.get(
+    "/statements",
+    response=list[StatementOut],
+    summary="A month's statements, last month by default (staff)",
+)
 @paginate(Pages)
-def list_statements(request: HttpRequest, month: Month) -> list[StatementOut]:
+def list_statements(request: HttpRequest, filters: Query[MonthFilter]) -> list[StatementOut]:
     staff_for(request.user)
-    start = bounds.month("month", month)
+    start = bounds.month("month", filters.month) if filters.month else _last_month()
     found = (
         Statement.objects.filter(period_start=start)
         .select_related("contract", "sending")

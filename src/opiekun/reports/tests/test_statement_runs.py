@@ -81,7 +81,7 @@ def test_a_run_issues_every_contract_in_force_and_counts_its_progress(
     assert (run.state, run.total, run.done, run.failed) == ("done", 2, 2, 0)
     assert run.finished_at is not None
     numbers = {
-        i.organisation.short_name: (i.statement.contract_id, i.created)  # type: ignore[union-attr]
+        i.organisation.short_name: (i.statement.contract_id, i.created)
         for i in run.items.select_related("organisation", "statement")
     }
     assert numbers == {
