@@ -16,7 +16,7 @@ from opiekun.api.lazy import LazyPage
 from opiekun.api.pagination import Pages
 from opiekun.api.types import Id, OneOf
 from opiekun.contracts.access import statement_for
-from opiekun.contracts.models import Statement
+from opiekun.contracts.models import Statement, StatementLine
 from opiekun.core import bounds
 from opiekun.customers.access import organisation_for
 from opiekun.reports import issuing, statements
@@ -84,7 +84,7 @@ class RunOut(Schema):
 
 class LineOut(Schema):
     position: int
-    kind: str
+    kind: Annotated[str, OneOf.of(StatementLine.Kind, check=False)]
     description: str
     day: dt.date | None
     ticket_reference: str
