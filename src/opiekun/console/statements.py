@@ -6,6 +6,8 @@ Support managers act; agents read; anyone else gets 404."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -21,10 +23,35 @@ from opiekun.core import bounds
 from opiekun.core.audit import events_for
 from opiekun.customers.access import organisation_for
 from opiekun.customers.models import Organisation
-from opiekun.reports import issuing, statements
+from opiekun.reports import issuing, statements, wording
 from opiekun.reports.models import StatementRun, StatementSending
 from opiekun.staff.access import manager_for
 from opiekun.tariff.periods import month_start
+
+# The refusals of reports.statements, said again in the reader's language (ADR 0014).
+REFUSALS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (
+        re.compile(r"^month: (\d{4}-\d{2}) is not over yet$"),
+        lambda m: (
+            _("%(month)s is not over yet: statements are issued for past months.") % {"month": m[1]}
+        ),
+    ),
+    (
+        re.compile(r"^statement: (\S+) was corrected by (\S+); (?:correct|send) that$"),
+        lambda m: (
+            _("%(number)s was corrected by %(newer)s: use the correction.")
+            % {"number": m[1], "newer": m[2]}
+        ),
+    ),
+)
+
+
+def said(why: str) -> str:
+    for pattern, say in REFUSALS:
+        found = pattern.match(why)
+        if found:
+            return say(found)
+    return why
 
 
 def _last_month() -> dt.date:
@@ -71,7 +98,7 @@ def issue(request: HttpRequest) -> HttpResponse:
         organisation = organisation_for(request.user, int(chosen)) if chosen.isdigit() else None
         run = issuing.start(month, organisation=organisation, actor=request.user)
     except (bounds.OutOfBounds, statements.StatementError) as exc:
-        messages.error(request, str(exc))
+        messages.error(request, said(str(exc)))
         return redirect("console:statements")
     return redirect("console:statement-run", run_id=run.pk)
 
@@ -82,7 +109,10 @@ def run(request: HttpRequest, run_id: int) -> HttpResponse:
     found = get_object_or_404(
         StatementRun.objects.select_related("organisation", "started_by"), pk=run_id
     )
-    items = found.items.select_related("organisation", "statement").order_by("pk")
+    items = [
+        (item, said(item.error))
+        for item in found.items.select_related("organisation", "statement").order_by("pk")
+    ]
     context = {"run": found, "items": items}
     # The page polls its progress box while the run goes on; the box stops asking once
     # it is finished (it is swapped for one without the trigger).
@@ -100,7 +130,11 @@ def statement(request: HttpRequest, statement_id: int) -> HttpResponse:
         "console/statement.html",
         {
             "statement": found,
-            "lines": found.lines.all(),
+            # Stored in English once; read in the reader's language (issue 16, item 7).
+            "lines": [
+                (line, wording.line(line.description), wording.drawn(line.bank))
+                for line in found.lines.all()
+            ],
             "sending": StatementSending.objects.filter(statement=found)
             .select_related("sent_by")
             .first(),
@@ -119,7 +153,7 @@ def send(request: HttpRequest, statement_id: int) -> HttpResponse:
     try:
         statements.send(found, actor=request.user)
     except statements.StatementError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, said(str(exc)))
     else:
         messages.success(request, _("The statement is marked sent."))
     return redirect("console:statement", statement_id=found.pk)
@@ -135,7 +169,7 @@ def correct(request: HttpRequest, statement_id: int) -> HttpResponse:
             found, reason=request.POST.get("reason", "")[:500], actor=request.user
         )
     except statements.StatementError as exc:
-        messages.error(request, str(exc))
+        messages.error(request, said(str(exc)))
         return redirect("console:statement", statement_id=found.pk)
     messages.success(
         request,

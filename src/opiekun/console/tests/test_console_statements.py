@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from opiekun.celery import app
 from opiekun.contracts.models import Statement
@@ -92,6 +93,11 @@ def test_a_month_not_over_or_not_a_month_is_refused_on_the_page(
 ) -> None:
     refused = manager.post("/console/statements/issue", {"month": "2099-13"}, follow=True)
     assert refused.status_code == 200 and not StatementRun.objects.exists()
+    now = f"{timezone.localdate():%Y-%m}"
+    page = manager.post("/console/statements/issue", {"month": now}, follow=True)
+    text = page.content.decode()
+    assert now in text and "not over yet\n" not in text
+    assert "jeszcze się nie skończył" in text or "statements are issued for past months" in text
     bad = manager.get("/console/statements/?month=x")
     assert bad.status_code == 400
 
