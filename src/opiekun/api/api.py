@@ -23,6 +23,7 @@ from opiekun.api import (
     ratings,
     reaction_preview,
     selling,
+    statements,
     ticket_changes,  # noqa: F401 (its routes join tickets.router on import)
     ticket_files,
     ticket_history,
@@ -59,6 +60,7 @@ api.add_router("", contract_desk.router)
 api.add_router("", selling.router)
 api.add_router("", hour_requests.router)
 api.add_router("", contacts.router)
+api.add_router("", statements.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
 api.add_router("", customer_notifications.router)

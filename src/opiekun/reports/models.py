@@ -91,3 +91,119 @@ class RegisterApproval(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.period_start:%Y-%m}"
+
+
+class StatementSending(AppendOnly):
+    """A statement marked sent to the customer (issue 17): when and by whom. Written once;
+    the customer's notification follows from the ``statement_sent`` signal."""
+
+    statement = models.OneToOneField(
+        "contracts.Statement",
+        verbose_name=_("statement"),
+        on_delete=models.PROTECT,
+        related_name="sending",
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("statement sending")
+        verbose_name_plural = _("statement sendings")
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} sent {self.sent_at:%Y-%m-%d}"
+
+
+class StatementRun(models.Model):
+    """A background job that issues a month's statements: one organisation's or all of
+    them, with its progress, so the console can show it while the worker goes on."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    period_start = models.DateField(_("month"))
+    organisation = models.ForeignKey(
+        "customers.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("started by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default="queued")
+    total = models.PositiveIntegerField(_("contracts"), default=0)
+    done = models.PositiveIntegerField(_("issued"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("statement run")
+        verbose_name_plural = _("statement runs")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period_start:%Y-%m} ({self.state})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
+
+
+class StatementRunItem(AppendOnly):
+    """One contract's outcome in a run: the statement (new or the one already issued), or
+    why it could not be issued."""
+
+    run = models.ForeignKey(
+        StatementRun, verbose_name=_("run"), on_delete=models.CASCADE, related_name="items"
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract", verbose_name=_("contract"), on_delete=models.PROTECT, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "customers.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    statement = models.ForeignKey(
+        "contracts.Statement",
+        verbose_name=_("statement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created = models.BooleanField(_("new document"), default=False)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("statement run item")
+        verbose_name_plural = _("statement run items")
+        ordering = ["run", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["run", "contract"], name="statement_run_item_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}: {self.contract_id}"

@@ -6,9 +6,14 @@ apps' ``AppConfig.ready``.
   and waits for the customer's approval (R-REG-2). Arguments: ``statement``, ``actor``.
 - ``register_issued``: the register of ``period_start`` for ``organisation`` was issued
   (by staff or downloaded by a contact). Arguments: ``organisation``, ``period_start``,
-  ``actor``."""
+  ``actor``.
+- ``statement_sent``: ``statement`` was marked sent to the customer (``statements.send``;
+  ``sending`` is the mark). Arguments: ``statement``, ``sending``, ``actor``. The
+  customer's notification is the higher app's; work for a worker goes through
+  ``transaction.on_commit``."""
 
 from django.dispatch import Signal
 
 statement_issued = Signal()
 register_issued = Signal()
+statement_sent = Signal()

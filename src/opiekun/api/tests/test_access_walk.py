@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from opiekun.api.api import api
 from opiekun.catalog.models import Plan, Vendor
-from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry
+from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry, Statement
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
+from opiekun.reports import issuing, statements
+from opiekun.reports.models import StatementRun, StatementSending
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
 
@@ -101,6 +103,9 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("put", "/api/v1/organisations/{organisation_id}/ticket-visibility"): {
         "contacts_see_all_tickets": True
     },
+    ("post", "/api/v1/statement-runs"): {"month": "2026-10"},
+    ("post", "/api/v1/statements/{statement_id}/send"): {},
+    ("post", "/api/v1/statements/{statement_id}/correction"): {"reason": "x"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # A contact's own settings: another contact reads and sets their own, never A's; a
@@ -185,6 +190,9 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "inbound_id": str(
             mail_actions.receive(box, b"From: x@c.example\r\nSubject: Tajne A\r\n\r\nA\r\n")[0].pk
         ),
+        # A's October statement and a run: staff read them, only managers act.
+        "statement_id": str(statements.issue(p.contract_a, dt.date(2026, 10, 1)).pk),  # type: ignore[arg-type]
+        "run_id": str(issuing.start(dt.date(2026, 10, 1)).pk),
     }
 
 
@@ -251,6 +259,8 @@ def test_no_route_shows_customer_a_to_anyone_else(
     contact.refresh_from_db()
     assert contact.is_active and not contracted_personas.org_a.contacts.filter(full_name="Obcy")
     assert not contracted_personas.org_a.contacts_see_all_tickets
+    assert Statement.objects.count() == 1 and StatementRun.objects.count() == 1
+    assert not StatementSending.objects.exists()
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

@@ -12,12 +12,14 @@ from django.utils import timezone
 
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.console import urls as console_urls
-from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry
+from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry, Statement
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import Notification
+from opiekun.reports import issuing, statements
+from opiekun.reports.models import StatementRun, StatementSending
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
@@ -93,6 +95,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         ).pk,
         "mailbox_id": (mailbox := mail_box()).pk,
         "inbound_id": mail_actions.receive(mailbox, TRIAGED)[0].pk,
+        "statement_id": statements.issue(p.contract_a, dt.date(2026, 10, 1)).pk,  # type: ignore[arg-type]
+        "run_id": issuing.start(dt.date(2026, 10, 1)).pk,
     }
     methods = {
         *console_urls.TICKET_ACTIONS,
@@ -109,6 +113,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("to-article", "book-session", "cancel", "unlock", "reset"),
         *("status", "tag", "save", "delete", "add", "remove", "merge", "split"),
         *("discard", "retry", "test"),
+        *("issue", "send"),
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
@@ -153,6 +158,8 @@ def test_no_console_page_answers_anyone_but_staff(
     assert set(Contract.objects.values_list("status", flat=True)) == {"active"}
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
     assert Notification.objects.get().read_at is None
+    assert Statement.objects.count() == 1 and StatementRun.objects.count() == 1
+    assert not StatementSending.objects.exists()
 
 
 def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:
