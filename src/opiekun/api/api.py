@@ -6,10 +6,12 @@ from typing import Any
 from ninja import NinjaAPI
 
 from opiekun.api import (
+    alerts,
     attachments,
     callers,
     contract_desk,
     errors,
+    imports,
     licences,
     mailroom,
     notifications,
@@ -51,6 +53,8 @@ api.add_router("", organisations.router)
 api.add_router("", licences.router)
 api.add_router("", contract_desk.router)
 api.add_router("", selling.router)
+api.add_router("", imports.router)
+api.add_router("", alerts.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
 api.add_router("", ticket_history.router)

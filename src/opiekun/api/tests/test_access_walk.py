@@ -85,6 +85,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/mail/inbound/{inbound_id}/retry"): {},
     ("post", "/api/v1/mail/outgoing/{message_id}/resend"): {},
     ("post", "/api/v1/mail/mailboxes/{mailbox_id}/test"): {},
+    ("post", "/api/v1/imports/customers"): {"__multipart__": True},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # Collections answer everyone with what they may see, which for A's things is nothing.
