@@ -68,7 +68,9 @@ def _contract(a: vendor_alerts.ContractAlert) -> ContractAlertOut:
     )
 
 
-@router.get("/alerts", response=AlertsOut, summary="Contracts ending, banks used up, busy customers")
+@router.get(
+    "/alerts", response=AlertsOut, summary="Contracts ending, banks used up, busy customers"
+)
 def alerts(request: HttpRequest) -> AlertsOut:
     manager_for(request.user)
     found = vendor_alerts.collect()

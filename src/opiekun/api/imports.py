@@ -51,7 +51,9 @@ def import_customers(
         organisations=outcome.organisations,
         contacts=outcome.contacts,
         contracts=outcome.contracts,
-        problems=[ProblemOut(row=p.row, column=p.column, message=p.message) for p in outcome.problems],
+        problems=[
+            ProblemOut(row=p.row, column=p.column, message=p.message) for p in outcome.problems
+        ],
     )
     if outcome.imported:
         return Status(201, body)

@@ -21,7 +21,9 @@ from opiekun.contracts.imports.checking import Problem
 from opiekun.staff.access import manager_for
 
 
-def _page(request: HttpRequest, outcome: imports.Outcome | None = None, **extra: object) -> HttpResponse:
+def _page(
+    request: HttpRequest, outcome: imports.Outcome | None = None, **extra: object
+) -> HttpResponse:
     return render(
         request,
         "console/import.html",
@@ -88,7 +90,10 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return _page(request, outcome)
     messages.success(
         request,
-        _("Imported: %(organisations)s organisations, %(contacts)s contacts, %(contracts)s contracts.")
+        _(
+            "Imported: %(organisations)s organisations, %(contacts)s contacts, "
+            "%(contracts)s contracts."
+        )
         % {
             "organisations": outcome.organisations,
             "contacts": outcome.contacts,

@@ -49,7 +49,11 @@ class BankAlert:
     @property
     def used_percent(self) -> int:
         used = self.granted_minutes - self.balance_minutes
-        return int(Decimal(100 * used) / Decimal(self.granted_minutes)) if self.granted_minutes else 100
+        return (
+            int(Decimal(100 * used) / Decimal(self.granted_minutes))
+            if self.granted_minutes
+            else 100
+        )
 
     @property
     def overdrawn(self) -> bool:
@@ -79,7 +83,11 @@ def _ending(today: dt.date, until: dt.date) -> list[ContractAlert]:
     found = Contract.objects.filter(
         status__in=IN_FORCE, ends_on__gte=today, ends_on__lte=until
     ).select_related("organisation", "plan")
-    return [ContractAlert(c, c.ends_on, (c.ends_on - today).days) for c in found.order_by("ends_on")]
+    return [
+        ContractAlert(c, c.ends_on, (c.ends_on - today).days)
+        for c in found.order_by("ends_on")
+        if c.ends_on is not None  # the filter says so; the type does not
+    ]
 
 
 def notice_starts(contract: Contract) -> dt.date | None:
@@ -163,7 +171,9 @@ def _volume(now: dt.datetime) -> list[VolumeAlert]:
         usual = Decimal(row["earlier"]) / BASELINE_WINDOWS
         if row["recent"] >= VOLUME_FLOOR and row["recent"] * 100 > usual * VOLUME_PERCENT:
             found.append(
-                VolumeAlert(contracts[row["organisation_id"]], row["recent"], usual.quantize(Decimal("0.1")))
+                VolumeAlert(
+                    contracts[row["organisation_id"]], row["recent"], usual.quantize(Decimal("0.1"))
+                )
             )
     return sorted(found, key=lambda a: -a.recent)
 

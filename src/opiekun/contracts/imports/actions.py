@@ -98,8 +98,8 @@ def _write(checked: Checked, actor: Actor) -> None:
                     )
             except (ValidationError, IntegrityError) as exc:
                 raise _refusal(contact.row, "contact_name", exc) from None
-        for item in checked.contracts.values():
-            _write_contract(item, organisations[item.organisation], actor)
+        for contract in checked.contracts.values():
+            _write_contract(contract, organisations[contract.organisation], actor)
 
 
 def _write_contract(item: checking.ContractIn, organisation: Organisation, actor: Actor) -> None:

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
@@ -48,6 +50,7 @@ KINDS = {
     "urzad": Organisation.Kind.PUBLIC_OFFICE,
 }
 MAX_SEATS = 10_000
+T = TypeVar("T")
 MAX_PRICE = Decimal("99999999.99")
 
 
@@ -177,7 +180,9 @@ class _Checker:
     def problem(self, row: Row, column: str, message: str) -> None:
         self.result.problems.append(Problem(row.number, column, message))
 
-    def value(self, row: Row, column: str, parse, *, required: bool = False):  # type: ignore[no-untyped-def]
+    def value(
+        self, row: Row, column: str, parse: Callable[[str], T], *, required: bool = False
+    ) -> T | None:
         """The cell parsed, or None with a problem recorded (or None when empty)."""
         text = row.cells.get(column, "")
         if not text:
@@ -209,7 +214,9 @@ class _Checker:
             known = OrganisationIn(row.number, short_name)
             known.name = self.value(row, "organisation_name", str, required=True) or ""
             if len(known.name) > 200:
-                self.problem(row, "organisation_name", _("at most %(limit)s characters") % {"limit": 200})
+                self.problem(
+                    row, "organisation_name", _("at most %(limit)s characters") % {"limit": 200}
+                )
             known.kind = self.value(row, "kind", _kind) or Organisation.Kind.COMPANY
             known.tax_id = self.value(row, "tax_id", normalise_tax_id) or ""
             email = self.value(row, "organisation_email", _emails) or []
@@ -224,7 +231,9 @@ class _Checker:
             first = next(r for r in self.rows if r.number == known.row)
             if row.cells.get(column) and row.cells.get(column) != first.cells.get(column):
                 self.problem(
-                    row, column, _("differs from row %(row)s of this organisation") % {"row": known.row}
+                    row,
+                    column,
+                    _("differs from row %(row)s of this organisation") % {"row": known.row},
                 )
 
     def contact(self, row: Row, short_name: str) -> None:
@@ -233,7 +242,11 @@ class _Checker:
         phones = self.value(row, "contact_phones", _phones) or []
         if not name:
             if emails or phones:
-                self.problem(row, "contact_name", _("the contact's name is required with an e-mail or a phone"))
+                self.problem(
+                    row,
+                    "contact_name",
+                    _("the contact's name is required with an e-mail or a phone"),
+                )
             return
         if len(name) > 200:
             self.problem(row, "contact_name", _("at most %(limit)s characters") % {"limit": 200})
@@ -241,7 +254,9 @@ class _Checker:
             earlier = self.emails_seen.setdefault(address.lower(), row.number)
             if earlier != row.number:
                 self.problem(
-                    row, "contact_emails", _("%(address)s is also in row %(row)s") % {"address": address, "row": earlier}
+                    row,
+                    "contact_emails",
+                    _("%(address)s is also in row %(row)s") % {"address": address, "row": earlier},
                 )
         self.result.contacts.append(ContactIn(row.number, short_name, name, emails, phones))
 
@@ -259,7 +274,9 @@ class _Checker:
             for column in ("organisation", *CONTRACT_COLUMNS):
                 if row.cells.get(column) and row.cells.get(column) != first.cells.get(column):
                     self.problem(
-                        row, column, _("differs from row %(row)s of this contract") % {"row": known.row}
+                        row,
+                        column,
+                        _("differs from row %(row)s of this contract") % {"row": known.row},
                     )
             return
         contract = ContractIn(row.number, short_name, number)
@@ -267,7 +284,9 @@ class _Checker:
         if code:
             contract.plan = Plan.objects.filter(code=code).first()
             if contract.plan is None:
-                self.problem(row, "plan", _("no plan with the code %(code)s") % {"code": repr(code)})
+                self.problem(
+                    row, "plan", _("no plan with the code %(code)s") % {"code": repr(code)}
+                )
         contract.starts_on = self.value(row, "starts_on", _past_day, required=True)
         contract.seats = self.value(row, "seats", _seats) or 1
         contract.price_net = self.value(row, "price_net", _price)
@@ -292,10 +311,20 @@ class _Checker:
             short_name__in=list(result.organisations)
         ).values_list("short_name", flat=True):
             row = rows[result.organisations[short_name].row]
-            self.problem(row, "organisation", _("an organisation %(name)s already exists") % {"name": short_name})
-        for number in Contract.objects.filter(number__in=list(result.contracts)).values_list("number", flat=True):
+            self.problem(
+                row,
+                "organisation",
+                _("an organisation %(name)s already exists") % {"name": short_name},
+            )
+        for number in Contract.objects.filter(number__in=list(result.contracts)).values_list(
+            "number", flat=True
+        ):
             row = rows[result.contracts[number].row]
-            self.problem(row, "contract_number", _("a contract %(number)s already exists") % {"number": number})
+            self.problem(
+                row,
+                "contract_number",
+                _("a contract %(number)s already exists") % {"number": number},
+            )
         taken = set(
             ContactEmail.objects.annotate(low=Lower("address"))
             .filter(low__in=list(self.emails_seen))
@@ -303,7 +332,11 @@ class _Checker:
         )
         for address in sorted(taken):
             row = rows[self.emails_seen[address]]
-            self.problem(row, "contact_emails", _("%(address)s belongs to another contact already") % {"address": address})
+            self.problem(
+                row,
+                "contact_emails",
+                _("%(address)s belongs to another contact already") % {"address": address},
+            )
 
 
 def check(rows: list[Row]) -> Checked:

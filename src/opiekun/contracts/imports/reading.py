@@ -59,9 +59,7 @@ def decode(data: bytes) -> str:
     try:
         return data.decode("cp1250")
     except UnicodeDecodeError:
-        raise ImportFileError(
-            "file: " + _("save the file as UTF-8 or Windows-1250 text")
-        ) from None
+        raise ImportFileError("file: " + _("save the file as UTF-8 or Windows-1250 text")) from None
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -72,7 +70,9 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise ImportFileError("file: " + _("not a readable CSV file (%(why)s)") % {"why": exc})
+        raise ImportFileError(
+            "file: " + _("not a readable CSV file (%(why)s)") % {"why": exc}
+        ) from None
 
 
 def _cell_text(value: object) -> str:
@@ -109,9 +109,7 @@ def _xlsx_rows(data: bytes) -> list[list[str]]:
 def read(data: bytes, filename: str) -> list[Row]:
     """The data rows, each cell stripped; empty rows are skipped but keep their numbers."""
     if len(data) > MAX_FILE_BYTES:
-        raise ImportFileError(
-            "file: " + _("at most %(size)s bytes") % {"size": MAX_FILE_BYTES}
-        )
+        raise ImportFileError("file: " + _("at most %(size)s bytes") % {"size": MAX_FILE_BYTES})
     is_xlsx = filename.lower().endswith(".xlsx") or data[:2] == b"PK"
     raw = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
     if not raw:

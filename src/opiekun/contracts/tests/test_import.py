@@ -136,8 +136,26 @@ def test_xlsx_with_date_cells(presets: None):
     book = Workbook()
     sheet = book.active
     sheet.append(list(reading.COLUMNS))
-    sheet.append(["omega", "Omega", "", "", "", "", "Piotr", "piotr@omega.example", "", "O/1",
-                  "KJM-CARE", dt.datetime(2024, 2, 1), 2, 99.5, None, None])
+    sheet.append(
+        [
+            "omega",
+            "Omega",
+            "",
+            "",
+            "",
+            "",
+            "Piotr",
+            "piotr@omega.example",
+            "",
+            "O/1",
+            "KJM-CARE",
+            dt.datetime(2024, 2, 1),  # noqa: DTZ001 - a spreadsheet's date cell has no zone
+            2,
+            99.5,
+            None,
+            None,
+        ]
+    )
     buffer = io.BytesIO()
     book.save(buffer)
 
@@ -146,7 +164,9 @@ def test_xlsx_with_date_cells(presets: None):
     assert outcome.problems == []
     contract = Contract.objects.get(number="O/1")
     assert (contract.starts_on, contract.seats, str(contract.price_net)) == (
-        dt.date(2024, 2, 1), 2, "99.50"
+        dt.date(2024, 2, 1),
+        2,
+        "99.50",
     )
 
 

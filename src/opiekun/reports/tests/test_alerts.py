@@ -35,7 +35,9 @@ def _contract(short: str, plan: str, *, starts_on: dt.date | None = None) -> Con
 
 
 def _ends_in(contract: Contract, days: int) -> None:
-    Contract.objects.filter(pk=contract.pk).update(ends_on=timezone.localdate() + dt.timedelta(days=days))
+    Contract.objects.filter(pk=contract.pk).update(
+        ends_on=timezone.localdate() + dt.timedelta(days=days)
+    )
 
 
 def _use(contract: Contract, minutes: int) -> HourBank:
@@ -89,7 +91,9 @@ def test_r_con_2_each_alert_lists_exactly_its_contracts(desk: dict[str, Contract
     assert set(by_contract) == {"heavy/1", "overdrawn/1"}
     assert by_contract["heavy/1"].used_percent == 83 and not by_contract["heavy/1"].overdrawn
     assert by_contract["overdrawn/1"].overdrawn
-    assert [(a.contract.number, a.recent, str(a.usual)) for a in found.volume] == [("busy/1", 6, "1.0")]
+    assert [(a.contract.number, a.recent, str(a.usual)) for a in found.volume] == [
+        ("busy/1", 6, "1.0")
+    ]
     assert found.count == 5
 
 
@@ -113,7 +117,9 @@ def test_a_minimum_duration_opens_the_notice_period_without_an_end_date(presets:
 
     day = alerts.notice_starts(contract)
 
-    assert day is not None and timezone.localdate() <= day <= timezone.localdate() + dt.timedelta(days=30)
+    assert day is not None and timezone.localdate() <= day <= timezone.localdate() + dt.timedelta(
+        days=30
+    )
     assert [a.contract.number for a in alerts.collect().notice] == ["ship/1"]
 
 
