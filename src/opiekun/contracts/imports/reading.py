@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 MAX_FILE_BYTES = 1024 * 1024  # 1 MiB: thousands of customers, far below a zip bomb
 MAX_ROWS = 2000
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024  # an XLSX is a zip: its parts unpacked, at most
 MAX_CELL = 300  # the longest column we fill (a licence note) is 300 characters
 
 # The columns in the order of the template; README documents each.
@@ -90,20 +91,31 @@ def _cell_text(value: object) -> str:
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
+    unreadable = ImportFileError("file: " + _("not a readable XLSX workbook"))
+    try:
+        # A small zip can unpack to gigabytes; its directory says how much, before reading.
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise unreadable from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError("file: " + _("at most %(size)s bytes") % {"size": MAX_UNPACKED_BYTES})
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        raise ImportFileError("file: " + _("not a readable XLSX workbook")) from None
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, SyntaxError):
+        raise unreadable from None
+    rows = []
     try:
-        sheet = book.worksheets[0]
-        rows = []
-        for values in sheet.iter_rows(values_only=True):
+        for values in book.worksheets[0].iter_rows(values_only=True):
             rows.append([_cell_text(v) for v in values])
             if len(rows) > MAX_ROWS + 1:
                 break
-        return rows
+    # A broken sheet's XML (ElementTree's ParseError is a SyntaxError) or its cells.
+    except (KeyError, ValueError, OSError, SyntaxError, IndexError):
+        raise unreadable from None
     finally:
         book.close()
+    return rows
 
 
 def read(data: bytes, filename: str) -> list[Row]:

@@ -170,6 +170,24 @@ def test_xlsx_with_date_cells(presets: None):
     )
 
 
+def _workbook() -> bytes:
+    book = Workbook()
+    book.active.append(list(reading.COLUMNS))
+    book.active.append(["omega", "Omega"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_an_xlsx_that_unpacks_too_large_is_refused_before_reading(db: None, monkeypatch):
+    monkeypatch.setattr(reading, "MAX_UNPACKED_BYTES", 1000)
+
+    outcome = imports.run(_workbook(), "bomba.xlsx", dry_run=True)
+
+    assert [p.column for p in outcome.problems] == ["file"]
+    assert "1000" in outcome.problems[0].message
+
+
 @pytest.mark.parametrize(
     ("data", "name"),
     [
