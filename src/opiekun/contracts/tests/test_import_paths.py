@@ -99,11 +99,18 @@ def test_api_dry_run_then_import(manager: Client):
 
     bad = manager.post("/api/v1/imports/customers?dry_run=false", {"file": _upload(BAD)})
     assert bad.status_code == 400
+    # In the reader's language: Polish by default, English when asked.
     assert bad.json()["problems"][0] == {
         "row": 2,
         "column": "plan",
-        "message": "no plan with the code 'NOPLAN'",
+        "message": "nie ma planu o kodzie 'NOPLAN'",
     }
+    english = manager.post(
+        "/api/v1/imports/customers?dry_run=false",
+        {"file": _upload(BAD)},
+        headers={"accept-language": "en"},
+    )
+    assert english.json()["problems"][0]["message"] == "no plan with the code 'NOPLAN'"
 
     done = manager.post("/api/v1/imports/customers?dry_run=false", {"file": _upload(GOOD)})
     assert done.status_code == 201 and done.json()["imported"] is True
