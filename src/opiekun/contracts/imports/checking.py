@@ -176,6 +176,7 @@ class _Checker:
         self.rows = rows
         self.result = Checked()
         self.emails_seen: dict[str, int] = {}
+        self.by_number = {row.number: row for row in rows}
 
     def problem(self, row: Row, column: str, message: str) -> None:
         self.result.problems.append(Problem(row.number, column, message))
@@ -228,7 +229,7 @@ class _Checker:
             return
         # A later row of the same organisation repeats its details or leaves them empty.
         for column in ORGANISATION_COLUMNS:
-            first = next(r for r in self.rows if r.number == known.row)
+            first = self.by_number[known.row]
             if row.cells.get(column) and row.cells.get(column) != first.cells.get(column):
                 self.problem(
                     row,
@@ -270,7 +271,7 @@ class _Checker:
             self.problem(row, "contract_number", _("at most %(limit)s characters") % {"limit": 40})
         known = self.result.contracts.get(number)
         if known is not None:
-            first = next(r for r in self.rows if r.number == known.row)
+            first = self.by_number[known.row]
             for column in ("organisation", *CONTRACT_COLUMNS):
                 if row.cells.get(column) and row.cells.get(column) != first.cells.get(column):
                     self.problem(
@@ -306,7 +307,7 @@ class _Checker:
     def against_database(self) -> None:
         """What already exists, in three queries whatever the file's length."""
         result = self.result
-        rows = {r.number: r for r in self.rows}
+        rows = self.by_number
         for short_name in Organisation.objects.filter(
             short_name__in=list(result.organisations)
         ).values_list("short_name", flat=True):
