@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from opiekun.api.types import OneOf
+from opiekun.contracts.models import HourBank
 from opiekun.reports import alerts as vendor_alerts
 from opiekun.staff.access import manager_for
 
@@ -27,7 +30,7 @@ class ContractAlertOut(Schema):
 
 class BankAlertOut(Schema):
     bank_id: int
-    kind: str
+    kind: Annotated[str, OneOf.of(HourBank.Kind, check=False)]
     contract: str
     organisation_id: int
     organisation: str
