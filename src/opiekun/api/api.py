@@ -6,6 +6,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from opiekun.api import (
+    alerts,
     attachments,
     callers,
     contacts,
@@ -13,6 +14,7 @@ from opiekun.api import (
     customer_notifications,
     errors,
     hour_requests,
+    imports,
     licences,
     mailroom,
     notifications,
@@ -61,6 +63,8 @@ api.add_router("", selling.router)
 api.add_router("", hour_requests.router)
 api.add_router("", contacts.router)
 api.add_router("", statements.router)
+api.add_router("", imports.router)
+api.add_router("", alerts.router)
 api.add_router("", attachments.router)
 api.add_router("", notifications.router)
 api.add_router("", customer_notifications.router)

@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET
 from opiekun.console.guards import staff_only
 from opiekun.core import bounds
 from opiekun.core.forms import sentence
-from opiekun.reports import queries
+from opiekun.reports import alerts, queries
+from opiekun.staff.access import staff_for
 from opiekun.tickets.models import Ticket
 
 
@@ -35,6 +36,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     month = _month(request)
     statuses, backlog = queries.backlog_by_age()
     labels = dict(Ticket.Status.choices)
+    member = staff_for(request.user)
+    # The badge is the managers' (they act on contracts); five queries, not a loop.
+    alert_count = alerts.collect().count if member.is_manager else None
     return render(
         request,
         "console/dashboard.html",
@@ -45,5 +49,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "hours": queries.hours_by_customer(month)[:20],
             "statuses": [(s, labels[s]) for s in statuses],
             "backlog": backlog,
+            "alert_count": alert_count,
         },
     )

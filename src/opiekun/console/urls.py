@@ -1,6 +1,7 @@
 from django.urls import path
 
 from opiekun.console import (
+    alerts,
     appointments,
     assignment,
     canned,
@@ -9,6 +10,7 @@ from opiekun.console import (
     corrections,
     dashboards,
     hour_requests,
+    imports,
     intake,
     knowledge,
     licences,
@@ -52,6 +54,11 @@ urlpatterns = [
     path("customers/<int:organisation_id>/packages", selling.sell, name="sell-package"),
     path("customers/<int:organisation_id>/quote", contract_desk.quote, name="new-quote"),
     path("contracts/", contract_desk.contracts, name="contracts"),
+    path("import/", imports.page, name="import"),
+    path("import/template", imports.template, name="import-template"),
+    path("import/check", imports.check, name="import-check"),
+    path("import/confirm", imports.confirm, name="import-confirm"),
+    path("alerts/", alerts.alerts, name="alerts"),
     path("contracts/<int:contract_id>/", contract_desk.contract, name="contract"),
     path("contracts/<int:contract_id>/accept", contract_desk.accept, name="contract-accept"),
     path("contracts/<int:contract_id>/notice", contract_desk.notice, name="contract-notice"),

@@ -106,6 +106,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/statement-runs"): {"month": "2026-10"},
     ("post", "/api/v1/statements/{statement_id}/send"): {},
     ("post", "/api/v1/statements/{statement_id}/correction"): {"reason": "x"},
+    ("post", "/api/v1/imports/customers"): {"__multipart__": True},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # A contact's own settings: another contact reads and sets their own, never A's; a

@@ -27,6 +27,8 @@ pytestmark = pytest.mark.django_db
 # Support managers' pages: an agent gets 404 too (walked in core/tests/test_signin_security).
 # Writing canned responses is a manager's too (R-PPL-1: managers set the vendor's wording).
 MANAGERS_ONLY = {"/console/lockouts/", "/console/plans/", "/console/canned/new"}
+# Importing customers and the vendor's alerts are the contract desk's (issue 17).
+MANAGERS_ONLY |= {"/console/import/", "/console/import/template", "/console/alerts/"}
 MANAGERS_ONLY_PATTERN = re.compile(r"/console/canned/\d+/")
 TRIAGED = b"From: nowy@c.example\r\nSubject: Kto to?\r\nMessage-ID: <t1@c.example>\r\n\r\nHej\r\n"
 
@@ -114,6 +116,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("status", "tag", "save", "delete", "add", "remove", "merge", "split"),
         *("discard", "retry", "test"),
         *("issue", "send"),
+        *("check", "confirm"),
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
