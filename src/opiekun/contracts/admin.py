@@ -5,6 +5,7 @@ from opiekun.contracts.models import (
     Contract,
     ContractAddOn,
     HourBank,
+    HourRequest,
     LedgerEntry,
     LicenceEvent,
     QuoteRequest,
@@ -54,6 +55,28 @@ class HourBankAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         # A bank is made by an action (a package sold, a month granted) with its first
         # ledger entry; an empty one added here had no contract and no start (a 500).
+        return False
+
+
+@admin.register(HourRequest)
+class HourRequestAdmin(admin.ModelAdmin):
+    # Answered on the customer page (accept sells, decline needs a reason): read here.
+    list_display = ["created_at", "organisation", "contact", "plan", "minutes", "status"]
+    list_filter = ["status"]
+    search_fields = ["organisation__name", "contact__full_name", "note"]
+    list_select_related = ["organisation", "contact", "plan"]
+    readonly_fields = [
+        "organisation",
+        "contact",
+        "plan",
+        "minutes",
+        "note",
+        "status",
+        "reason",
+        "bank",
+    ]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
 
