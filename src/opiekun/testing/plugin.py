@@ -67,6 +67,18 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         pytest.skip("needs Redis on 127.0.0.1:6379")
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _short_lived_connections() -> None:
+    """Each thread's connection closes when its request or test ends. With production's
+    CONN_MAX_AGE the live server's request threads (browser tests) each kept one open,
+    and by the thread races at the end of a PostgreSQL run the server had no slots left
+    ("too many clients")."""
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: pytest.FixtureRequest, tmp_path: object) -> None:
     """Uploaded files of a test go to its own folder, never to var/media."""
