@@ -107,6 +107,7 @@ def oauth_box(server: Dovecot, token_url: str, **extra: object) -> Mailbox:
     return Mailbox.objects.create(**{**fields, **extra})
 
 
+@pytest.mark.needs_dovecot
 def test_imap_signs_in_with_xoauth2_and_reads_the_mailbox(
     oauth_dovecot: Dovecot, provider: str, contracted_personas: object
 ) -> None:
@@ -133,6 +134,7 @@ def test_imap_signs_in_with_xoauth2_and_reads_the_mailbox(
     assert poll.check(mailbox) != ""
 
 
+@pytest.mark.needs_dovecot
 def test_client_credentials_and_a_rotated_refresh_token(
     oauth_dovecot: Dovecot, provider: str
 ) -> None:
@@ -148,6 +150,7 @@ def test_client_credentials_and_a_rotated_refresh_token(
     assert delegated.oauth2_refresh_token == "rt-2"  # the provider's new one is kept
 
 
+@pytest.mark.needs_dovecot
 def test_a_refused_token_is_written_on_the_mailbox_and_waits_its_interval(
     oauth_dovecot: Dovecot, provider: str
 ) -> None:
