@@ -19,9 +19,13 @@ def number(
     if not text:
         return None
     try:
-        return kind(text)
+        value = kind(text)
     except (ValueError, InvalidOperation):
-        raise error(f"{field}: " + _("%(value)s is not a number") % {"value": text}) from None
+        value = None
+    # 'NaN' and 'Infinity' parse as Decimals, but no amount is either.
+    if value is None or (isinstance(value, Decimal) and not value.is_finite()):
+        raise error(f"{field}: " + _("%(value)s is not a number") % {"value": text})
+    return value
 
 
 def day(request: HttpRequest, field: str, error: type[Exception]) -> dt.date | None:

@@ -20,7 +20,7 @@ from opiekun.core.audit import Actor
 from opiekun.customers.models import Organisation
 from opiekun.tariff.periods import next_month_start
 
-MAX_PRICE = Decimal("99999999.99")
+MAX_PRICE = bounds.MAX_PRICE
 MAX_SEATS = 10_000
 
 

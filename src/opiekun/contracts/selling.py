@@ -86,8 +86,8 @@ def sell_package(
     minutes = plan.included_minutes if minutes is None else minutes
     if not 1 <= minutes <= MAX_PACKAGE_MINUTES:
         raise SaleError("minutes: " + _("must be from 1 to %(max)s") % {"max": MAX_PACKAGE_MINUTES})
-    if price_net is not None and price_net < 0:
-        raise SaleError("price_net: " + _("must not be negative"))
+    if price_net is not None and not Decimal(0) <= price_net <= bounds.MAX_PRICE:
+        raise SaleError("price_net: " + _("must be from 0 to %(max)s") % {"max": bounds.MAX_PRICE})
     sale_key = sale_key.strip()[:64]
     with transaction.atomic():
         locks.hold_organisation(organisation.pk)

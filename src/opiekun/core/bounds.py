@@ -24,6 +24,7 @@ errors do, so a form puts it on its field and the API names the field."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
@@ -42,6 +43,7 @@ LAST_MONTH = dt.date(2099, 12, 1)
 MAX_ID = 2**63 - 1  # a bigint: every primary key (BigAutoField)
 MAX_INT = 2**31 - 1  # an integer column, the smallest of SQLite and PostgreSQL
 MAX_WORK_MINUTES = 24 * 60  # one work entry: at most a day
+MAX_PRICE = Decimal("99999999.99")  # a MoneyField: 10 digits, 2 after the point
 
 
 class OutOfBounds(ValueError):

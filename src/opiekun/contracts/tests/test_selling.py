@@ -176,3 +176,23 @@ def test_parallel_sales_with_one_key_sell_once() -> None:
     errors = run_in_threads(lambda n: selling.sell_package(p.org_b, plan, sale_key="one"), 8)
     assert errors == []
     assert HourBank.objects.filter(kind="package").count() == 1
+
+
+def test_a_price_out_of_bounds_is_refused_on_its_field(
+    package_customer: Personas, manager_client: Client
+) -> None:
+    p = package_customer
+    for typed_price, reason in [
+        ("NaN", "NaN nie jest liczbą"),
+        ("Infinity", "Infinity nie jest liczbą"),
+        ("1e30", "musi być od 0 do 99999999.99"),
+        ("-5", "musi być od 0 do 99999999.99"),
+    ]:
+        refused = manager_client.post(
+            f"/console/customers/{p.org_b.pk}/packages",
+            {"plan": "KJM-PACKAGE", "price_net": typed_price, "sale_key": typed_price},
+            follow=True,
+        )
+        assert refused.status_code == 200
+        assert reason in refused.content.decode(), typed_price
+    assert not HourBank.objects.filter(kind="package").exists()

@@ -80,10 +80,6 @@ def provider(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def oauth_dovecot() -> Iterator[Dovecot]:
-    from opiekun.testing.mailservers import dovecot_available
-
-    if not dovecot_available():
-        pytest.skip("Dovecot is not installed")
     server = Dovecot(password=ACCESS, mechanisms="xoauth2").start()
     yield server
     server.stop()
