@@ -13,7 +13,7 @@ from opiekun.catalog.choices import Channel
 from opiekun.customers.models import Contact
 from opiekun.mail import outbound
 from opiekun.mail.filing import acknowledgement, attach, body, mail_fields, mailbox_product
-from opiekun.mail.matching import REFERENCE_IN_SUBJECT, contact_for, may_join
+from opiekun.mail.matching import REFERENCE_IN_SUBJECT, contact_for, may_join, outsider_reason
 from opiekun.mail.models import InboundMail, Mailbox
 from opiekun.mail.parse import InboundMessage
 from opiekun.tickets import actions as ticket_actions
@@ -28,7 +28,7 @@ class Chunk:
     replies: list[tuple[InboundMail, InboundMessage, Ticket, Contact | None]] = field(
         default_factory=list
     )
-    triage: list[tuple[InboundMail, InboundMessage]] = field(default_factory=list)
+    triage: list[tuple[InboundMail, InboundMessage, str]] = field(default_factory=list)
     rest: list[InboundMail] = field(default_factory=list)
 
 
@@ -58,7 +58,7 @@ def sort_chunk(items: list[tuple[InboundMail, InboundMessage]]) -> Chunk:
         contact = contact_for(parsed.sender)
         ticket = next((threads[t] for t in parsed.thread_ids if t in threads), None)
         if ticket is not None and not may_join(ticket, contact, parsed.sender):
-            chunk.rest.append(row)  # from outside the ticket: ``route`` sends it to triage
+            chunk.triage.append((row, parsed, outsider_reason(ticket, parsed.sender)))
         elif ticket is not None:
             quiet = ticket.paused_since is None and ticket.status not in (
                 Ticket.Status.RESOLVED,
@@ -75,7 +75,7 @@ def sort_chunk(items: list[tuple[InboundMail, InboundMessage]]) -> Chunk:
         elif contact is not None:
             chunk.opening.append((row, parsed, contact))
         else:
-            chunk.triage.append((row, parsed))
+            chunk.triage.append((row, parsed, f"unknown sender {parsed.sender or '(none)'}"))
     return chunk
 
 
@@ -126,9 +126,8 @@ def route_many(items: list[tuple[InboundMail, InboundMessage]]) -> list[InboundM
             acks.append(ack)
     Message.objects.bulk_create(acks)
     outbound.queue_many(acks)
-    for row, parsed in chunk.triage:
-        row.state = InboundMail.State.TRIAGE
-        row.reason = f"unknown sender {parsed.sender or '(none)'}"
+    for row, _parsed, reason in chunk.triage:
+        row.state, row.reason = InboundMail.State.TRIAGE, reason
     for row, parsed in items:
         if row not in chunk.rest:
             row.sender, row.subject = parsed.sender, parsed.subject

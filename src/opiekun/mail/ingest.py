@@ -17,6 +17,7 @@ from opiekun.mail.matching import (
     REFERENCE_IN_SUBJECT,
     contact_for,
     may_join,
+    outsider_reason,
     thread_of,
     ticket_by_subject,
 )
@@ -63,10 +64,7 @@ def route(inbound: InboundMail, parsed: InboundMessage) -> None:
     threaded = thread_of(parsed)
     if threaded is not None and not may_join(threaded, contact, parsed.sender):
         inbound.state = InboundMail.State.TRIAGE
-        inbound.reason = (
-            f"answers ticket {threaded.reference} of another organisation; "
-            f"{parsed.sender or '(no sender)'} is not one of its participants"
-        )[:500]
+        inbound.reason = outsider_reason(threaded, parsed.sender)
         return
     ticket = threaded or ticket_by_subject(parsed, contact)
     if ticket is not None:

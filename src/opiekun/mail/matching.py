@@ -72,3 +72,11 @@ def may_join(ticket: Ticket, contact: Contact | None, sender: str) -> bool:
         .filter(Q(sender__iexact=address) | Q(recipient__iexact=address))
         .exists()
     )
+
+
+def outsider_reason(ticket: Ticket, sender: str) -> str:
+    """Why mail that may not join ``ticket`` went to triage (``may_join``)."""
+    return (
+        f"answers ticket {ticket.reference} of another organisation; "
+        f"{sender or '(no sender)'} is not one of its participants"
+    )[:500]

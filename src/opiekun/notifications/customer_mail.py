@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import formats, timezone, translation
@@ -10,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from opiekun.contracts import banks
 from opiekun.contracts.models import HourBank
+from opiekun.core import batch
 from opiekun.customers.models import Contact
 from opiekun.notifications import customer_links, customer_texts
 from opiekun.notifications.customer_kinds import CustomerKind
@@ -28,6 +31,11 @@ def language_of(contact: Contact | None) -> str:
 
 
 def template(kind: str, language: str) -> tuple[str, str]:
+    """The vendor's template, else ours; read once per batch (a chunk of mail)."""
+    return batch.remember(("customer_template", kind, language), partial(_template, kind, language))
+
+
+def _template(kind: str, language: str) -> tuple[str, str]:
     found = CustomerTemplate.objects.filter(kind=kind, language=language).first()
     if found is not None:
         return found.subject, found.body

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+from opiekun.core import batch
 from opiekun.notifications.customer_kinds import CustomerKind
 from opiekun.notifications.customer_models import CustomerPreference
 
 
 def wanted(contact_id: int, kind: str) -> bool:
+    """Read once per batch (a chunk of mail from one customer asks it many times)."""
+    return batch.remember(("customer_wanted", contact_id, kind), partial(_wanted, contact_id, kind))
+
+
+def _wanted(contact_id: int, kind: str) -> bool:
     found = CustomerPreference.objects.filter(contact_id=contact_id, kind=kind).first()
     return found is None or found.enabled
 

@@ -13,7 +13,7 @@ from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact
 from opiekun.mail import signals as mail_signals
 from opiekun.notifications import mentions
-from opiekun.notifications.actions import notify
+from opiekun.notifications.actions import Event, notify, notify_many
 from opiekun.notifications.models import Kind
 from opiekun.staff.models import StaffMember
 from opiekun.tickets import signals
@@ -37,14 +37,18 @@ def tickets_opened(
     fresh = Ticket.objects.filter(pk__in=[t.pk for t in tickets]).select_related(
         "assignee__user", "organisation__account_manager__user"
     )
-    for ticket in fresh:
-        notify(
-            Kind.NEW_TICKET,
-            ticket,
-            [ticket.assignee, ticket.organisation.account_manager],
-            key=f"opened:{ticket.pk}",
-            actor=actor,
-        )
+    notify_many(
+        (
+            Event(
+                Kind.NEW_TICKET,
+                ticket,
+                (ticket.assignee, ticket.organisation.account_manager),
+                f"opened:{ticket.pk}",
+            )
+            for ticket in fresh
+        ),
+        actor=actor,
+    )
 
 
 @receiver(signals.customer_wrote, dispatch_uid="notifications.customer_wrote")
@@ -73,19 +77,22 @@ def customer_wrote(
             pk__in={m.author_contact_id for m in messages if m.author_contact_id}
         ).values_list("pk", "full_name")
     )
+    events = []
     for message in messages:
         ticket = tickets[message.ticket_id]
         if firsts.get(message.ticket_id) == message.pk and _is_the_question(ticket, message):
             continue
         author = names.get(message.author_contact_id or 0) or message.sender
-        notify(
-            Kind.CUSTOMER_REPLY,
-            ticket,
-            [ticket.assignee or ticket.organisation.account_manager],
-            key=f"message:{message.pk}",
-            actor=actor,
-            author=author,
+        events.append(
+            Event(
+                Kind.CUSTOMER_REPLY,
+                ticket,
+                (ticket.assignee or ticket.organisation.account_manager,),
+                f"message:{message.pk}",
+                {"author": author},
+            )
         )
+    notify_many(events, actor=actor)
 
 
 @receiver(signals.ticket_assigned, dispatch_uid="notifications.ticket_assigned")

@@ -57,3 +57,17 @@ def email_notification(notification_id: int) -> bool:
         Notification.objects.filter(pk=notification_id).update(emailed_at=None)
         raise
     return True
+
+
+@shared_task(name="opiekun.notifications.tasks.email_notifications", ignore_result=True)
+def email_notifications(notification_ids: list[int]) -> int:
+    """The e-mails of one action's notifications (a chunk of mail opens hundreds of
+    tickets at once), sent in one task; one that fails is handed to
+    ``email_notification`` alone, which retries it with back-off."""
+    sent = 0
+    for notification_id in notification_ids:
+        try:
+            sent += email_notification(notification_id)
+        except OSError:
+            email_notification.delay(notification_id)
+    return sent

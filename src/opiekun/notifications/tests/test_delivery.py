@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.core import mail
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from opiekun.notifications import actions as notification_actions
@@ -133,3 +134,43 @@ def test_no_email_to_someone_without_an_address_or_inactive(
     personas.account_manager.save()
     actions.open_ticket(personas.org_a, channel="phone", subject="Nieaktywny")
     assert Notification.objects.count() == 1
+
+
+def test_a_chunk_of_new_tickets_is_told_in_a_few_statements_and_one_task(
+    personas: Personas,
+    eager_celery: None,
+    django_capture_on_commit_callbacks,
+) -> None:
+    """A poll's chunk opens hundreds of tickets at once: telling their account manager
+    costs the same few statements for 3 tickets as for 30, each is told once, and every
+    e-mail leaves from one task after commit."""
+    few = [actions.open_ticket(personas.org_a, channel="phone", subject=f"A{i}") for i in range(3)]
+    many = [
+        actions.open_ticket(personas.org_a, channel="phone", subject=f"B{i}") for i in range(30)
+    ]
+    Notification.objects.all().delete()
+
+    def events(tickets):
+        return [
+            notification_actions.Event(
+                Kind.NEW_TICKET,
+                t,
+                (personas.account_manager, personas.account_manager),
+                f"x:{t.pk}",
+            )
+            for t in tickets
+        ]
+
+    with CaptureQueriesContext(connection) as small:
+        notification_actions.notify_many(events(few))
+    with CaptureQueriesContext(connection) as large, django_capture_on_commit_callbacks() as queued:
+        made = notification_actions.notify_many(events(many))
+    assert len(large) == len(small)
+    assert len(made) == 30 and len(queued) == 1
+    assert Notification.objects.filter(recipient=personas.account_manager).count() == 33
+    # Told again (a chunk processed twice): nothing new, nothing sent.
+    with django_capture_on_commit_callbacks(execute=True) as again:
+        assert notification_actions.notify_many(events(many)) == []
+    assert again == []
+    queued[0]()
+    assert len(mail.outbox) == 30
