@@ -14,6 +14,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opiekun.settings")
 app = Celery("opiekun")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.task_queues = [Queue(name) for name in queues.QUEUES]
-app.conf.task_routes = queues.routes()
-app.conf.task_annotations = queues.annotations()
+app.conf.task_routes = queues.task_routes()
+app.conf.task_annotations = queues.task_annotations()
 app.autodiscover_tasks()

@@ -101,12 +101,12 @@ TASKS: dict[str, Route] = {
 }
 
 
-def routes() -> dict[str, dict[str, str]]:
+def task_routes() -> dict[str, dict[str, str]]:
     """Celery's task_routes: task name -> its queue."""
     return {name: {"queue": route.queue} for name, route in TASKS.items()}
 
 
-def annotations() -> dict[str, dict[str, bool]]:
+def task_annotations() -> dict[str, dict[str, bool]]:
     """Celery's task_annotations: late acknowledgement only where a second run is safe."""
     return {
         name: {"acks_late": route.twice_safe, "reject_on_worker_lost": route.twice_safe}

@@ -29,7 +29,7 @@ def test_r_con_2_a_contract_ended_by_the_other_beat_is_not_ended_again(
     contract = noticed_contract(personas)
     day = dt.date(2026, 11, 5)
     real_lock = actions._locked
-    other_beat_ran = []
+    other_beat_ran: list[bool] = []
 
     def lock_after_the_other_beat(row: Contract) -> Contract:
         if not other_beat_ran:

@@ -57,7 +57,7 @@ def test_only_tasks_that_may_run_twice_are_acknowledged_late() -> None:
 
 
 def test_a_second_beat_does_no_harm_because_every_periodic_job_may_run_twice() -> None:
-    periodic = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    periodic = {str(entry["task"]) for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert periodic <= set(queues.TASKS)
     assert [name for name in periodic if not queues.TASKS[name].twice_safe] == []
 

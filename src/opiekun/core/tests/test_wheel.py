@@ -144,9 +144,9 @@ def fetch(url: str, web: subprocess.Popen[bytes], log: Path) -> str:
     while time.monotonic() < deadline:
         assert web.poll() is None, log.read_text()[-3000:]
         try:
-            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                 assert response.status == 200
                 return str(response.read().decode())
-        except (ConnectionError, urllib.error.URLError):
+        except OSError:  # not listening yet (URLError), or a slow first answer (timeout)
             time.sleep(0.5)
     raise AssertionError(f"{url} did not answer: {log.read_text()[-3000:]}")
