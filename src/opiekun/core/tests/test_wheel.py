@@ -147,6 +147,8 @@ def fetch(url: str, web: subprocess.Popen[bytes], log: Path) -> str:
             with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
                 assert response.status == 200
                 return str(response.read().decode())
+        except urllib.error.HTTPError:
+            raise  # it answered, wrongly: no point waiting
         except OSError:  # not listening yet (URLError), or a slow first answer (timeout)
             time.sleep(0.5)
     raise AssertionError(f"{url} did not answer: {log.read_text()[-3000:]}")
