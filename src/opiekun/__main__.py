@@ -16,6 +16,7 @@ def main(argv: list[str] | None = None) -> int:
         from django.db.utils import InterfaceError, OperationalError
 
         try:
+            _prepare_state()
             execute_from_command_line(argv or sys.argv)
         except (OperationalError, InterfaceError) as exc:
             reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -29,6 +30,16 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     return 0
+
+
+def _prepare_state() -> None:
+    """The embedded engines' folders, made by the command rather than at import, so that
+    importing settings (gunicorn, a read-only image) writes nothing (ADR 0024)."""
+    from django.conf import settings
+
+    from opiekun.state import prepare
+
+    prepare(settings)
 
 
 if __name__ == "__main__":

@@ -99,6 +99,22 @@ class Env:
             raise ConfigError(name, f"expected one of {', '.join(choices)}, got {value!r}")
         return value
 
+    def binds(self, name: str, default: list[str]) -> list[str]:
+        """Addresses to listen on, comma-separated: ``host:port``, ``[::1]:port`` or
+        ``unix:/path``."""
+        values = self.items(name, default)
+        if not values:
+            raise ConfigError(name, "needs at least one address, e.g. 127.0.0.1:8000")
+        for value in values:
+            if value.startswith("unix:"):
+                if len(value) == len("unix:"):
+                    raise ConfigError(name, f"a unix socket needs a path, got {value!r}")
+                continue
+            host, sep, port = value.rpartition(":")
+            if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+                raise ConfigError(name, f"expected host:port or unix:/path, got {value!r}")
+        return values
+
     def database(self, name: str, default: str, base_dir: Path) -> dict[str, Any]:
         return parse_database_url(name, self.text(name, default), base_dir)
 

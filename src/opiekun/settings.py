@@ -11,12 +11,19 @@ from pathlib import Path
 
 from opiekun.core.secretbox import development_key, valid_key
 from opiekun.env import ConfigError, Env
+from opiekun.state import broker_options, refuse_embedded
 
 env = Env()
 
-# The checkout root in development; var/ beside src/ holds the embedded database.
+# The checkout root in development; var/ beside src/ holds the embedded database. An
+# installed package (no pyproject.toml above it) keeps its state in ./var of the folder it
+# is started in, unless OPIEKUN_VAR_DIR says where. Nothing here creates a folder: the
+# commands that need one do (opiekun.state), so a read-only image can import settings.
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
-VAR_DIR = Path(env.text("OPIEKUN_VAR_DIR", str(BASE_DIR / "var")))
+_CHECKOUT = (BASE_DIR / "pyproject.toml").is_file()
+VAR_DIR = Path(
+    env.text("OPIEKUN_VAR_DIR", str(BASE_DIR / "var" if _CHECKOUT else Path.cwd() / "var"))
+).absolute()
 
 DEBUG = env.flag("DEBUG", False)
 
@@ -165,11 +172,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.database("DATABASE_URL", "sqlite:///var/opiekun.sqlite3", BASE_DIR),
+    "default": env.database(
+        "DATABASE_URL",
+        f"sqlite:///{VAR_DIR / 'opiekun.sqlite3'}",
+        BASE_DIR if _CHECKOUT else VAR_DIR,
+    ),
 }
-if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # The embedded default lives under var/; create the folder so a fresh clone just works.
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -186,8 +194,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from it once collected
+STATIC_ROOT = VAR_DIR / "static"  # whitenoise serves from it once collected (opiekun web)
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Development serves static files straight from the apps; production runs collectstatic.
@@ -256,30 +263,18 @@ MAIL_STUCK_MINUTES = env.number("MAIL_STUCK_MINUTES", 75, minimum=61)
 
 # Celery: the filesystem broker needs no server, so `make run` works on a bare machine.
 CELERY_BROKER_URL = env.text("CELERY_BROKER_URL", "filesystem://")
-if CELERY_BROKER_URL.split(":", 1)[0] not in {"filesystem", "redis", "rediss", "amqp", "memory"}:
-    raise ConfigError(
-        "CELERY_BROKER_URL",
-        f"unsupported broker {CELERY_BROKER_URL!r}: use filesystem://, redis:// or amqp://",
-    )
-CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
-if CELERY_BROKER_URL.startswith("filesystem"):
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _processed_dir = VAR_DIR / "celery" / "processed"
-    _control_dir = VAR_DIR / "celery" / "control"
-    # Sender and worker both need the folders; kombu does not create them.
-    _queue_dir.mkdir(parents=True, exist_ok=True)
-    _processed_dir.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(_processed_dir),
-        # kombu's default is ./control, in whatever folder the process was started from.
-        "control_folder": str(_control_dir),
-        "store_processed": False,
-    }
+CELERY_BROKER_TRANSPORT_OPTIONS = broker_options("CELERY_BROKER_URL", CELERY_BROKER_URL, VAR_DIR)
+# Production refuses the one-machine engines unless the operator says so (ADR 0024): a
+# filesystem queue or an SQLite file on one machine's disk silently splits a desk run on
+# several machines, and an image started without its settings would run on them.
+ALLOW_EMBEDDED = env.flag("OPIEKUN_ALLOW_EMBEDDED", DEBUG)
+refuse_embedded(ALLOW_EMBEDDED, CELERY_BROKER_URL, DATABASES["default"]["ENGINE"])
 CELERY_TASK_ALWAYS_EAGER = env.flag("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Queues by kind; routes and late acknowledgement per task are in opiekun.queues (read by
+# celery.py). A task not listed there is acknowledged when it starts.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_ACKS_LATE = False
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

@@ -279,6 +279,10 @@ def end_due(today: dt.date | None = None) -> int:
     ).values_list("pk", flat=True):
         with transaction.atomic():
             contract = _locked(Contract(pk=pk))
+            if contract.status not in (Contract.Status.ACTIVE, Contract.Status.NOTICE):
+                # A second beat (or a task delivered twice) ended it first: read again
+                # under the lock, else a terminated contract would be "expired" as well.
+                continue
             contract.status = (
                 Contract.Status.TERMINATED
                 if contract.status == Contract.Status.NOTICE

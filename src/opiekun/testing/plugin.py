@@ -26,6 +26,8 @@ os.environ.setdefault("SECRET_KEY", "opiekun-test-secret-key-that-is-long-enough
 # Production's default redirects to HTTPS; the test client and live server speak HTTP.
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("OPIEKUN_SECRET_BOX_KEY", "5APIlKONsBD2ATnXUv5jA0xy7BA5HQLUxDC5lxG4fjU=")
+# The first pass of CI runs on SQLite and the filesystem broker without DEBUG.
+os.environ.setdefault("OPIEKUN_ALLOW_EMBEDDED", "true")
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 _user_numbers = itertools.count(1)
@@ -65,6 +67,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
         if IN_CI:
             pytest.fail("CI=true but Redis is not reachable on 127.0.0.1:6379")
         pytest.skip("needs Redis on 127.0.0.1:6379")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _state_folders() -> None:
+    """What the `opiekun` command makes before it runs (settings make no folder)."""
+    from opiekun.state import prepare
+
+    prepare(settings)
+    # Tests run without DEBUG and without collectstatic; whitenoise looks into it.
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -27,7 +27,10 @@ def production(tmp_path: Path, **extra: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "desk.example.com",
         "OPIEKUN_SECRET_BOX_KEY": "ess0cLwCy8781h9JVAEkDD_BeQnVcd64cVTkVnabClU=",
         "OPIEKUN_VAR_DIR": str(tmp_path),
-        "DATABASE_URL": f"sqlite:///{tmp_path}/deploy.sqlite3",
+        # The engines production runs on; `check` connects to neither.
+        "DATABASE_URL": "postgres://opiekun:secret@db.internal:5432/opiekun",
+        "CELERY_BROKER_URL": "redis://queue.internal:6379/0",
+        "CACHE_URL": "redis://queue.internal:6379/1",
     }
     env.update(extra)
     return env

@@ -1,26 +1,29 @@
-"""Starts the web server and a Celery worker with beat, and prints where to go.
+"""Starts the web server, a Celery worker on every queue and beat, and prints where to go.
 
-Both run as child processes; Ctrl-C (or SIGTERM) stops both. The web server is gunicorn,
-as in production, with whitenoise serving static files."""
+All three run as child processes, the same command lines as `opiekun web`, `opiekun
+worker` and `opiekun beat` on separate machines; Ctrl-C (or SIGTERM) stops them all."""
 
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
-import sys
 import time
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connections
 
+from opiekun import processes
+from opiekun.core.management.commands.web import collect_static_if_stale
 from opiekun.demo import load as demo
 
 
 class Command(BaseCommand):
-    help = "Run the web server and the Celery worker with beat."
+    help = "Run the web server, a Celery worker and beat: the whole desk on one machine."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default="127.0.0.1:8000")
@@ -28,35 +31,20 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="web server only")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        bin_dir = os.path.dirname(sys.executable)
+        collect_static_if_stale()
+        connections.close_all()
+        web_env = {
+            **os.environ,
+            "WEB_BIND": options["bind"],
+            "WEB_WORKERS": str(options["workers"]),
+        }
         children: list[subprocess.Popen[bytes]] = []
-        web = [
-            os.path.join(bin_dir, "gunicorn"),
-            "opiekun.wsgi:application",
-            "--bind",
-            options["bind"],
-            "--workers",
-            str(options["workers"]),
-            "--access-logfile",
-            "-",
-        ]
-        children.append(subprocess.Popen(web))  # noqa: S603 - our own executables
+        children.append(subprocess.Popen(processes.web(), env=web_env))  # noqa: S603
         if not options["no_worker"]:
-            (settings.VAR_DIR / "celery").mkdir(parents=True, exist_ok=True)
-            worker = [
-                os.path.join(bin_dir, "celery"),
-                "-A",
-                "opiekun",
-                "worker",
-                "--beat",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--schedule",
-                str(settings.CELERY_BEAT_SCHEDULE_FILENAME),
-            ]
-            children.append(subprocess.Popen(worker))  # noqa: S603
+            schedule = Path(settings.CELERY_BEAT_SCHEDULE_FILENAME)
+            schedule.parent.mkdir(parents=True, exist_ok=True)
+            for argv in (processes.worker(concurrency=2), processes.beat(schedule)):
+                children.append(subprocess.Popen(argv))  # noqa: S603 - our own executables
 
         def stop(*_: Any) -> None:
             for child in children:
