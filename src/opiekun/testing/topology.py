@@ -42,6 +42,8 @@ def _process(kind: str, *, port: int = 0, name: str = "") -> list[str]:
             "2",
             "--timeout",
             "30",
+            "--access-logfile",
+            "-",
         ]
     if kind == "worker":
         return [
@@ -63,7 +65,9 @@ def _process(kind: str, *, port: int = 0, name: str = "") -> list[str]:
     raise ValueError(kind)
 
 
-def environment(database_url: str, broker_url: str, var_dir: Path, smtp_port: int) -> dict[str, str]:
+def environment(
+    database_url: str, broker_url: str, var_dir: Path, smtp_port: int
+) -> dict[str, str]:
     """Production settings (DEBUG off) with fast periodic jobs so a few minutes hold
     many periods, and limits raised that would otherwise throttle the test's load."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
@@ -97,11 +101,13 @@ class Topology:
     logs: Path
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
 
-    def start(self, label: str, kind: str, *, port: int = 0) -> subprocess.Popen[bytes]:
+    def start(
+        self, label: str, kind: str, *, port: int = 0, **extra: str
+    ) -> subprocess.Popen[bytes]:
         log = (self.logs / f"{label}.log").open("wb")
         proc = subprocess.Popen(  # noqa: S603 - our own executables
             _process(kind, port=port, name=label),
-            env=self.env,
+            env={**self.env, **extra},
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: kill -9 takes its children too
@@ -162,9 +168,9 @@ class Topology:
     def wait_http(self, port: int, seconds: float = 60) -> None:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):  # noqa: S310
-                    return
+            url = f"http://127.0.0.1:{port}/healthz"
+            with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2):
+                return
             time.sleep(0.2)
         raise RuntimeError(f"web on {port} did not answer /healthz:\n{self.logs}")
 
@@ -206,8 +212,8 @@ def _facts() -> dict[str, object]:
     from opiekun.tickets.models import Message, Ticket
 
     tickets = list(
-        Ticket.objects.annotate(messages=Count("messages")).values(
-            "pk", "subject", "channel", "reference", "reaction_due_at", "messages"
+        Ticket.objects.annotate(thread=Count("messages")).values(
+            "pk", "subject", "channel", "reference", "reaction_due_at", "thread"
         )
     )
     opened = set(
@@ -220,7 +226,9 @@ def _facts() -> dict[str, object]:
         )
     )
     runs = list(
-        PeriodicRun.objects.filter(job="sla-sweep").values("period", "finished_at").order_by("period")
+        PeriodicRun.objects.filter(job="sla-sweep")
+        .values("period", "finished_at")
+        .order_by("period")
     )
     return {
         "tickets": [
@@ -230,7 +238,7 @@ def _facts() -> dict[str, object]:
                 "channel": t["channel"],
                 "reference": t["reference"],
                 "deadline": t["reaction_due_at"] is not None,
-                "messages": t["messages"],
+                "messages": t["thread"],
                 "opened_event": str(t["pk"]) in {str(x) for x in opened},
             }
             for t in tickets
@@ -249,9 +257,11 @@ def main(argv: list[str]) -> None:
     sys.stdout.write(json.dumps(result, default=str) + "\n")
 
 
-def post_json(port: int, path: str, token: str, body: dict[str, object]) -> tuple[int, dict[str, object]]:
+def post_json(
+    port: int, path: str, token: str, body: dict[str, object]
+) -> tuple[int, dict[str, object]]:
     """One API call; (status, JSON body). A dropped connection raises OSError."""
-    request = urllib.request.Request(  # noqa: S310 - a local test server
+    request = urllib.request.Request(
         f"http://127.0.0.1:{port}{path}",
         data=json.dumps(body).encode(),
         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},

@@ -147,9 +147,12 @@ def test_its_nginx_terminates_tls_and_sets_the_header_the_settings_trust() -> No
 
 def test_docker_compose_accepts_it(tmp_path: Path) -> None:
     docker = shutil.which("docker")
-    if docker is None or subprocess.run(  # noqa: S603
-        [docker, "compose", "version"], capture_output=True, check=False
-    ).returncode:
+    if (
+        docker is None
+        or subprocess.run(  # noqa: S603
+            [docker, "compose", "version"], capture_output=True, check=False
+        ).returncode
+    ):
         pytest.skip("the docker compose plugin is not installed here")
     shutil.copy(DEPLOY / "opiekun.env.example", DEPLOY / "opiekun.env")
     try:
