@@ -138,7 +138,7 @@ class Topology:
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait(timeout=10)
 
-    def manage(self, *args: str, timeout: float = 180) -> str:
+    def manage(self, *args: str, timeout: float = 600) -> str:
         done = subprocess.run(  # noqa: S603
             [str(BIN / "opiekun"), *args],
             env=self.env,

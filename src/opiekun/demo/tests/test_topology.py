@@ -17,9 +17,11 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -33,7 +35,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.needs_redis, pytest.mark.needs_dovec
 
 WEB_PORTS = (8120, 8121)  # team TOPO's ports
 REDIS_DB = 2
-FIRST_MAIL = 300  # waiting before the start: the first poll takes a while (three chunks)
+FIRST_MAIL = 150  # waiting before the start: the first poll takes a while (two chunks)
 SENDER = "adam@a.example"  # customer A's contact (KJM-CARE)
 
 
@@ -79,7 +81,7 @@ class Customers:
     """Threads opening tickets over the API, across both web processes; each request
     is recorded with its outcome, and the requests in flight per port are counted."""
 
-    def __init__(self, token: str, threads: int = 4) -> None:
+    def __init__(self, token: str, threads: int = 3) -> None:
         self.token = token
         self.ports = list(WEB_PORTS)
         self.outcomes: list[tuple[str, int, int | None]] = []  # subject, status (0: dropped), id
@@ -87,7 +89,9 @@ class Customers:
         self.in_flight: collections.Counter[int] = collections.Counter()
         self.lock = threading.Lock()
         self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self.run, args=(i,)) for i in range(threads)]
+        self.threads = [
+            threading.Thread(target=self.run, args=(i,), daemon=True) for i in range(threads)
+        ]
 
     def run(self, number: int) -> None:
         sent = 0
@@ -112,6 +116,7 @@ class Customers:
             with self.lock:
                 self.outcomes.append((subject, status, body.get("id")))  # type: ignore[arg-type]
                 self.answered[port] += 200 <= status < 300
+            self.stop.wait(0.2)  # customers, not a load test
 
     def drop(self, port: int) -> None:
         with self.lock:
@@ -127,12 +132,29 @@ def wait_for(what: str, check: Callable[[], bool], seconds: float) -> None:
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def diagnose(db: psycopg.Connection[Any], path: Path) -> None:
+    """What the database was doing when the test gave up (the database is dropped after)."""
+    lines = [
+        repr(row)
+        for query in (
+            "SELECT pid, state, wait_event_type, wait_event, now() - xact_start,"
+            " left(query, 200) FROM pg_stat_activity WHERE datname = current_database()",
+            "SELECT state, count(*) FROM mail_inboundmail GROUP BY state",
+            "SELECT lease_until, last_polled_at, last_error FROM mail_mailbox",
+            "SELECT classid, objid, pid FROM pg_locks WHERE locktype = 'advisory'",
+        )
+        for row in db.execute(query).fetchall()
+    ]
+    path.write_text("\n".join(lines))
+
+
 def test_it_loses_and_doubles_nothing_when_a_worker_and_a_web_process_die(
     dovecot_server: Dovecot, database: str, broker: str, tmp_path: Path
 ) -> None:
     sink = SmtpSink().start()
     topology = Topology(environment(database, broker, tmp_path, sink.port), tmp_path)
     db = psycopg.connect(database.replace("postgres://", "postgresql://", 1), autocommit=True)
+    customers: Customers | None = None
     try:
         topology.manage("migrate", "--noinput", "-v0")
         user = dovecot_server.add_user(f"topo{os.getpid()}")
@@ -213,9 +235,16 @@ def test_it_loses_and_doubles_nothing_when_a_worker_and_a_web_process_die(
         time.sleep(6)  # a late duplicate acknowledgement would arrive within a beat period
         elapsed = time.time() - started
         facts = topology.script("facts")
+        acknowledged = [str(make_header(decode_header(m["Subject"]))) for m in sink.messages]
         (tmp_path / "facts.json").write_text(json.dumps(facts))
         (tmp_path / "outcomes.json").write_text(json.dumps(customers.outcomes))
+        (tmp_path / "acknowledged.json").write_text(json.dumps(acknowledged))
+    except AssertionError:
+        diagnose(db, tmp_path / "diagnosis.txt")
+        raise
     finally:
+        if customers is not None:
+            customers.stop.set()
         topology.stop_all()
         sink.stop()
         db.close()
@@ -255,9 +284,7 @@ def test_it_loses_and_doubles_nothing_when_a_worker_and_a_web_process_die(
 
     # Every acknowledgement was sent once: one per mail ticket at the SMTP server.
     references = collections.Counter(
-        m.group(1)
-        for message in sink.messages
-        if (m := re.match(r"\[([^\]]+)\]", str(message["Subject"])))
+        m.group(1) for subject in acknowledged if (m := re.match(r"\[([^\]]+)\]", subject))
     )
     assert references == collections.Counter(t["reference"] for t in email_tickets)
 
