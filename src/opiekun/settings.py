@@ -320,6 +320,9 @@ CELERY_BEAT_SCHEDULE["package-expiry-notices"] = {
 CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "task": "opiekun.tickets.tasks.sweep_sla",
     "schedule": float(SLA_SWEEP_SECONDS),
+    # A sweep not started within its period is dropped (the next one does its work),
+    # and the expiry tells the task which period it was sent for (one run a period).
+    "options": {"expires": float(SLA_SWEEP_SECONDS)},
 }
 
 # The cache holds rate-limit counts (API, sign-in): local memory is per process, so with

@@ -1,11 +1,13 @@
 """State changes of the core app."""
 
-from django.db import connection, transaction
+import datetime as dt
+
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from opiekun.core import audit
 from opiekun.core.audit import Actor
-from opiekun.core.models import WorkerHeartbeat
+from opiekun.core.models import PeriodicRun, WorkerHeartbeat
 
 
 def record_heartbeat(name: str) -> WorkerHeartbeat:
@@ -14,6 +16,24 @@ def record_heartbeat(name: str) -> WorkerHeartbeat:
             name=name, defaults={"seen_at": timezone.now()}
         )
     return beat
+
+
+def claim_period(job: str, interval_seconds: int, planned_at: dt.datetime) -> PeriodicRun | None:
+    """The run of ``job`` for the period holding ``planned_at`` (when beat sent it), or
+    None when that period's run was already claimed: by a second beat started by
+    mistake, or by this same message delivered again after its worker died. Like the
+    heartbeat, an operational record: no audit event (one a minute would bury the rest)."""
+    period = int(planned_at.timestamp()) // max(interval_seconds, 1)
+    try:
+        with transaction.atomic():
+            return PeriodicRun.objects.create(job=job, period=period)
+    except IntegrityError:
+        return None
+
+
+def finish_period(run: PeriodicRun, handled: int) -> None:
+    with transaction.atomic():
+        PeriodicRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), handled=handled)
 
 
 def rotate_secrets(actor: Actor = None) -> int:

@@ -9,7 +9,7 @@ from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext_lazy as _
 
 from opiekun.core import tokens
-from opiekun.core.models import ApiToken, AuditEvent, WorkerHeartbeat
+from opiekun.core.models import ApiToken, AuditEvent, PeriodicRun, WorkerHeartbeat
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -37,6 +37,13 @@ class AuditEventAdmin(ReadOnlyAdmin):
 @admin.register(WorkerHeartbeat)
 class WorkerHeartbeatAdmin(ReadOnlyAdmin):
     list_display = ["name", "seen_at"]
+
+
+@admin.register(PeriodicRun)
+class PeriodicRunAdmin(ReadOnlyAdmin):
+    list_display = ["job", "started_at", "finished_at", "handled"]
+    list_filter = ["job"]
+    date_hierarchy = "started_at"
 
 
 class ApiTokenForm(forms.ModelForm):

@@ -130,3 +130,26 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class PeriodicRun(models.Model):
+    """One run of a periodic job for one period (issue 19): a job that beat may start
+    twice in a period (a second beat started by mistake, a message delivered again after
+    its worker died) claims the period with this row and runs once. The rows also show
+    an operator that the job ran, and when."""
+
+    job = models.CharField(_("job"), max_length=64)
+    period = models.BigIntegerField(_("period (seconds since the epoch / the job's interval)"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    handled = models.PositiveIntegerField(_("rows handled"), default=0)
+
+    class Meta:
+        verbose_name = _("periodic run")
+        verbose_name_plural = _("periodic runs")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "period"], name="periodic_run_once_a_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} #{self.period}"

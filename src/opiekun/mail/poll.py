@@ -3,7 +3,10 @@
 The server is told a message is done only after its transaction committed, so a crash
 anywhere leaves it to be read again; reading it again is harmless because mail is
 unique by Message-ID. A poll holds a lease on the mailbox row (a conditional UPDATE,
-like the SLA sweep), so two workers never read one mailbox at once."""
+like the SLA sweep), so two workers never read one mailbox at once. On PostgreSQL the
+poll also holds a session advisory lock on the mailbox: a worker killed mid-poll loses
+its connection and with it the lock, so the next poll takes the mailbox over at once
+instead of waiting out the lease (issue 19's topology test found the ten-minute gap)."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.db.models import Q
 from django.utils import timezone
 from imap_tools import BaseMailBox, MailBox, MailBoxStartTls, MailBoxUnencrypted
@@ -73,14 +76,64 @@ def connect(mailbox: Mailbox) -> BaseMailBox:
     return box.login(mailbox.username, mailbox.password, initial_folder=mailbox.folder)
 
 
+# The first key of the mailboxes' advisory locks (the second is the mailbox's id).
+LOCK_SPACE = 19001
+_HELD = (
+    "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND granted"
+    " AND pid <> pg_backend_pid()"
+)
+
+
+def _advisory() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _held_elsewhere() -> set[int]:
+    """Mailboxes whose poll is alive in another session right now."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HELD, [LOCK_SPACE])
+        return {int(row[0]) for row in cursor.fetchall()}
+
+
+def _lock(mailbox_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_SPACE, mailbox_id])
+        return bool(cursor.fetchone()[0])
+
+
+def _unlock(mailbox_id: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_SPACE, mailbox_id])
+
+
 def claim(mailbox_id: int, now: dt.datetime) -> str | None:
     token = secrets.token_hex(8)
-    taken = (
-        Mailbox.objects.filter(pk=mailbox_id, is_active=True)
-        .filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-        .update(lease_until=now + LEASE, lease_token=token)
+    boxes = Mailbox.objects.filter(pk=mailbox_id, is_active=True)
+    lease_free = Q(lease_until__isnull=True) | Q(lease_until__lt=now)
+    if not _advisory():
+        taken = boxes.filter(lease_free).update(lease_until=now + LEASE, lease_token=token)
+        return token if taken == 1 else None
+    # Advisory locks are re-entrant within one session: a lease this session holds
+    # itself (a poll that has not released yet) is still respected.
+    mine = mailbox_id in _held_here()
+    if not _lock(mailbox_id):
+        return None  # a live poll in another session
+    # Otherwise the lock was free: a lease still running belongs to a poll whose session
+    # is gone (its worker died), so it is taken over.
+    taken = (boxes.filter(lease_free) if mine else boxes).update(
+        lease_until=now + LEASE, lease_token=token
     )
-    return token if taken == 1 else None
+    if taken != 1:
+        _unlock(mailbox_id)
+        return None
+    return token
+
+
+def _held_here() -> set[int]:
+    """Mailboxes this session holds locked already."""
+    with connection.cursor() as cursor:
+        cursor.execute(_HELD.replace("<>", "="), [LOCK_SPACE])
+        return {int(row[0]) for row in cursor.fetchall()}
 
 
 def _renew(mailbox_id: int, token: str) -> bool:
@@ -204,15 +257,21 @@ def poll(mailbox: Mailbox, *, now: dt.datetime | None = None) -> PollResult:
                 box.logout()
         with contextlib.suppress(DatabaseError):  # else the lease runs out by itself
             _release(mailbox.pk, token, result.error)
+        if _advisory():
+            with contextlib.suppress(DatabaseError):  # else it goes with the connection
+                _unlock(mailbox.pk)
     return result
 
 
 def due(now: dt.datetime | None = None) -> list[Mailbox]:
     """Active mailboxes whose interval has come."""
     now = now or timezone.now()
-    boxes = Mailbox.objects.filter(is_active=True).filter(
-        Q(lease_until__isnull=True) | Q(lease_until__lt=now)
-    )
+    boxes = Mailbox.objects.filter(is_active=True)
+    if _advisory():
+        # A lease whose poll's session is gone (a killed worker) does not count.
+        boxes = boxes.exclude(pk__in=_held_elsewhere())
+    else:
+        boxes = boxes.filter(Q(lease_until__isnull=True) | Q(lease_until__lt=now))
     return [m for m in boxes if _tried_at(m) + dt.timedelta(minutes=m.poll_minutes) <= now]
 
 

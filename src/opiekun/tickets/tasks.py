@@ -1,7 +1,12 @@
 from __future__ import annotations
 
-from celery import shared_task
+import datetime as dt
 
+from celery import Task, shared_task
+from django.conf import settings
+from django.utils import timezone
+
+from opiekun.core import actions as core_actions
 from opiekun.tickets import actions, maintenance, sweep
 from opiekun.tickets.models import Ticket
 
@@ -17,10 +22,22 @@ __all__ = [
 ]
 
 
-@shared_task(name="opiekun.tickets.tasks.sweep_sla", ignore_result=True)
-def sweep_sla() -> int:
-    """Run by beat: warnings and breaches of every ticket whose check has come."""
-    return sweep.sweep()
+@shared_task(bind=True, name="opiekun.tickets.tasks.sweep_sla", ignore_result=True)
+def sweep_sla(self: Task) -> int:
+    """Run by beat: warnings and breaches of every ticket whose check has come, once per
+    SLA_SWEEP_SECONDS period. Beat sends it with an expiry of one period, so the moment
+    beat sent it is the expiry less one period; that moment names the period claimed."""
+    interval = settings.SLA_SWEEP_SECONDS
+    planned = timezone.now()
+    if self.request.expires:
+        expires = dt.datetime.fromisoformat(str(self.request.expires))
+        planned = expires - dt.timedelta(seconds=interval)
+    run = core_actions.claim_period("sla-sweep", interval, planned)
+    if run is None:
+        return 0  # this period's sweep already ran (a second beat, a redelivery)
+    handled = sweep.sweep()
+    core_actions.finish_period(run, handled)
+    return handled
 
 
 @shared_task(name="opiekun.tickets.tasks.recompute_open_deadlines", ignore_result=True)
