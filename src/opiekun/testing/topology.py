@@ -3,7 +3,7 @@
 ``Topology`` starts web processes, workers and beat as separate OS processes against one
 PostgreSQL database and one Redis database of their own, each in its own process group so
 that a test can kill one with SIGKILL as a crash would. ``_process()`` is the one place
-that knows the command lines; when ``opiekun web|worker|beat`` exist it runs those.
+that knows the command lines: ``opiekun web|worker|beat``, as the image runs them.
 
 Run as ``python -m opiekun.testing.topology setup|facts`` (with the deployment's
 environment) it creates the records the test needs, or prints what the database holds
@@ -29,39 +29,14 @@ BOX_KEY = "5APIlKONsBD2ATnXUv5jA0xy7BA5HQLUxDC5lxG4fjU="
 
 
 def _process(kind: str, *, port: int = 0, name: str = "") -> list[str]:
-    """The command line of one process of the deployment (the image's entry points)."""
+    """The command line of one process of the deployment: the image's entry points."""
+    opiekun = str(BIN / "opiekun")
     if kind == "web":
-        return [
-            str(BIN / "gunicorn"),
-            "opiekun.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--threads",
-            "2",
-            "--timeout",
-            "30",
-            "--access-logfile",
-            "-",
-        ]
+        return [opiekun, "web", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2"]
     if kind == "worker":
-        return [
-            str(BIN / "celery"),
-            "-A",
-            "opiekun",
-            "worker",
-            "--loglevel",
-            "INFO",
-            "--concurrency",
-            "2",
-            "--hostname",
-            f"{name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ]
+        return [opiekun, "worker", "--concurrency", "2", "--hostname", f"{name}@%h"]
     if kind == "beat":
-        return [str(BIN / "celery"), "-A", "opiekun", "beat", "--loglevel", "INFO"]
+        return [opiekun, "beat"]
     raise ValueError(kind)
 
 

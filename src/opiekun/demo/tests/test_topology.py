@@ -175,6 +175,8 @@ def test_it_loses_and_doubles_nothing_when_a_worker_and_a_web_process_die(
     customers: Customers | None = None
     try:
         topology.manage("migrate", "--noinput", "-v0")
+        # As the image does at build time: `opiekun web` would otherwise collect on start.
+        topology.manage("collectstatic", "--noinput", "-v0")
         user = dovecot_server.add_user(f"topo{os.getpid()}")
         setup = topology.script("setup", str(dovecot_server.port), user, dovecot_server.password)
         subjects = []
