@@ -11,6 +11,7 @@ from pathlib import Path
 
 from opiekun.core.secretbox import development_key, valid_key
 from opiekun.env import ConfigError, Env
+from opiekun.storage import default_storage
 
 env = Env()
 
@@ -193,7 +194,8 @@ MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Development serves static files straight from the apps; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local disk (MEDIA_ROOT) or an S3-compatible bucket: OPIEKUN_STORAGE (ADR 0027).
+    "default": default_storage(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
