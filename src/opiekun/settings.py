@@ -11,7 +11,7 @@ from pathlib import Path
 
 from opiekun.core.secretbox import development_key, valid_key
 from opiekun.env import ConfigError, Env
-from opiekun.storage import default_storage
+from opiekun.datastore import RETENTION_SCHEDULE, default_storage, retention
 
 env = Env()
 
@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "opiekun.reports",
     "opiekun.search",
     "opiekun.notifications",
+    "opiekun.lifecycle",
     "opiekun.console",
     "opiekun.portal",
     "opiekun.api",
@@ -328,6 +329,9 @@ CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     "task": "opiekun.tickets.tasks.sweep_sla",
     "schedule": float(SLA_SWEEP_SECONDS),
 }
+# Data lifecycle (ADR 0027): how long data is kept, and the nightly jobs that trim it.
+RETENTION = retention(env)
+CELERY_BEAT_SCHEDULE.update(RETENTION_SCHEDULE)
 
 # The cache holds rate-limit counts (API, sign-in): local memory is per process, so with
 # several web processes production sets CACHE_URL=redis://host:6379/1 to share them.

@@ -48,7 +48,7 @@ class S3Server:
     def storage_entry(self, bucket: str, prefix: str = "") -> dict[str, Any]:
         """STORAGES["default"] as settings.py builds it for OPIEKUN_STORAGE=s3."""
         from opiekun.env import Env
-        from opiekun.storage import default_storage
+        from opiekun.datastore import default_storage
 
         return default_storage(
             Env(

@@ -1,14 +1,14 @@
-"""Where shared files (ticket attachments) live: the local disk by default, or an
-S3-compatible bucket when web and workers run on several machines (issue 19, ADR 0027).
+"""Where shared files (ticket attachments) live, and how long data is kept (issue 19,
+ADR 0027): the local disk by default, or an S3-compatible bucket when web and workers
+run on several machines; retention periods in days, 0 keeping forever.
 
-Pure Python like env.py (no Django import): settings.py calls ``default_storage`` to
-build the STORAGES["default"] entry from the environment, so a missing bucket or a bad
-endpoint stops start-up with a message naming the variable.
+Pure Python like env.py (no Django import): settings.py calls these readers, so a
+missing bucket or a bad number stops start-up with a message naming the variable.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from opiekun.env import ConfigError, Env
@@ -59,3 +59,28 @@ def default_storage(env: Env) -> dict[str, Any]:
         options["access_key"] = access_key
         options["secret_key"] = secret_key
     return {"BACKEND": S3_BACKEND, "OPTIONS": options}
+
+
+class Retention(NamedTuple):
+    """Days after which the nightly retention job trims; 0 keeps forever."""
+
+    raw_mail_days: int  # raw bytes of processed inbound mail (the row itself stays)
+    audit_days: int  # audit events no register or statement reads
+    closed_attachment_days: int  # files of tickets closed this long ago
+
+
+def retention(env: Env) -> Retention:
+    # Nothing is deleted until an operator chooses a period: an upgrade never trims data.
+    return Retention(
+        env.number("RETENTION_RAW_MAIL_DAYS", 0, minimum=0),
+        env.number("RETENTION_AUDIT_DAYS", 0, minimum=0),
+        env.number("RETENTION_CLOSED_ATTACHMENT_DAYS", 0, minimum=0),
+    )
+
+
+# Nightly, in the quiet hours; both jobs are idempotent, so a second beat started by
+# mistake only finds nothing left to do.
+RETENTION_SCHEDULE: dict[str, dict[str, object]] = {
+    "retention": {"task": "opiekun.lifecycle.tasks.apply_retention", "schedule": 86400.0},
+    "clear-sessions": {"task": "opiekun.lifecycle.tasks.clear_sessions", "schedule": 86400.0},
+}
