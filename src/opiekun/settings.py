@@ -10,8 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 from opiekun.core.secretbox import development_key, valid_key
-from opiekun.env import ConfigError, Env
 from opiekun.datastore import RETENTION_SCHEDULE, default_storage, retention
+from opiekun.env import ConfigError, Env
 
 env = Env()
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from opiekun.core import audit
 from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
+from opiekun.customers.actions import ContactError
 from opiekun.customers.models import Contact
 from opiekun.lifecycle import retention
 from opiekun.mail.models import InboundMail, Mailbox
@@ -112,8 +113,9 @@ def _expire_ticket_files(ticket_id: int, cut: retention.Cutoffs) -> None:
 # --- erasure of a contact (GDPR art. 17) -----------------------------------------------
 
 
-class ErasureError(ValueError):
-    """The contact cannot be anonymised as asked; the message names the field."""
+class ErasureError(ContactError):
+    """The contact cannot be anonymised as asked; the message names the field (a
+    ContactError, so the API and console answer it as they answer the others)."""
 
 
 @dataclass(frozen=True)

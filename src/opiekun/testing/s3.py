@@ -47,8 +47,8 @@ class S3Server:
 
     def storage_entry(self, bucket: str, prefix: str = "") -> dict[str, Any]:
         """STORAGES["default"] as settings.py builds it for OPIEKUN_STORAGE=s3."""
-        from opiekun.env import Env
         from opiekun.datastore import default_storage
+        from opiekun.env import Env
 
         return default_storage(
             Env(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from opiekun.env import ConfigError, Env
 from opiekun.datastore import LOCAL_BACKEND, S3_BACKEND, default_storage
+from opiekun.env import ConfigError, Env
 
 
 def test_it_keeps_the_local_disk_by_default() -> None:

@@ -29,9 +29,7 @@ class Month:
 
 def hashes(p: Personas, month: dt.date) -> dict[str, str]:
     """Every organisation's register hash of ``month``, as the system computes it now."""
-    return {
-        org.short_name: register.build(org, month).content_hash for org in (p.org_a, p.org_b)
-    }
+    return {org.short_name: register.build(org, month).content_hash for org in (p.org_a, p.org_b)}
 
 
 def a_month_of_support(p: Personas) -> Month:
@@ -51,7 +49,7 @@ def a_month_of_support(p: Personas) -> Month:
     actions.answer(
         ticket,
         staff=p.agent,
-        body="Proszę zaktualizować sterownik, instrukcja w załączniku.",
+        body="Panie Adamie, proszę zaktualizować sterownik, instrukcja w załączniku.",
         documentation_ref="DOC-7",
         files=[("instrukcja.png", PNG)],
     )

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -97,7 +96,9 @@ def test_r_reg_2_a_restored_backup_gives_the_same_register_hashes_and_files(
         "print(json.dumps({o.short_name: register.build(o, month).content_hash"
         " for o in Organisation.objects.all()}))\n"
     )
-    restored = json.loads(elsewhere(empty_database, media, var, "shell", "--no-imports", "-c", script))
+    restored = json.loads(
+        elsewhere(empty_database, media, var, "shell", "--no-imports", "-c", script)
+    )
     assert restored == month.register_hashes
     issued = tmp_path / "rejestr.csv"
     issued.write_bytes(month.issued_csv)
@@ -109,7 +110,7 @@ def test_r_reg_2_a_restored_backup_gives_the_same_register_hashes_and_files(
         "from django.test import Client\n"
         "from opiekun.customers.models import Contact\n"
         "from opiekun.tickets.models import Attachment\n"
-        f"a = Attachment.objects.get(filename='zrzut.pdf')\n"
+        "a = Attachment.objects.get(filename='zrzut.pdf')\n"
         "c = Client(); c.force_login(Contact.objects.get(full_name='Adam Klient').user)\n"
         "r = c.get(f'/portal/tickets/{a.ticket_id}/files/{a.pk}', HTTP_HOST='localhost')\n"
         "print(r.status_code, b''.join(r.streaming_content).decode())\n"
@@ -142,5 +143,5 @@ def test_a_backup_refuses_a_folder_in_use_and_a_restore_a_changed_file(
     (folder / "files" / name).write_bytes(b"tampered")
     with pytest.raises(CommandError, match=f"file: {name} is missing or changed"):
         call_command("restore", str(folder))
-    with pytest.raises(CommandError, match="no manifest.json; not a backup folder"):
+    with pytest.raises(CommandError, match=r"no manifest\.json; not a backup folder"):
         call_command("restore", str(used))
