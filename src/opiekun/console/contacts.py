@@ -74,7 +74,7 @@ def anonymise(request: HttpRequest, organisation_id: int, contact_id: int) -> Ht
     if contact.organisation_id != organisation_id:
         raise Http404("No such contact")
     if request.POST.get("confirm") != "yes":
-        messages.error(request, _("confirm: tick the box to confirm the anonymisation"))
+        messages.error(request, _("Tick the box to confirm the anonymisation."))
         return redirect("console:customer", organisation_id)
     try:
         erasure.anonymise_contact(contact, actor=request.user)

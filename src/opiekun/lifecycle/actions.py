@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opiekun.core import audit
 from opiekun.core.audit import Actor
@@ -154,7 +155,7 @@ def anonymise_contact(contact: Contact, *, actor: Actor = None) -> Erasure:
             .get(pk=contact.pk)
         )
         if contact.full_name.startswith(REMOVED):
-            raise ErasureError("contact: this contact was anonymised already")
+            raise ErasureError("contact: " + _("This contact was anonymised already."))
         emails = list(contact.emails.values_list("address", flat=True))
         phones = list(contact.phones.values_list("number", flat=True))
         name = contact.full_name

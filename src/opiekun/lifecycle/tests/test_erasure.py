@@ -91,7 +91,9 @@ def test_r_reg_2_the_action_erases_the_contact_and_keeps_the_register(
     # The other customer's contact is untouched.
     other = Contact.objects.get(pk=p.customer_b.pk)
     assert other.full_name == "Beata Klientka" and other.emails.exists()
-    with pytest.raises(actions.ErasureError, match=r"^contact: this contact was anonymised"):
+    with pytest.raises(
+        actions.ErasureError, match=r"^contact: Ta osoba kontaktowa została już zanonimizowana\."
+    ):
         actions.anonymise_contact(p.customer_a)
 
 
@@ -132,8 +134,8 @@ def test_the_console_button_asks_for_confirmation_and_is_a_managers(
     wrong = f"/console/customers/{p.org_a.pk}/contacts/{p.customer_b.pk}/anonymise"
     assert manager.post(wrong, {"confirm": "yes"}).status_code == 404
 
-    unconfirmed = manager.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert "tick the box to confirm" in unconfirmed.content.decode()
+    unconfirmed = manager.post(url, follow=True, HTTP_ACCEPT_LANGUAGE="pl")
+    assert "Zaznacz pole, aby potwierdzić anonimizację." in unconfirmed.content.decode()
     assert Contact.objects.get(pk=p.customer_a.pk).full_name == "Adam Klient"
 
     response = manager.post(url, {"confirm": "yes"})
