@@ -150,7 +150,7 @@ def anonymise_contact(contact: Contact, *, actor: Actor = None) -> Erasure:
     they issued, and the register reads ticket subjects and staff answers, not names."""
     with transaction.atomic():
         contact = (
-            Contact.objects.select_for_update()
+            Contact.objects.select_for_update(of=("self",))
             .select_related("organisation", "user")
             .get(pk=contact.pk)
         )

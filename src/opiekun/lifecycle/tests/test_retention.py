@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -33,9 +34,9 @@ OTHER_PDF = b"%PDF-1.4 inny plik\n%%EOF\n"
 
 
 @pytest.fixture
-def periods(settings: pytest.FixtureRequest) -> Retention:
-    settings.RETENTION = Retention(raw_mail_days=30, audit_days=365, closed_attachment_days=90)  # type: ignore[attr-defined]
-    return settings.RETENTION  # type: ignore[attr-defined]
+def periods(settings: Any) -> Retention:
+    settings.RETENTION = Retention(raw_mail_days=30, audit_days=365, closed_attachment_days=90)
+    return settings.RETENTION
 
 
 def _mail(key: str, state: str, days_ago: int) -> InboundMail:
@@ -55,7 +56,7 @@ def _run(*args: str) -> str:
 
 
 @pytest.fixture
-def history(contracted_personas: Personas, periods: Retention) -> dict[str, object]:
+def history(contracted_personas: Personas, periods: Retention) -> dict[str, Any]:
     """Old and new data on both sides of every cutoff."""
     p = contracted_personas
     month = a_month_of_support(p)
@@ -96,7 +97,7 @@ def history(contracted_personas: Personas, periods: Retention) -> dict[str, obje
     }
 
 
-def test_the_dry_run_lists_and_removes_nothing(history: dict[str, object]) -> None:
+def test_the_dry_run_lists_and_removes_nothing(history: dict[str, Any]) -> None:
     before = (AuditEvent.objects.count(), Attachment.objects.count(), Session.objects.count())
     out = _run("--dry-run")
     assert "RETENTION_RAW_MAIL_DAYS=30" in out and "would remove:" in out
@@ -116,25 +117,25 @@ def test_the_dry_run_lists_and_removes_nothing(history: dict[str, object]) -> No
 
 
 def test_r_reg_2_the_job_removes_what_the_dry_run_listed_and_keeps_the_register(
-    contracted_personas: Personas, history: dict[str, object], django_capture_on_commit_callbacks
+    contracted_personas: Personas, history: dict[str, Any], django_capture_on_commit_callbacks
 ) -> None:
     month = history["month"]
-    old_ticket = month.ticket  # type: ignore[attr-defined]
+    old_ticket = month.ticket
     names = set(Attachment.objects.filter(ticket=old_ticket).values_list("file", flat=True))
     assert all(default_storage.exists(n) for n in names)
-    registers = hashes(contracted_personas, month.month)  # type: ignore[attr-defined]
+    registers = hashes(contracted_personas, month.month)
     with django_capture_on_commit_callbacks(execute=True):
         out = _run()
     assert "removed:" in out and "audit events: 2 deleted" in out
 
     # Raw mail: only the processed, old one is emptied; its row stays for dedupe.
     mail = history["mail"]
-    for label, row in mail.items():  # type: ignore[attr-defined]
+    for label, row in mail.items():
         row.refresh_from_db()
         assert (bytes(row.raw) == b"") == (label == "old ingested"), label
     assert InboundMail.objects.count() == 3
     _row, new = mail_actions.receive(
-        mail["old ingested"].mailbox,  # type: ignore[index]
+        mail["old ingested"].mailbox,
         b"Message-ID: <a@a.example>\r\nSubject: x\r\n\r\nbody",
     )
     assert not new  # read again after the purge, still recognised: no second ticket
@@ -156,13 +157,13 @@ def test_r_reg_2_the_job_removes_what_the_dry_run_listed_and_keeps_the_register(
 
     assert not Session.objects.filter(expire_date__lt=timezone.now()).exists()
     # R-REG-2: the register handed over for the month is computed the same.
-    assert hashes(contracted_personas, month.month) == registers  # type: ignore[attr-defined]
+    assert hashes(contracted_personas, month.month) == registers
     # A second run (a second beat by mistake) finds nothing left.
     assert retention.report() == retention.Report(0, 0, 0, 0, 0, 0)
 
 
 def test_a_file_shared_with_a_live_ticket_stays_in_storage(
-    contracted_personas: Personas, history: dict[str, object], django_capture_on_commit_callbacks
+    contracted_personas: Personas, history: dict[str, Any], django_capture_on_commit_callbacks
 ) -> None:
     p = contracted_personas
     live = ticket_actions.open_ticket(
@@ -181,8 +182,8 @@ def test_nothing_goes_without_periods(contracted_personas: Personas) -> None:
     assert "RETENTION_AUDIT_DAYS=0 (kept for ever)" in _run("--dry-run")
 
 
-def test_a_reopened_ticket_keeps_its_files(history: dict[str, object]) -> None:
-    ticket = history["month"].ticket  # type: ignore[attr-defined]
+def test_a_reopened_ticket_keeps_its_files(history: dict[str, Any]) -> None:
+    ticket = history["month"].ticket
     cut = retention.cutoffs()
     assert retention.closed_tickets(cut).filter(pk=ticket.pk).exists()
     ticket_actions.reopen(Ticket.objects.get(pk=ticket.pk))
@@ -190,8 +191,8 @@ def test_a_reopened_ticket_keeps_its_files(history: dict[str, object]) -> None:
     assert Attachment.objects.filter(ticket=ticket).count() == 2
 
 
-def test_the_beat_schedule_runs_both_jobs(settings: pytest.FixtureRequest) -> None:
-    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}  # type: ignore[attr-defined]
+def test_the_beat_schedule_runs_both_jobs(settings: Any) -> None:
+    tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {
         "opiekun.lifecycle.tasks.apply_retention",
         "opiekun.lifecycle.tasks.clear_sessions",
