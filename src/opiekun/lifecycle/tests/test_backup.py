@@ -23,6 +23,7 @@ from django.db import connection
 from opiekun.lifecycle.backup import MANIFEST
 from opiekun.lifecycle.tests.scenario import a_month_of_support
 from opiekun.testing.personas import Personas
+from opiekun.testing.s3 import S3Server
 from opiekun.tickets.models import Attachment
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -145,3 +146,17 @@ def test_a_backup_refuses_a_folder_in_use_and_a_restore_a_changed_file(
         call_command("restore", str(folder))
     with pytest.raises(CommandError, match=r"no manifest\.json; not a backup folder"):
         call_command("restore", str(used))
+
+
+def test_files_on_s3_are_backed_up_through_the_storage_api(
+    contracted_personas: Personas, tmp_path: Path, s3_server: S3Server, s3_bucket: str
+) -> None:
+    a_month_of_support(contracted_personas)
+    keys = s3_server.keys(s3_bucket)
+    assert len(keys) == 2  # in the bucket, under the prefix "t/"
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    for entry in json.loads((folder / MANIFEST).read_text())["files"]:
+        kept = (folder / "files" / entry["name"]).read_bytes()
+        assert kept == s3_server.read(s3_bucket, f"t/{entry['name']}")
+        assert hashlib.sha256(kept).hexdigest() == entry["sha256"]
