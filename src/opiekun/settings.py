@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from opiekun.core.secretbox import development_key, valid_key
+from opiekun.datastore import RETENTION_SCHEDULE, default_storage, retention
 from opiekun.env import ConfigError, Env
 from opiekun.state import broker_options, refuse_embedded
 
@@ -83,6 +84,7 @@ INSTALLED_APPS = [
     "opiekun.reports",
     "opiekun.search",
     "opiekun.notifications",
+    "opiekun.lifecycle",
     "opiekun.console",
     "opiekun.portal",
     "opiekun.api",
@@ -200,7 +202,8 @@ MEDIA_ROOT = Path(env.text("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Development serves static files straight from the apps; production runs collectstatic.
 WHITENOISE_USE_FINDERS = DEBUG
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Local disk (MEDIA_ROOT) or an S3-compatible bucket: OPIEKUN_STORAGE (ADR 0027).
+    "default": default_storage(env),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -324,6 +327,9 @@ CELERY_BEAT_SCHEDULE["sla-sweep"] = {
     # and the expiry tells the task which period it was sent for (one run a period).
     "options": {"expires": float(SLA_SWEEP_SECONDS)},
 }
+# Data lifecycle (ADR 0027): how long data is kept, and the nightly jobs that trim it.
+RETENTION = retention(env)
+CELERY_BEAT_SCHEDULE.update(RETENTION_SCHEDULE)
 
 # The cache holds rate-limit counts (API, sign-in): local memory is per process, so with
 # several web processes production sets CACHE_URL=redis://host:6379/1 to share them.

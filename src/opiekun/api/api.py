@@ -12,6 +12,7 @@ from opiekun.api import (
     contacts,
     contract_desk,
     customer_notifications,
+    erasure,
     errors,
     hour_requests,
     imports,
@@ -62,6 +63,7 @@ api.add_router("", contract_desk.router)
 api.add_router("", selling.router)
 api.add_router("", hour_requests.router)
 api.add_router("", contacts.router)
+api.add_router("", erasure.router)
 api.add_router("", statements.router)
 api.add_router("", imports.router)
 api.add_router("", alerts.router)

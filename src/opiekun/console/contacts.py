@@ -15,6 +15,8 @@ from opiekun.core.forms import sentence
 from opiekun.customers import actions
 from opiekun.customers.access import managed_contact_for, managed_organisation_for
 from opiekun.customers.forms import InviteForm
+from opiekun.lifecycle import actions as erasure
+from opiekun.lifecycle.access import contact_to_erase_for
 
 
 def site_of(request: HttpRequest) -> str:
@@ -60,4 +62,24 @@ def resend(request: HttpRequest, organisation_id: int, contact_id: int) -> HttpR
         messages.error(request, sentence(refused))
     else:
         messages.success(request, _("%(name)s was invited by e-mail.") % {"name": contact})
+    return redirect("console:customer", organisation_id)
+
+
+@require_POST
+@staff_only
+def anonymise(request: HttpRequest, organisation_id: int, contact_id: int) -> HttpResponse:
+    """A support manager erases a contact on request (GDPR art. 17; ADR 0027), after
+    ticking the confirmation: it cannot be undone."""
+    contact = contact_to_erase_for(request.user, contact_id)
+    if contact.organisation_id != organisation_id:
+        raise Http404("No such contact")
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, _("Tick the box to confirm the anonymisation."))
+        return redirect("console:customer", organisation_id)
+    try:
+        erasure.anonymise_contact(contact, actor=request.user)
+    except erasure.ErasureError as refused:
+        messages.error(request, sentence(refused))
+    else:
+        messages.success(request, _("The contact was anonymised."))
     return redirect("console:customer", organisation_id)

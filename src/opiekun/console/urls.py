@@ -89,6 +89,11 @@ urlpatterns = [
         contacts.resend,
         name="reinvite-contact",
     ),
+    path(
+        "customers/<int:organisation_id>/contacts/<int:contact_id>/anonymise",
+        contacts.anonymise,
+        name="anonymise-contact",
+    ),
     path("statements/", statements.index, name="statements"),
     path("statements/issue", statements.issue, name="statements-issue"),
     path("statements/runs/<int:run_id>/", statements.run, name="statement-run"),

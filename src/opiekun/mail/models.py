@@ -130,6 +130,9 @@ class InboundMail(models.Model):
     dedupe_key = models.CharField(_("Message-ID or content hash"), max_length=255, unique=True)
     sha256 = models.CharField(_("SHA-256 of the raw bytes"), max_length=64)
     raw = models.BinaryField(_("raw message"))
+    # Set when retention or a contact's erasure emptied ``raw``: the row stays, so the
+    # same Message-ID read again is still recognised and never becomes a second ticket.
+    raw_purged_at = models.DateTimeField(_("raw message removed at"), null=True, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"))
     received_at = models.DateTimeField(_("arrived at the mailbox"), default=timezone.now)
     fetched_at = models.DateTimeField(_("read at"), default=timezone.now)

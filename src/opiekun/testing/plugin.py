@@ -223,3 +223,7 @@ def screenshots() -> Path:
     folder = Path(settings.BASE_DIR) / "test-output" / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# The S3-compatible server (moto) and a bucket as the default storage (issue 19).
+from opiekun.testing.s3 import s3_bucket, s3_server  # noqa: E402, F401

@@ -99,6 +99,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
         "email": "obcy@elsewhere.example",
     },
     ("post", "/api/v1/contacts/{contact_id}/invitation"): {},
+    ("post", "/api/v1/contacts/{contact_id}/anonymise"): {},
     ("patch", "/api/v1/contacts/{contact_id}"): {"active": False},
     ("put", "/api/v1/organisations/{organisation_id}/ticket-visibility"): {
         "contacts_see_all_tickets": True

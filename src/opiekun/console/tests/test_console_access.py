@@ -111,6 +111,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("presence", "read", "read-all"),
         "resend",
         "invite",
+        "anonymise",
         *("publish", "withdraw", "reply", "accept", "article", "ticket"),
         *("to-article", "book-session", "cancel", "unlock", "reset"),
         *("status", "tag", "save", "delete", "add", "remove", "merge", "split"),
