@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "opiekun.mail",
     "opiekun.knowledge",
     "opiekun.reports",
+    "opiekun.invoicing",
     "opiekun.search",
     "opiekun.notifications",
     "opiekun.console",
