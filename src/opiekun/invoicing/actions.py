@@ -161,7 +161,7 @@ def issue(statement: Statement, *, actor: Actor = None) -> Invoice:
             actor=actor,
             organisation=statement.contract.organisation,
             statement=statement.number,
-            kind=invoice.kind,
+            invoice_kind=invoice.kind,
             corrects=first.number if first else None,
             gross=str(gross),
         )

@@ -123,7 +123,9 @@ def build(inv: Invoice) -> bytes:
     ns = NAMESPACE
     root = etree.Element(f"{{{ns}}}Faktura", nsmap={None: ns})
 
-    def sub(parent: etree._Element, tag: str, text: str | None = None, **attrs: str):  # type: ignore[no-untyped-def]
+    def sub(
+        parent: etree._Element, tag: str, text: str | None = None, **attrs: str
+    ) -> etree._Element:
         el = etree.SubElement(parent, f"{{{ns}}}{tag}", attrs)
         if text is not None:
             el.text = text

@@ -150,7 +150,9 @@ class BatchSender:
         key, iv = os.urandom(32), os.urandom(16)
         encrypted_key = self.public_key().encrypt(
             key,
-            asym.OAEP(mgf=asym.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None),
+            asym.OAEP(
+                mgf=asym.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None
+            ),
         )
         archive = zip_invoices(batch)
         parts = [
@@ -211,7 +213,7 @@ class BatchSender:
         listed: list[dict[str, Any]] = []
         token = None
         while True:
-            headers = {"x-continuation-token": token} if token else {}
+            headers: dict[str, str] = {"x-continuation-token": token} if token else {}
             page = self._call(
                 "GET", f"/sessions/{reference}/invoices", params={"pageSize": 100}, headers=headers
             ).json()

@@ -15,7 +15,7 @@ NAMESPACE = "http://crd.gov.pl/wzor/2025/06/25/13775/"
 
 
 class _LocalCopies(etree.Resolver):
-    def resolve(self, system_url, public_id, context):  # type: ignore[no-untyped-def]
+    def resolve(self, system_url, public_id, context):
         name = str(system_url).rsplit("/", 1)[-1]
         local = XSD_DIR / name
         if local.is_file():

@@ -29,6 +29,7 @@ from cryptography.x509.oid import NameOID
 from opiekun.invoicing import ksef, schema
 
 TOKEN = "fake-access-token"
+KSEF_TOKEN = "fake-ksef-token"
 
 
 def _certificate(key: rsa.RSAPrivateKey) -> bytes:
@@ -61,7 +62,7 @@ class Session:
 
 
 class _Quiet(WSGIRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -80,6 +81,9 @@ class FakeKsef:
         self.polls_before_done = 1
         self.reject_numbers: set[str] = set()
         self._counter = 0
+        self.challenge: dict[str, Any] = {}
+        self.authenticated_nip = ""
+        self.redeemed = 0
         self._lock = threading.Lock()
         self.server = make_server("127.0.0.1", 0, self.app, _Threading, _Quiet)
         self.base_url = f"http://127.0.0.1:{self.server.server_port}/v2"
@@ -102,13 +106,19 @@ class FakeKsef:
         if upload and method == "PUT":
             # Pre-signed: no token wanted, and none may be sent.
             if environ.get("HTTP_AUTHORIZATION"):
-                return "400 Bad Request", {"error": "no Authorization on upload"}, "application/json"
+                return (
+                    "400 Bad Request",
+                    {"error": "no Authorization on upload"},
+                    "application/json",
+                )
             return self._upload(upload[1], int(upload[2]), body)
-        if environ.get("HTTP_AUTHORIZATION") != f"Bearer {TOKEN}":
-            return "401 Unauthorized", {"title": "Unauthorized"}, "application/problem+json"
+        if path.startswith("/v2/auth/"):
+            return self._auth(method, path, body, environ.get("HTTP_AUTHORIZATION", ""))
         if method == "GET" and path == "/v2/security/public-key-certificates":
             cert = base64.b64encode(self.cert).decode()
             return "200 OK", [self._cert_row(cert)], "application/json"
+        if environ.get("HTTP_AUTHORIZATION") != f"Bearer {TOKEN}":
+            return "401 Unauthorized", {"title": "Unauthorized"}, "application/problem+json"
         if method == "POST" and path == "/v2/sessions/batch":
             return self._open(json.loads(body))
         m = re.fullmatch(r"/v2/sessions/batch/([^/]+)/close", path)
@@ -123,6 +133,56 @@ class FakeKsef:
         m = re.fullmatch(r"/v2/sessions/([^/]+)/invoices/ksef/([^/]+)/upo", path)
         if m and method == "GET" and m[1] in self.sessions:
             return self._upo(self.sessions[m[1]], m[2])
+        return "404 Not Found", {"title": "Not Found"}, "application/problem+json"
+
+    def _auth(self, method: str, path: str, body: bytes, bearer: str) -> tuple[str, Any, str]:
+        if method == "POST" and path == "/v2/auth/challenge":
+            self.challenge = {
+                "challenge": self._reference("CR"),
+                "timestamp": "2026-12-01T08:00:00.000Z",
+                "timestampMs": 1796112000000,
+                "clientIp": "127.0.0.1",
+            }
+            return "200 OK", self.challenge, "application/json"
+        if method == "POST" and path == "/v2/auth/ksef-token":
+            req = json.loads(body)
+            secret = self.key.decrypt(
+                base64.b64decode(req["encryptedToken"]),
+                padding.OAEP(
+                    mgf=padding.MGF1(algorithm=hashes.SHA256()),
+                    algorithm=hashes.SHA256(),
+                    label=None,
+                ),
+            ).decode()
+            expected = f"{KSEF_TOKEN}|{self.challenge['timestampMs']}"
+            if req["challenge"] != self.challenge["challenge"] or secret != expected:
+                return "400 Bad Request", {"title": "bad token"}, "application/problem+json"
+            self.authenticated_nip = req["contextIdentifier"]["value"]
+            ref = self._reference("AU")
+            return (
+                "202 Accepted",
+                {
+                    "referenceNumber": ref,
+                    "authenticationToken": {
+                        "token": "auth-op",
+                        "validUntil": "2026-12-01T09:00:00+00:00",
+                    },
+                },
+                "application/json",
+            )
+        if bearer != "Bearer auth-op":
+            return "401 Unauthorized", {"title": "Unauthorized"}, "application/problem+json"
+        if method == "POST" and path == "/v2/auth/token/redeem":
+            self.redeemed += 1
+            far = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15)).isoformat()
+            tokens = {"token": TOKEN, "validUntil": far}
+            return "200 OK", {"accessToken": tokens, "refreshToken": tokens}, "application/json"
+        if method == "GET":
+            return (
+                "200 OK",
+                {"status": {"code": 200, "description": "Uwierzytelnianie zakończone sukcesem"}},
+                "application/json",
+            )
         return "404 Not Found", {"title": "Not Found"}, "application/problem+json"
 
     @staticmethod
@@ -154,13 +214,16 @@ class FakeKsef:
             {
                 "ordinalNumber": part["ordinalNumber"],
                 "method": "PUT",
-                "url": self.base_url.removesuffix("/v2")
-                + f"/upload/{ref}/{part['ordinalNumber']}",
+                "url": self.base_url.removesuffix("/v2") + f"/upload/{ref}/{part['ordinalNumber']}",
                 "headers": {"x-ms-blob-type": "BlockBlob"},
             }
             for part in req["batchFile"]["fileParts"]
         ]
-        return "201 Created", {"referenceNumber": ref, "partUploadRequests": uploads}, "application/json"
+        return (
+            "201 Created",
+            {"referenceNumber": ref, "partUploadRequests": uploads},
+            "application/json",
+        )
 
     def _upload(self, ref: str, n: int, body: bytes) -> tuple[str, Any, str]:
         session = self.sessions.get(ref)
@@ -168,7 +231,11 @@ class FakeKsef:
             return "404 Not Found", b"", "text/plain"
         declared = {p["ordinalNumber"]: p for p in session.request["batchFile"]["fileParts"]}
         part = declared.get(n)
-        if part is None or part["fileSize"] != len(body) or part["fileHash"] != ksef.sha256_b64(body):
+        if (
+            part is None
+            or part["fileSize"] != len(body)
+            or part["fileHash"] != ksef.sha256_b64(body)
+        ):
             return "400 Bad Request", b"part does not match its declaration", "text/plain"
         session.parts[n] = body
         return "201 Created", b"", "text/plain"
@@ -188,7 +255,9 @@ class FakeKsef:
             key = self.key.decrypt(
                 base64.b64decode(enc["encryptedSymmetricKey"]),
                 padding.OAEP(
-                    mgf=padding.MGF1(algorithm=hashes.SHA256()), algorithm=hashes.SHA256(), label=None
+                    mgf=padding.MGF1(algorithm=hashes.SHA256()),
+                    algorithm=hashes.SHA256(),
+                    label=None,
                 ),
             )
         except ValueError:
@@ -230,7 +299,9 @@ class FakeKsef:
             }
             return row
         tail = hashlib.sha256(xml).hexdigest()[:12].upper()
-        row["ksefNumber"] = f"{nip[1].decode() if nip else '0000000000'}-20261201-{tail[:6]}-{tail[6:]}-{n:02X}"
+        row["ksefNumber"] = (
+            f"{nip[1].decode() if nip else '0000000000'}-20261201-{tail[:6]}-{tail[6:]}-{n:02X}"
+        )
         row["status"] = {"code": 200, "description": "Sukces"}
         return row
 
