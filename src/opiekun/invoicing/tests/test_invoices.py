@@ -96,11 +96,11 @@ def test_overage_and_emergencies_are_lines_in_hours_at_the_rate(
     statement = approve(statement_actions.issue(contract, OCTOBER))
     invoice = actions.issue(statement)
     overage = statement.lines.get(kind=StatementLine.Kind.OVERAGE)
-    row = [
+    row = next(
         r
         for r in parsed(invoice).findall("fa:Fa/fa:FaWiersz", NS)
         if r.findtext("fa:P_7", namespaces=NS) == overage.description
-    ][0]
+    )
     assert row.findtext("fa:P_8A", namespaces=NS) == "h"
     assert Decimal(row.findtext("fa:P_8B", namespaces=NS)) == overage.quantity
     assert Decimal(row.findtext("fa:P_9A", namespaces=NS)) == overage.unit_price
@@ -119,7 +119,7 @@ def test_a_credit_line_on_the_statement_is_a_negative_invoice_line_without_code_
         d.lines.append(
             drafts.Line(
                 "penalty",
-                "EKS/2026/00007: reaction due Mon 16:00, given Tue 10:00: 2 h late × 50 PLN",
+                "EKS/2026/00007: reaction due Mon 16:00, given Tue 10:00: 2 h late x 50 PLN",
                 net=Decimal("-100.00"),
                 quantity=Decimal(2),
                 unit_price=Decimal("50.00"),
@@ -212,10 +212,10 @@ def test_an_invoice_needs_the_sellers_nip_and_address_and_says_which(
     contract = october_of("SHIP-START", personas, number="S/5")
     statement = approve(statement_actions.issue(contract, OCTOBER))
     Vendor.objects.filter(pk=contract.plan.vendor_id).update(tax_id="")
-    with pytest.raises(actions.InvoiceError, match="seller: .* has no tax id"):
+    with pytest.raises(actions.InvoiceError, match=r"seller: .* has no tax id"):
         actions.issue(statement)
     Vendor.objects.filter(pk=contract.plan.vendor_id).update(tax_id="5260250274", address=" ")
-    with pytest.raises(actions.InvoiceError, match="seller: .* has no address"):
+    with pytest.raises(actions.InvoiceError, match=r"seller: .* has no address"):
         actions.issue(statement)
     assert not Invoice.objects.exists()
 
