@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opiekun.contracts import locks
 from opiekun.contracts.models import Statement, StatementApproval, StatementLine
@@ -31,7 +32,23 @@ HOUR_KINDS = {StatementLine.Kind.OVERAGE, StatementLine.Kind.EMERGENCY}
 
 
 class InvoiceError(ValueError):
-    """An invoice cannot be issued as asked; the message names the field and why."""
+    """An invoice cannot be issued as asked; the message names the field and why, in the
+    reader's language (the active one)."""
+
+
+def _said(exc: fa3.StructureError) -> str:
+    fields = {"seller": _("seller"), "buyer": _("buyer"), "vat_rate": _("VAT rate")}
+    field = fields.get(exc.field, exc.field)
+    sentences = {
+        "no_nip": _("%(field)s: %(value)s has no tax id (NIP)"),
+        "not_nip": _("%(field)s: %(value)s is not a Polish NIP"),
+        "no_address": _("%(field)s: %(value)s has no address"),
+        "rate": _("%(field)s: %(value)s%% cannot be written on an FA(3) invoice"),
+        "no_lines": _("lines: the statement has no line with an amount"),
+    }
+    if exc.code not in sentences:
+        return str(exc)
+    return sentences[exc.code] % {"field": field, "value": exc.value}
 
 
 def items(statement: Statement) -> list[fa3.Item]:
@@ -113,7 +130,10 @@ def issue(statement: Statement, *, actor: Actor = None) -> Invoice:
         if existing is not None:
             return existing
         if not StatementApproval.objects.filter(statement=statement).exists():
-            raise InvoiceError(f"statement: {statement.number} is not approved by the customer")
+            raise InvoiceError(
+                _("statement: %(number)s is not approved by the customer")
+                % {"number": statement.number}
+            )
         first = _invoiced_predecessor(statement)
         now = timezone.now()
         vendor = statement.contract.plan.vendor
@@ -123,7 +143,7 @@ def issue(statement: Statement, *, actor: Actor = None) -> Invoice:
         try:
             xml = fa3.build(data)
         except fa3.StructureError as exc:
-            raise InvoiceError(str(exc)) from None
+            raise InvoiceError(_said(exc)) from None
         problems = schema.errors(xml)
         if problems:
             # Never store an invoice KSeF would refuse: the first complaint says what.
@@ -131,7 +151,8 @@ def issue(statement: Statement, *, actor: Actor = None) -> Invoice:
         net, tax, gross = data.totals
         if first is None and (net, tax, gross) != (statement.net, statement.vat, statement.gross):
             raise InvoiceError(
-                f"statement: {statement.number} totals differ from its lines with an amount"
+                _("statement: %(number)s totals differ from its lines with an amount")
+                % {"number": statement.number}
             )
         invoice = Invoice.objects.create(
             number=number,

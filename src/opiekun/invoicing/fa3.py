@@ -30,7 +30,12 @@ RATE_FIELDS: dict[Decimal, str] = {
 
 
 class StructureError(ValueError):
-    """The data cannot be written as an FA(3) invoice; the message names the field."""
+    """The data cannot be written as an FA(3) invoice; the message names the field.
+    ``code`` and ``value`` let a caller say it again in the reader's language."""
+
+    def __init__(self, message: str, *, field: str, code: str, value: str = "") -> None:
+        super().__init__(message)
+        self.field, self.code, self.value = field, code, value
 
 
 @dataclass(frozen=True)
@@ -109,16 +114,38 @@ def build(inv: Invoice) -> bytes:
     cannot carry (a missing NIP, an unsupported VAT rate, no lines)."""
     group = RATE_FIELDS.get(inv.vat_rate.normalize())
     if group is None:
-        raise StructureError(f"vat_rate: {inv.vat_rate}% has no FA(3) field")
+        raise StructureError(
+            f"vat_rate: {inv.vat_rate}% has no FA(3) field",
+            field="vat_rate",
+            code="rate",
+            value=str(inv.vat_rate),
+        )
     for who, party in (("seller", inv.seller), ("buyer", inv.buyer)):
         if not party.tax_id:
-            raise StructureError(f"{who}: {party.name} has no tax id (NIP)")
+            raise StructureError(
+                f"{who}: {party.name} has no tax id (NIP)",
+                field=who,
+                code="no_nip",
+                value=party.name,
+            )
         if not party.tax_id.isdigit() or len(party.tax_id) != 10:
-            raise StructureError(f"{who}: {party.tax_id} is not a Polish NIP")
+            raise StructureError(
+                f"{who}: {party.tax_id} is not a Polish NIP",
+                field=who,
+                code="not_nip",
+                value=party.tax_id,
+            )
     if not inv.seller.address.strip():
-        raise StructureError(f"seller: {inv.seller.name} has no address")
+        raise StructureError(
+            f"seller: {inv.seller.name} has no address",
+            field="seller",
+            code="no_address",
+            value=inv.seller.name,
+        )
     if not inv.items and not inv.items_before:
-        raise StructureError("lines: the statement has no line with an amount")
+        raise StructureError(
+            "lines: the statement has no line with an amount", field="lines", code="no_lines"
+        )
 
     ns = NAMESPACE
     root = etree.Element(f"{{{ns}}}Faktura", nsmap={None: ns})
