@@ -1,4 +1,4 @@
-"""The statement pages (console and portal) show the invoice; once KSeF accepted it, the
+"""The statement pages (console and portal, read in Polish, the default language) show the invoice; once KSeF accepted it, the
 KSeF number under the verification QR code (issue 21). A support manager issues it
 from the console; the XML downloads only for the organisation and staff: everyone else
 gets 404."""
@@ -55,12 +55,12 @@ def test_a_manager_issues_the_invoice_from_the_console_and_both_sides_see_the_ks
 ) -> None:
     manager = staff_client(personas, "account_manager", manager=True)
     page = manager.get(f"/console/statements/{statement.pk}/").content.decode()
-    assert "Issue the invoice" in page
+    assert "Wystaw fakturę" in page
     response = manager.post(f"/console/statements/{statement.pk}/invoice")
     assert response.status_code == 302
     invoice = Invoice.objects.get(statement=statement)
     page = manager.get(f"/console/statements/{statement.pk}/").content.decode()
-    assert invoice.number in page and "Waiting to be sent to KSeF." in page
+    assert invoice.number in page and "Czeka na wysłanie do KSeF." in page
     assert NUMBER not in page and "<svg" not in page
     accept(invoice)
     customer = customer_client(personas, "customer_a")
@@ -97,7 +97,7 @@ def test_an_unapproved_statement_is_refused_in_the_readers_language(
     statement = statements.issue(contract, OCTOBER)
     manager = staff_client(personas, "account_manager", manager=True)
     page = manager.get(f"/console/statements/{statement.pk}/").content.decode()
-    assert "Issue the invoice" not in page
+    assert "Wystaw fakturę" not in page
     response = manager.post(
         f"/console/statements/{statement.pk}/invoice", follow=True, HTTP_ACCEPT_LANGUAGE="pl"
     )
