@@ -390,22 +390,11 @@ LOGGING = {
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }
 
-# KSeF (issue 21, ADR 0030). KSEF_API_URL empty: invoices are issued but not sent.
-# Production https://api.ksef.mf.gov.pl/v2, test https://api-test.ksef.mf.gov.pl/v2.
-KSEF_API_URL = (env.raw("KSEF_API_URL") or "").removesuffix("/")
-if KSEF_API_URL and not KSEF_API_URL.startswith(("https://", "http://")):
-    raise ConfigError("KSEF_API_URL", f"expected an http(s) address, got {KSEF_API_URL!r}")
-# The KSeF token the vendor generated in KSeF (authorises sending for its NIP).
-KSEF_TOKEN = env.raw("KSEF_TOKEN") or ""
-if KSEF_API_URL and not KSEF_TOKEN:
-    raise ConfigError("KSEF_TOKEN", "is required when KSEF_API_URL is set")
-# Where the verification QR code (KOD I) points: qr-test.ksef.mf.gov.pl for the test one.
-KSEF_QR_URL = env.text("KSEF_QR_URL", "https://qr.ksef.mf.gov.pl").removesuffix("/")
-if not KSEF_QR_URL.startswith("https://"):
-    raise ConfigError("KSEF_QR_URL", f"expected an https address, got {KSEF_QR_URL!r}")
-KSEF_SEND_SECONDS = env.number("KSEF_SEND_SECONDS", 300, minimum=30)
-KSEF_BATCH_SIZE = env.number("KSEF_BATCH_SIZE", 100, minimum=1)
+# KSeF (ADR 0030): no KSEF_API_URL (production https://api.ksef.mf.gov.pl/v2), no sending.
+KSEF_API_URL = env.url("KSEF_API_URL", "")
+KSEF_TOKEN = env.text("KSEF_TOKEN") if KSEF_API_URL else ""  # the vendor's KSeF token
+KSEF_QR_URL = env.url("KSEF_QR_URL", "https://qr.ksef.mf.gov.pl", schemes=("https",))
 CELERY_BEAT_SCHEDULE["ksef-send"] = {
     "task": "opiekun.invoicing.tasks.send_pending_invoices",
-    "schedule": float(KSEF_SEND_SECONDS),
+    "schedule": float(env.number("KSEF_SEND_SECONDS", 300, minimum=30)),
 }

@@ -18,6 +18,8 @@ from opiekun.invoicing.models import KsefSubmission
 
 log = logging.getLogger(__name__)
 
+# Invoices per KSeF session: KSeF takes up to 10 000; a smaller batch ends sooner.
+BATCH = 100
 # A claim this old is a worker that died mid-send: a batch polls for at most ~3 minutes.
 STALE = dt.timedelta(minutes=30)
 
@@ -35,7 +37,7 @@ def send_pending(
     """Sends what is pending, one batch per seller (a KSeF session is one seller's
     context); returns how many invoices KSeF accepted. ``sender_for`` is the seam tests
     use to point at the fake."""
-    limit = limit or settings.KSEF_BATCH_SIZE
+    limit = limit or BATCH
     waiting = list(
         KsefSubmission.objects.filter(
             Q(state=KsefSubmission.State.PENDING)

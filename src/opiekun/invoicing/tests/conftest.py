@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.contracts import actions as contract_actions
@@ -89,6 +90,14 @@ def october_of(plan_code: str, personas: Personas, number: str) -> Contract:
 
 
 Approve = Callable[[Statement], Statement]
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Refusals are said in the active language (Polish by default); these tests read
+    them in English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

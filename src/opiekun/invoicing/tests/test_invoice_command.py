@@ -22,7 +22,7 @@ from opiekun.invoicing.tests.conftest import OCTOBER, Approve, october_of
 from opiekun.reports import statements
 from opiekun.testing.personas import Personas
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def exit_status(*args: str) -> tuple[int, str]:

@@ -1,7 +1,7 @@
-"""The statement pages (console and portal, read in Polish, the default language) show the invoice; once KSeF accepted it, the
-KSeF number under the verification QR code (issue 21). A support manager issues it
-from the console; the XML downloads only for the organisation and staff: everyone else
-gets 404."""
+"""The statement pages (console and portal, read in Polish, the default language) show
+the invoice; once KSeF accepted it, the KSeF number under the verification QR code
+(issue 21). A support manager issues it from the console; the XML downloads only for
+the organisation and staff: everyone else gets 404."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ from opiekun.reports import drafts
 from opiekun.reports import statements as statement_actions
 from opiekun.testing.personas import Personas
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 NS = {"fa": schema.NAMESPACE}
 SEED_PLANS = [
     "EKS-HOTLINE",

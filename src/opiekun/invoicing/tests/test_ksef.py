@@ -133,3 +133,15 @@ def test_the_verification_link_follows_kod_i(invoice: Invoice, settings) -> None
         f"{invoice.issue_date:%d-%m-%Y}/{digest.decode().rstrip('=')}"
     )
     assert qr.svg(invoice).startswith("<svg")
+
+
+def test_ksef_addresses_are_checked_at_start_up() -> None:
+    from opiekun.env import ConfigError, Env
+
+    assert Env({}).url("KSEF_API_URL", "") == ""
+    read = Env({"KSEF_API_URL": "https://api-test.ksef.mf.gov.pl/v2/"}).url("KSEF_API_URL", "")
+    assert read == "https://api-test.ksef.mf.gov.pl/v2"
+    with pytest.raises(ConfigError, match="KSEF_API_URL"):
+        Env({"KSEF_API_URL": "api.ksef.mf.gov.pl"}).url("KSEF_API_URL", "")
+    with pytest.raises(ConfigError, match="KSEF_QR_URL"):
+        Env({"KSEF_QR_URL": "http://qr"}).url("KSEF_QR_URL", "x", schemes=("https",))
