@@ -113,6 +113,7 @@ def test_the_accounting_rows_add_up_to_each_invoice(
         assert {r["VAT rate"] for r in mine} == {"23.00"}
     kor = Invoice.objects.get(kind="KOR")
     kor_rows = [r for r in rows if r["document"] == kor.number]
+    assert kor.corrects is not None
     assert kor_rows[0]["corrects"] == kor.corrects.number
     assert Decimal(kor_rows[0]["net"]) < 0  # the lines before the correction, turned
     xlsx = tmp_path / "month.xlsx"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -39,7 +39,7 @@ def invoice(personas: Personas, buyer: Organisation, approve: Approve) -> Invoic
     return actions.issue(statement)
 
 
-def sender_for(fake: FakeKsef):  # type: ignore[no-untyped-def]
+def sender_for(fake: FakeKsef) -> Callable[[str], ksef.Sender]:
     def make(nip: str) -> ksef.Sender:
         auth = TokenAuth(fake.base_url, KSEF_TOKEN, nip, sleep=lambda _: None)
         return ksef.BatchSender(fake.base_url, auth, sleep=lambda _: None)
@@ -109,7 +109,7 @@ def test_a_submission_is_claimed_once_and_a_dead_workers_claim_expires(invoice: 
     assert actions.claim(sub.pk, stale_after=dt.timedelta(seconds=-1))
 
 
-def test_the_task_does_nothing_without_ksef_configured(invoice: Invoice, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_task_does_nothing_without_ksef_configured(invoice: Invoice, settings) -> None:
     settings.KSEF_API_URL = ""
     assert tasks.configured_sender("5260250274") is None
     assert tasks.send_pending_invoices() == 0
@@ -125,7 +125,7 @@ def test_authentication_with_a_wrong_ksef_token_fails_without_sending(fake: Fake
     assert fake.redeemed == 1  # the token is kept while valid
 
 
-def test_the_verification_link_follows_kod_i(invoice: Invoice, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_verification_link_follows_kod_i(invoice: Invoice, settings) -> None:
     settings.KSEF_QR_URL = "https://qr-test.ksef.mf.gov.pl"
     digest = base64.urlsafe_b64encode(hashlib.sha256(invoice.xml.encode()).digest())
     assert qr.verification_url(invoice) == (
