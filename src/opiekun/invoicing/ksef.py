@@ -147,6 +147,15 @@ class BatchSender:
     def send(self, batch: list[Outgoing]) -> BatchResult:
         if not batch:
             return BatchResult("")
+        try:
+            return self._send(batch)
+        except (KeyError, IndexError, TypeError, ValueError) as exc:
+            # An answer not shaped as the contract says: the invoices wait for the next
+            # run rather than stay claimed (a resend of one KSeF did take comes back as
+            # KSeF's duplicate refusal, with its reason, for a person to look at).
+            raise KsefUnavailable(f"unexpected answer from KSeF: {exc!r}") from exc
+
+    def _send(self, batch: list[Outgoing]) -> BatchResult:
         key, iv = os.urandom(32), os.urandom(16)
         encrypted_key = self.public_key().encrypt(
             key,

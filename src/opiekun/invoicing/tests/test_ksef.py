@@ -145,3 +145,21 @@ def test_ksef_addresses_are_checked_at_start_up() -> None:
         Env({"KSEF_API_URL": "api.ksef.mf.gov.pl"}).url("KSEF_API_URL", "")
     with pytest.raises(ConfigError, match="KSEF_QR_URL"):
         Env({"KSEF_QR_URL": "http://qr"}).url("KSEF_QR_URL", "x", schemes=("https",))
+
+
+def test_an_answer_outside_the_contract_leaves_the_invoice_waiting(
+    fake: FakeKsef, invoice: Invoice, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The session opens without its upload addresses: the sender must not crash the task.
+    real = fake._open
+
+    def broken(req: dict[str, object]) -> tuple[str, object, str]:
+        status, payload, kind = real(req)
+        payload.pop("partUploadRequests")
+        return status, payload, kind
+
+    monkeypatch.setattr(fake, "_open", broken)
+    assert tasks.send_pending(sender_for(fake)) == 0
+    sub = KsefSubmission.objects.get(invoice=invoice)
+    assert sub.state == KsefSubmission.State.PENDING
+    assert sub.error.startswith("unexpected answer from KSeF")
