@@ -16,7 +16,7 @@ from decimal import Decimal
 from lxml import etree
 
 from opiekun.invoicing.schema import NAMESPACE
-from opiekun.tariff import quantise
+from opiekun.tariff import quantise, vat
 
 # P_12 (TStawkaPodatku) takes these percentages; each has its pair of total fields
 # (P_13_x net, P_14_x VAT). Other rates (0 KR, zw, np) are not billed here.
@@ -90,7 +90,8 @@ class Invoice:
         return quantise(sum((i.net for i in self.items_before), Decimal(0)))
 
     def vat_of(self, net: Decimal) -> Decimal:
-        return quantise(net * self.vat_rate / 100)
+        # The tariff module's VAT, as on the statement: so the totals agree to the grosz.
+        return vat(net, self.vat_rate)[0]
 
     @property
     def totals(self) -> tuple[Decimal, Decimal, Decimal]:
