@@ -76,11 +76,3 @@ def retention(env: Env) -> Retention:
         env.number("RETENTION_AUDIT_DAYS", 0, minimum=0),
         env.number("RETENTION_CLOSED_ATTACHMENT_DAYS", 0, minimum=0),
     )
-
-
-# Nightly, in the quiet hours; both jobs are idempotent, so a second beat started by
-# mistake only finds nothing left to do.
-RETENTION_SCHEDULE: dict[str, dict[str, object]] = {
-    "retention": {"task": "opiekun.lifecycle.tasks.apply_retention", "schedule": 86400.0},
-    "clear-sessions": {"task": "opiekun.lifecycle.tasks.clear_sessions", "schedule": 86400.0},
-}

@@ -79,6 +79,17 @@ class Env:
             raise ConfigError(name, f"must be a non-negative number, got {value!r}")
         return number
 
+    def url(self, name: str, default: str, *, schemes: tuple[str, ...] = ("https", "http")) -> str:
+        """An absolute address without its trailing slash; empty when unset and the
+        default is empty (a feature that is off)."""
+        value = (self.raw(name) or default).rstrip("/")
+        parts = urlsplit(value)
+        if value and (parts.scheme not in schemes or not parts.netloc):
+            raise ConfigError(
+                name, f"expected an address like {schemes[0]}://host/..., got {value!r}"
+            )
+        return value
+
     def items(self, name: str, default: list[str]) -> list[str]:
         value = self.raw(name)
         if value is None:

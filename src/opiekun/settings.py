@@ -10,8 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from opiekun.core.secretbox import development_key, valid_key
-from opiekun.datastore import RETENTION_SCHEDULE, default_storage, retention
+from opiekun.datastore import default_storage, retention
 from opiekun.env import ConfigError, Env
+from opiekun.schedule import beat_schedule
 from opiekun.state import broker_options, refuse_embedded
 
 env = Env()
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
     "opiekun.mail",
     "opiekun.knowledge",
     "opiekun.reports",
+    "opiekun.invoicing",
     "opiekun.search",
     "opiekun.notifications",
     "opiekun.lifecycle",
@@ -281,9 +283,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "heartbeat": {"task": "opiekun.core.tasks.heartbeat", "schedule": 60.0},
-}
 
 # The share of a reaction target after which the assignee and the account manager are
 # warned (issue 3: default 75%).
@@ -292,44 +291,8 @@ if SLA_WARNING_PERCENT > 99:
     raise ConfigError("SLA_WARNING_PERCENT", f"must be below 100, got {SLA_WARNING_PERCENT}")
 VAT_RATE_PERCENT = env.decimal("VAT_RATE_PERCENT", "23")
 SLA_SWEEP_SECONDS = env.number("SLA_SWEEP_SECONDS", 60, minimum=5)
-CELERY_BEAT_SCHEDULE["expire-banks"] = {
-    "task": "opiekun.contracts.tasks.expire_banks",
-    "schedule": 300.0,
-}
-CELERY_BEAT_SCHEDULE["grant-monthly-banks"] = {
-    "task": "opiekun.contracts.tasks.grant_monthly_banks",
-    "schedule": 3600.0,
-}
-CELERY_BEAT_SCHEDULE["contract-dates"] = {
-    "task": "opiekun.contracts.tasks.contract_dates",
-    "schedule": 3600.0,
-}
-CELERY_BEAT_SCHEDULE["maintenance-tickets"] = {
-    "task": "opiekun.tickets.tasks.create_maintenance_tickets",
-    "schedule": 3600.0,
-}
-CELERY_BEAT_SCHEDULE["mail-poll"] = {
-    "task": "opiekun.mail.tasks.poll_due_mailboxes",
-    "schedule": float(MAIL_POLL_CHECK_SECONDS),
-}
-CELERY_BEAT_SCHEDULE["mail-stuck-sweep"] = {
-    "task": "opiekun.mail.tasks.sweep_stuck_mail",
-    "schedule": 600.0,
-}
-CELERY_BEAT_SCHEDULE["package-expiry-notices"] = {
-    "task": "opiekun.notifications.customer_sweeps.warn_expiring_packages",
-    "schedule": 3600.0,
-}
-CELERY_BEAT_SCHEDULE["sla-sweep"] = {
-    "task": "opiekun.tickets.tasks.sweep_sla",
-    "schedule": float(SLA_SWEEP_SECONDS),
-    # A sweep not started within its period is dropped (the next one does its work),
-    # and the expiry tells the task which period it was sent for (one run a period).
-    "options": {"expires": float(SLA_SWEEP_SECONDS)},
-}
-# Data lifecycle (ADR 0027): how long data is kept, and the nightly jobs that trim it.
+# Data lifecycle (ADR 0027): how long data is kept.
 RETENTION = retention(env)
-CELERY_BEAT_SCHEDULE.update(RETENTION_SCHEDULE)
 
 # The cache holds rate-limit counts (API, sign-in): local memory is per process, so with
 # several web processes production sets CACHE_URL=redis://host:6379/1 to share them.
@@ -392,3 +355,13 @@ LOGGING = {
     # WeasyPrint and fontTools narrate every step of every PDF at INFO; axes every attempt.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
 }
+
+# KSeF (ADR 0030): no KSEF_API_URL (production https://api.ksef.mf.gov.pl/v2), no sending.
+KSEF_API_URL = env.url("KSEF_API_URL", "")
+KSEF_TOKEN = env.text("KSEF_TOKEN") if KSEF_API_URL else ""  # the vendor's KSeF token
+KSEF_QR_URL = env.url("KSEF_QR_URL", "https://qr.ksef.mf.gov.pl", schemes=("https",))
+CELERY_BEAT_SCHEDULE = beat_schedule(
+    mail_poll_seconds=MAIL_POLL_CHECK_SECONDS,
+    sla_sweep_seconds=SLA_SWEEP_SECONDS,
+    ksef_send_seconds=env.number("KSEF_SEND_SECONDS", 300, minimum=30),
+)

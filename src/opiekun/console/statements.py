@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from opiekun.console import invoices
 from opiekun.console.guards import staff_only
 from opiekun.contracts.access import statement_for, visible_statements
 from opiekun.core import bounds
@@ -141,6 +142,7 @@ def statement(request: HttpRequest, statement_id: int) -> HttpResponse:
             "superseded_by": newest if newest and newest.pk != found.pk else None,
             "corrections": found.corrections.all(),
             "history": events_for(found).select_related("actor")[:20],
+            **invoices.context(request, found),
         },
     )
 

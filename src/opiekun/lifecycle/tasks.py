@@ -1,4 +1,4 @@
-"""The nightly data-lifecycle jobs run by beat (settings.RETENTION_SCHEDULE)."""
+"""The nightly data-lifecycle jobs run by beat (opiekun.schedule)."""
 
 from __future__ import annotations
 

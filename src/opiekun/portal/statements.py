@@ -13,6 +13,7 @@ from opiekun.contracts import access
 from opiekun.contracts.models import StatementApproval
 from opiekun.core.forms import sentence
 from opiekun.customers.models import Contact
+from opiekun.portal import invoices
 from opiekun.portal.guards import contacts_only
 from opiekun.reports import documents, statements, wording
 from opiekun.reports.pdf import PdfUnavailable
@@ -42,6 +43,7 @@ def detail(request: HttpRequest, contact: Contact, statement_id: int) -> HttpRes
             ],
             "approval": approval.first(),
             "superseded_by": newest if newest and newest.pk != found.pk else None,
+            **invoices.context(found),
         },
     )
 

@@ -19,6 +19,8 @@ class Vendor(Timestamped):
     name = models.CharField(_("name"), max_length=200)
     legal_name = models.CharField(_("legal name"), max_length=200, blank=True)
     tax_id = TaxIdField(_("tax id (NIP)"), blank=True)
+    # The seller's address is required on an FA(3) invoice (Podmiot1/Adres).
+    address = models.TextField(_("address"), blank=True)
     email = models.EmailField(_("support e-mail"), blank=True)
     phone = PhoneNumberField(_("general line (E.164)"), blank=True)
     assignment_rule = models.CharField(

@@ -1,0 +1,61 @@
+"""A statement's invoice in the console (issue 21): a support manager issues it once the
+customer approved the statement; staff download its FA(3) XML. Anyone else gets 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from opiekun.console.guards import staff_only
+from opiekun.contracts.access import statement_for
+from opiekun.contracts.models import Statement
+from opiekun.invoicing import actions, queries
+from opiekun.invoicing.models import Invoice
+from opiekun.reports import statements
+from opiekun.staff.access import manager_for
+
+
+def context(request: HttpRequest, statement: Statement) -> dict[str, object]:
+    """What the statement page needs for its invoice card."""
+    newest = statements.latest(statement.contract, statement.period_start)
+    member = getattr(request.user, "staff_member", None)
+    return {
+        "invoice_panel": queries.panel(statement),
+        "xml_url": reverse("console:statement-invoice-xml", args=[statement.pk]),
+        "issue_url": reverse("console:statement-invoice", args=[statement.pk]),
+        "can_invoice": bool(member and member.is_manager)
+        and hasattr(statement, "approval")
+        and newest is not None
+        and newest.pk == statement.pk,
+    }
+
+
+@require_POST
+@staff_only
+def issue(request: HttpRequest, statement_id: int) -> HttpResponse:
+    manager_for(request.user)
+    found = statement_for(request.user, statement_id)
+    try:
+        made = actions.issue(found, actor=request.user)
+    except actions.InvoiceError as exc:
+        messages.error(request, _("The invoice cannot be issued: %(why)s") % {"why": exc})
+    else:
+        messages.success(request, _("Invoice %(number)s was issued.") % {"number": made.number})
+    return redirect("console:statement", statement_id=found.pk)
+
+
+@require_GET
+@staff_only
+def xml(request: HttpRequest, statement_id: int) -> HttpResponse:
+    found = statement_for(request.user, statement_id)
+    invoice = Invoice.objects.filter(statement=found).first()
+    if invoice is None:
+        raise Http404("No invoice")
+    response = HttpResponse(invoice.xml.encode("utf-8"), content_type="application/xml")
+    name = invoice.number.replace("/", "-")
+    response["Content-Disposition"] = f'attachment; filename="{name}.xml"'
+    return response

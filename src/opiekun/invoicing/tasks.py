@@ -1,0 +1,79 @@
+"""Sending pending invoices to KSeF (the beat runs it every KSEF_SEND_SECONDS)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from itertools import groupby
+
+from celery import shared_task
+from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
+
+from opiekun.invoicing import actions, ksef
+from opiekun.invoicing.ksef_auth import TokenAuth
+from opiekun.invoicing.models import KsefSubmission
+
+log = logging.getLogger(__name__)
+
+# Invoices per KSeF session: KSeF takes up to 10 000; a smaller batch ends sooner.
+BATCH = 100
+# A claim this old is a worker that died mid-send: a batch polls for at most ~3 minutes.
+STALE = dt.timedelta(minutes=30)
+
+
+def configured_sender(nip: str) -> ksef.Sender | None:
+    if not settings.KSEF_API_URL:
+        return None
+    auth = TokenAuth(settings.KSEF_API_URL, settings.KSEF_TOKEN, nip)
+    return ksef.BatchSender(settings.KSEF_API_URL, auth)
+
+
+def send_pending(
+    sender_for: Callable[[str], ksef.Sender | None] = configured_sender, limit: int | None = None
+) -> int:
+    """Sends what is pending, one batch per seller (a KSeF session is one seller's
+    context); returns how many invoices KSeF accepted. ``sender_for`` is the seam tests
+    use to point at the fake."""
+    limit = limit or BATCH
+    waiting = list(
+        KsefSubmission.objects.filter(
+            Q(state=KsefSubmission.State.PENDING)
+            | Q(state=KsefSubmission.State.SENDING, claimed_at__lt=timezone.now() - STALE)
+        )
+        .select_related("invoice")
+        .order_by("invoice__seller_tax_id", "pk")[:limit]
+    )
+    accepted = 0
+    for nip, group in groupby(waiting, key=lambda s: s.invoice.seller_tax_id):
+        sender = sender_for(nip)
+        if sender is None:
+            return accepted
+        mine = [s for s in group if actions.claim(s.pk, stale_after=STALE)]
+        if not mine:
+            continue
+        batch = [ksef.Outgoing(s.pk, s.invoice.number, s.invoice.xml.encode("utf-8")) for s in mine]
+        try:
+            result = sender.send(batch)
+        except ksef.KsefUnavailable as exc:
+            log.warning("KSeF unavailable, %d invoices wait: %s", len(batch), exc)
+            for s in mine:
+                actions.record_outcome(s.pk, session_reference="", error=str(exc), retry=True)
+            continue
+        for outcome in result.outcomes:
+            actions.record_outcome(
+                outcome.key,
+                session_reference=result.session_reference,
+                ksef_number=outcome.ksef_number,
+                upo=outcome.upo,
+                error=outcome.error,
+            )
+            accepted += bool(outcome.ksef_number)
+    return accepted
+
+
+@shared_task
+def send_pending_invoices() -> int:
+    return send_pending()
