@@ -13,7 +13,7 @@ from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact
 from opiekun.mail import signals as mail_signals
 from opiekun.notifications import mentions
-from opiekun.notifications.actions import notify
+from opiekun.notifications.actions import notify, notify_many
 from opiekun.notifications.models import Kind
 from opiekun.staff.models import StaffMember
 from opiekun.tickets import signals
@@ -134,6 +134,15 @@ def deadline_noticed(sender: Any, *, notice: SlaNotification, **kwargs: Any) -> 
         [notice.recipient],
         key=f"sla:{notice.pk}",
         notice=notice.kind,
+    )
+
+
+@receiver(signals.deadlines_noticed, dispatch_uid="notifications.deadlines_noticed")
+def deadlines_noticed(sender: Any, *, notices: list[SlaNotification], **kwargs: Any) -> None:
+    # The same rows as deadline_noticed, for a sweep's whole pass in a few statements.
+    notify_many(
+        Kind.DEADLINE,
+        [(n.ticket, n.recipient, f"sla:{n.pk}", {"notice": n.kind}) for n in notices],
     )
 
 
