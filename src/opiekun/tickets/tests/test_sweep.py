@@ -148,9 +148,13 @@ def test_a_sweep_pass_costs_the_same_queries_for_10_or_100_due_tickets(
     )
     # R-SLA-1: warned at 75% of 8 working hours: 14:00 for the 8:00 ones, 15:00 for 9:00.
     for n in range(10):
-        actions.open_ticket(personas.org_a, channel="email", subject=f"a{n}", received_at=at(11, 16, 8))
+        actions.open_ticket(
+            personas.org_a, channel="email", subject=f"a{n}", received_at=at(11, 16, 8)
+        )
     for n in range(100):
-        actions.open_ticket(personas.org_a, channel="email", subject=f"b{n}", received_at=at(11, 16, 9))
+        actions.open_ticket(
+            personas.org_a, channel="email", subject=f"b{n}", received_at=at(11, 16, 9)
+        )
     counts = []
     for moment, expected in ((at(11, 16, 14, 5), 10), (at(11, 16, 15, 5), 100)):
         with (
