@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from opiekun.catalog.choices import Channel, Severity
 from opiekun.console.guards import staff_only
-from opiekun.core.bounds import validate_text
+from opiekun.core.bounds import text_problem, validate_text
 from opiekun.core.counting import LimitedPaginator
 from opiekun.customers.access import visible_organisations
 from opiekun.customers.models import Organisation
@@ -96,7 +96,8 @@ def customer_suggestions(request: HttpRequest) -> HttpResponse:
     typed (name or short name), at most ``SUGGESTIONS`` of them, by name."""
     typed = request.GET.get("customer", "").strip()[:200]
     found = visible_organisations(request.user).none()
-    if typed:
+    # A text no database can store (a NUL, a lone surrogate) matches nobody.
+    if typed and not text_problem(typed):
         found = (
             visible_organisations(request.user)
             .filter(Q(name__icontains=typed) | Q(short_name__icontains=typed))
