@@ -1,5 +1,7 @@
 """Pagination over a queryset without loading it: the pager counts and slices the
-queryset, and only the page's rows are turned into schemas."""
+queryset, and only the page's rows are turned into schemas. The count stops at
+``core.counting.COUNT_CAP + 1`` (a ``count`` of 10001 reads "more than 10,000"): a page
+of a million tickets does not count them all."""
 
 from __future__ import annotations
 
@@ -8,6 +10,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from opiekun.core.counting import limited_count
+
 
 class LazyPage:
     def __init__(self, queryset: QuerySet[Any], render: Callable[[Any, int], Any]) -> None:
@@ -15,7 +19,7 @@ class LazyPage:
         self.render = render  # (object, 1-based position) -> schema
 
     def count(self) -> int:
-        return self.queryset.count()
+        return limited_count(self.queryset)
 
     def __len__(self) -> int:
         return self.count()

@@ -1,5 +1,7 @@
 """Pages of a list: ``limit`` and ``offset`` bounded, so a huge offset is a 422 naming
-it, not a number the database cannot take."""
+it, not a number the database cannot take. Lists of tickets report ``count`` up to
+10,000 exactly; beyond that 10001, meaning "more" (api/lazy.py), so a page never counts
+the whole table."""
 
 from __future__ import annotations
 

@@ -7,8 +7,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -17,7 +17,9 @@ from django.views.decorators.http import require_GET
 
 from opiekun.catalog.choices import Channel, Severity
 from opiekun.console.guards import staff_only
-from opiekun.core.bounds import validate_text
+from opiekun.core.bounds import text_problem, validate_text
+from opiekun.core.counting import LimitedPaginator
+from opiekun.customers.access import visible_organisations
 from opiekun.customers.models import Organisation
 from opiekun.search import query as search
 from opiekun.staff.models import StaffMember
@@ -62,9 +64,46 @@ class QueueFilters(forms.Form):
         label=gettext_lazy("Tag"), required=False, max_length=50, validators=[validate_text]
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Not every customer as an option (2,000 of them at a large vendor): the chosen
+        # one only; typing in the search field next to it fetches the matches (htmx,
+        # customer_suggestions). The field still validates against every organisation.
+        wanted = _whole_number(self.data.get("organisation_id"))
+        chosen = Organisation.objects.filter(pk=wanted) if wanted else Organisation.objects.none()
+        self.fields["organisation_id"].widget.choices = [
+            ("", "—"),
+            *((o.pk, o.name) for o in chosen),
+        ]
+
     def clean_organisation_id(self) -> int | None:
         organisation = self.cleaned_data.get("organisation_id")
         return organisation.pk if organisation else None
+
+
+def _whole_number(value: object) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
+SUGGESTIONS = 20
+
+
+@require_GET
+@staff_only
+def customer_suggestions(request: HttpRequest) -> HttpResponse:
+    """The queue's customer field refilled with the organisations matching what was
+    typed (name or short name), at most ``SUGGESTIONS`` of them, by name."""
+    typed = request.GET.get("customer", "").strip()[:200]
+    found = visible_organisations(request.user).none()
+    # A text no database can store (a NUL, a lone surrogate) matches nobody.
+    if typed and not text_problem(typed):
+        found = (
+            visible_organisations(request.user)
+            .filter(Q(name__icontains=typed) | Q(short_name__icontains=typed))
+            .order_by(Lower("name"), "pk")[:SUGGESTIONS]
+        )
+    return render(request, "console/_customer_choices.html", {"organisations": found})
 
 
 def queue_tickets(staff: StaffMember, params: QueryDict) -> tuple[str, QueueFilters, QuerySet]:
@@ -94,7 +133,8 @@ def queue_tickets(staff: StaffMember, params: QueryDict) -> tuple[str, QueueFilt
 
 def page_of(tickets: QuerySet, number: str | None) -> Page:
     # get_page: a page past the end or a word shows the last or first page, never a 404.
-    return Paginator(tickets, PAGE_SIZE).get_page(number)
+    # The count stops at 10,001 rows: the queue of a decade's tickets is not counted whole.
+    return LimitedPaginator(tickets, PAGE_SIZE).get_page(number)
 
 
 @require_GET

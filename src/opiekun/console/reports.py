@@ -5,9 +5,11 @@ downloads as PDF, XLSX or CSV, recorded as issued so a copy can be verified late
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,6 +20,8 @@ from opiekun.console.guards import staff_only
 from opiekun.customers.models import Organisation
 from opiekun.reports import documents, downloads, register, tables
 from opiekun.reports.pdf import PdfUnavailable
+
+REGISTER_PAGE = 100  # rows of the register on one page of the console
 
 REPORTS = {
     "sla": gettext_lazy("Reaction SLA"),
@@ -104,12 +108,16 @@ def register_page(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else request.GET
     form = RegisterForm(data or None, initial={"period": f"{previous:%Y-%m}"})
     made = None
+    page: Page | None = None
     if data and form.is_valid():
         organisation, month = form.cleaned_data["organisation"], form.cleaned_data["period"]
         download = downloads.register(request, organisation, month)
         if download is not None:
             return download
         made = register.build(organisation, month)
+        # The page shows the register a page of rows at a time (a big customer's month
+        # was 1.1 MB of HTML); the totals and the downloaded files stay whole.
+        page = Paginator(made.rows, REGISTER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "console/register.html",
@@ -119,5 +127,8 @@ def register_page(request: HttpRequest) -> HttpResponse:
             "reports": REPORTS,
             "formats": documents.FORMATS,
             "month": form.cleaned_data["period"] if made else None,
+            "page": page,
+            "rows": page.object_list if page else None,
+            "kept": urlencode({k: v for k, v in data.items() if k in ("organisation", "period")}),
         },
     )

@@ -49,6 +49,7 @@ TICKET_ACTIONS = (
 )
 urlpatterns = [
     path("", queue.queue, name="queue"),
+    path("queue/customers", queue.customer_suggestions, name="customer-suggestions"),
     path("tickets/<int:ticket_id>/", ticket_page.ticket, name="ticket"),
     path("customers/<int:organisation_id>/", views.customer, name="customer"),
     path("contracts/<int:contract_id>/licence", licences.record, name="record-licence"),

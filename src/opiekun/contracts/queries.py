@@ -28,7 +28,8 @@ def _contract_in_force(organisation: Organisation, on: dt.date) -> Contract | No
     return (
         Contract.objects.filter(organisation=organisation, status__in=IN_FORCE, starts_on__lte=on)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
-        .select_related("plan")
+        # The vendor too: a ticket's reference is prefixed with its code.
+        .select_related("plan__vendor")
         .order_by("-plan__queue_priority", "-starts_on", "-id")
         .first()
     )

@@ -144,6 +144,15 @@ def deadline_noticed(sender: Any, *, notice: SlaNotification, **kwargs: Any) -> 
     )
 
 
+@receiver(signals.deadlines_noticed, dispatch_uid="notifications.deadlines_noticed")
+def deadlines_noticed(sender: Any, *, notices: list[SlaNotification], **kwargs: Any) -> None:
+    # The same rows as deadline_noticed, for a sweep's whole pass in a few statements.
+    notify_many(
+        Event(Kind.DEADLINE, n.ticket, (n.recipient,), f"sla:{n.pk}", {"notice": n.kind})
+        for n in notices
+    )
+
+
 @receiver(mail_signals.delivery_failed, dispatch_uid="notifications.delivery_failed")
 def delivery_failed(sender: Any, *, message: Message, error: str, **kwargs: Any) -> None:
     ticket = Ticket.objects.select_related("assignee__user").get(pk=message.ticket_id)

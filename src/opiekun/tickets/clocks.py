@@ -66,7 +66,11 @@ def next_check(
 ) -> dt.datetime | None:
     """The next moment the sweep must look at this ticket: a warning, a deadline, a
     promise, or a notification deferred to its recipient's working time. The sweep passes
-    ``now``: what is due by then it has just handled or deferred."""
+    ``now``: what is due by then it has just handled or deferred. A resolved or closed
+    ticket has none: no deadline of it is watched any more, and a stale check would keep
+    it in the sweep's index range."""
+    if ticket.status not in Ticket.OPEN_STATUSES:
+        return None
     moments = list(deferred or [])
     if reaction_pending(ticket):
         if ticket.warned_at is None and ticket.warn_at:

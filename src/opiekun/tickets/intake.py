@@ -11,11 +11,10 @@ from django.db import transaction
 from opiekun.catalog.calendars import working_calendar
 from opiekun.catalog.choices import Channel, Severity
 from opiekun.catalog.models import Plan
-from opiekun.core import batch
 from opiekun.core.language import stored_label
 from opiekun.customers.models import Contact
 from opiekun.staff.models import OnCallShift, StaffMember
-from opiekun.tickets import notes, notices, signals
+from opiekun.tickets import notes, notices, signals, sla
 from opiekun.tickets.models import SlaNotification, Ticket
 
 
@@ -24,17 +23,15 @@ def channel_note(plan: Plan, channel: str, received_at: dt.datetime) -> str:
     if channel == Channel.PORTAL and plan.portal_counts_as_email:
         # The vendor's setting: the portal is held to the e-mail channel's terms.
         channel = Channel.EMAIL
-    opened = batch.remember(
-        ("plan_channel", plan.pk, channel),
-        lambda: plan.channels.select_related("calendar").filter(channel=channel).first(),
-    )
+    # The plan's SLA terms hold its channels already (read once per intake's batch).
+    opened = sla.terms_for(plan).channels.get(channel)
     label = stored_label(Channel(channel))
     if opened is None:
         return notes.write("plan_closes", plan=plan.code, channel=label)
     said = []
-    if opened.calendar and not working_calendar(opened.calendar).is_working_time(received_at):
-        hours = working_calendar(opened.calendar).describe()
-        said.append(notes.write("open_hours", channel=label, hours=hours))
+    hours = opened.open_hours
+    if hours is not None and not hours.is_working_time(received_at):
+        said.append(notes.write("open_hours", channel=label, hours=hours.describe()))
     if opened.restriction:
         said.append(notes.write("restricted", channel=label, restriction=opened.restriction))
     return notes.JOIN.join(said)

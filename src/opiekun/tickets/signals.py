@@ -34,6 +34,9 @@ was resolved, closed or reopened (``status`` the new one); the customer may be t
 was stored for a staff member; its e-mail is queued already, the notifications app
 shows it in the inbox too.
 
+``deadlines_noticed(notices)``: the same for many notices at once (a sweep's pass), so
+a receiver can handle them in a fixed number of statements.
+
 ``ticket_rated(rating, actor)``: a contact rated a resolved ticket (once a ticket); the
 apps above may tell its agent or manager, e.g. about a low score."""
 
@@ -47,5 +50,6 @@ answered = Signal()
 ticket_changed = Signal()
 ticket_assigned = Signal()
 deadline_noticed = Signal()
+deadlines_noticed = Signal()
 ticket_rated = Signal()
 status_changed = Signal()

@@ -224,3 +224,31 @@ def test_r_q_1_r_q_2_queue_order_in_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as more:
         agent.get("/api/v1/queue?limit=50")
     assert len(more) == len(queries)  # no query per ticket
+
+
+@pytest.mark.parametrize(
+    ("who", "most"),
+    # Measured (issue 20): 49 and 43 statements before the intake read its plan's terms
+    # and calendars once and took its reference in one UPDATE ... RETURNING; the
+    # sign-in's own reads (session, user, staff, second factor) are among them.
+    [("customer_a", 41), ("agent", 35)],
+)
+def test_opening_a_ticket_over_the_api_costs_a_fixed_number_of_statements(
+    contracted_personas: Personas, who: str, most: int, django_assert_max_num_queries
+) -> None:
+    p = contracted_personas
+    client = client_for(p, who)
+    body: dict[str, object] = {"subject": "Druk", "description": "Nie drukuje"}
+    if who == "agent":
+        body |= {"organisation_id": p.org_a.pk, "channel": "email"}
+    # The first request fills the process's caches (content types, compiled calendars):
+    # what every later intake costs is the second's.
+    assert post(client, "/tickets", body).status_code == 201
+    with django_assert_max_num_queries(most):
+        response = post(client, "/tickets", body)
+    assert response.status_code == 201, response.content
+    ticket = Ticket.objects.get(pk=response.json()["id"])
+    assert ticket.reference.endswith("/00002")  # R-CH-1: numbered without a gap
+    # The contract's terms were still applied: its queue priority (R-Q-1) and clock.
+    assert (ticket.contract is not None, ticket.queue_priority) == (True, 100)
+    assert ticket.sla_explanation

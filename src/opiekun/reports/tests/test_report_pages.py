@@ -132,3 +132,27 @@ def test_outsiders_get_404_for_the_register_and_the_reports(office: Personas) ->
         assert client.post("/console/reports/register", download).status_code == 404, who
         assert client.get("/console/reports/sla/").status_code == 404, who
     assert not IssuedDocument.objects.exists() and not RegisterApproval.objects.exists()
+
+
+def test_the_register_page_shows_a_page_of_rows_and_downloads_them_all(
+    office: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from opiekun.console import reports as console_reports
+
+    agent = client_of(office, "agent")
+    query: dict[str, str | int] = {"organisation": office.org_a.pk, "period": "2026-10"}
+    whole = agent.get("/console/reports/register", query).content.decode()
+    everything = whole.count("<tr><td>")
+    assert everything >= 2
+    monkeypatch.setattr(console_reports, "REGISTER_PAGE", 1)
+    first = agent.get("/console/reports/register", query).content.decode()
+    second = agent.get("/console/reports/register", {**query, "page": 2}).content.decode()
+    assert first.count("<tr><td>") == second.count("<tr><td>") == 1
+    assert first.split("<tbody>")[1] != second.split("<tbody>")[1]
+    assert f"Strona 1 z {everything}" in first
+    assert f"organisation={office.org_a.pk}&amp;period=2026-10&amp;page=2" in first
+    # The totals and the file stay whole: the page only shows fewer rows.
+    assert f"Pytania: {everything}," in first
+    csv_copy = agent.post("/console/reports/register", {**query, "format": "csv"})
+    rows = list(csv.reader(io.StringIO(csv_copy.content.decode("utf-8-sig"))))
+    assert sum(1 for r in rows if r and r[0].isdigit()) == everything

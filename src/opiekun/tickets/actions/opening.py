@@ -196,18 +196,29 @@ def open_ticket(
     """Registers a question from any channel. The organisation's contract in force gives
     the deadlines (R-SLA-*) and the queue priority; the plan's assignment rule (by default
     the account manager) the assignee."""
-    spec = TicketSpec(
-        organisation,
-        channel,
-        subject,
-        description,
-        contact,
-        severity,
-        received_at,
-        backdated,
-        dict(form or {}),
-        product,
-    ).check()
+    # One batch for the whole intake: the plan's terms, its calendars and the vendor's
+    # rule are read once, not again by each step that needs them (the deadline, the
+    # channel note, the assignment, the audit event).
+    with batch.batch():
+        return _open_one(
+            TicketSpec(
+                organisation,
+                channel,
+                subject,
+                description,
+                contact,
+                severity,
+                received_at,
+                backdated,
+                dict(form or {}),
+                product,
+            ),
+            actor,
+        )
+
+
+def _open_one(spec: TicketSpec, actor: Actor) -> Ticket:
+    spec = spec.check()
     with transaction.atomic():
         ticket = _build_ticket(spec, next_reference(spec.prefix, spec.year))
         ticket.save()

@@ -131,3 +131,50 @@ def test_two_sweeps_in_parallel_warn_once_per_ticket() -> None:
     assert errors == []
     assert sum(handled) == 20
     assert SlaNotification.objects.filter(kind="warning").count() == 20
+
+
+@pytest.mark.django_db
+def test_a_sweep_pass_costs_the_same_queries_for_10_or_100_due_tickets(
+    personas: Personas, presets: None, django_capture_on_commit_callbacks
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    contract_actions.record_active_contract(
+        personas.org_a,
+        Plan.objects.get(code="SHIP-START"),
+        number="S/1",
+        starts_on=dt.date(2026, 1, 1),
+    )
+    # R-SLA-1: warned at 75% of 8 working hours: 14:00 for the 8:00 ones, 15:00 for 9:00.
+    for n in range(10):
+        actions.open_ticket(
+            personas.org_a, channel="email", subject=f"a{n}", received_at=at(11, 16, 8)
+        )
+    for n in range(100):
+        actions.open_ticket(
+            personas.org_a, channel="email", subject=f"b{n}", received_at=at(11, 16, 9)
+        )
+    counts = []
+    for moment, expected in ((at(11, 16, 14, 5), 10), (at(11, 16, 15, 5), 100)):
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_capture_on_commit_callbacks(execute=False),
+        ):
+            assert sweep.sweep(moment) == expected
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 12, counts
+    assert SlaNotification.objects.filter(kind="warning").count() == 110
+    assert Ticket.objects.filter(warned_at__isnull=False).count() == 110
+
+
+@pytest.mark.django_db
+def test_a_closed_ticket_clears_its_next_check(start_ticket: Ticket) -> None:
+    assert start_ticket.next_check_at is not None
+    actions.close(start_ticket)
+    start_ticket.refresh_from_db()
+    assert start_ticket.next_check_at is None
+    actions.reopen(start_ticket)
+    start_ticket.refresh_from_db()
+    assert start_ticket.next_check_at == at(11, 16, 14, 0)  # watched again (R-SLA-1)
