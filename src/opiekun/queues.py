@@ -59,6 +59,9 @@ TASKS: dict[str, Route] = {
     "opiekun.notifications.tasks.email_notification": Route(
         NOTIFICATIONS, True, "claims the notification (emailed_at) before sending"
     ),
+    "opiekun.notifications.tasks.email_notifications": Route(
+        NOTIFICATIONS, True, "each notification as in email_notification"
+    ),
     "opiekun.notifications.customer_tasks.send_notice": Route(
         NOTIFICATIONS, True, "claims the notice (sent_at) before sending"
     ),
@@ -78,10 +81,24 @@ TASKS: dict[str, Route] = {
         "a run is claimed before it starts, so a second delivery does nothing, and a "
         "month's statement is issued once (a unique original per contract and month)",
     ),
+    "opiekun.invoicing.tasks.send_pending_invoices": Route(
+        EXPORTS,
+        True,
+        "claims each KSeF submission before sending (a claim older than 30 minutes is a "
+        "dead worker's and is taken over)",
+    ),
     # Periodic jobs and the rest: each claims its rows (ADR 0024).
     "opiekun.core.tasks.heartbeat": Route(DEFAULT, True, "overwrites one row"),
     "opiekun.tickets.tasks.sweep_sla": Route(
-        DEFAULT, True, "claims each ticket by a conditional update of next_check_at"
+        DEFAULT,
+        True,
+        "claims its period (core.PeriodicRun), and locks the due tickets it handles",
+    ),
+    "opiekun.lifecycle.tasks.apply_retention": Route(
+        DEFAULT, True, "removes what is past its period: a second run finds nothing left"
+    ),
+    "opiekun.lifecycle.tasks.clear_sessions": Route(
+        DEFAULT, True, "deletes expired sessions: a second run finds none"
     ),
     "opiekun.tickets.tasks.recompute_open_deadlines": Route(
         DEFAULT, True, "recomputing a deadline again gives the same deadline"
