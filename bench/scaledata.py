@@ -30,6 +30,7 @@ from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.core.models import AuditEvent
 from opiekun.customers import actions as customer_actions
 from opiekun.customers.models import Organisation
+from opiekun.reports import hours
 from opiekun.search import index
 from opiekun.staff import actions as staff_actions
 from opiekun.tickets import actions
@@ -124,7 +125,13 @@ def people() -> tuple[Any, list[int]]:
     for i in range(ORGANISATIONS):
         name = BIG if i == 0 else f"Klient {i:04d}"
         org = customer_actions.create_organisation(name, f"klient-{i:04d}", account_manager=agent)
-        customer_actions.add_contact(org, f"Kontakt {i:04d}", emails=[f"k{i}@c{i}.example"])
+        # The single point of contact may draw on the hour package (R-PPL-2).
+        customer_actions.add_contact(
+            org,
+            f"Kontakt {i:04d}",
+            emails=[f"k{i}@c{i}.example"],
+            single_point_of_contact=True,
+        )
         plan = template_plan if i == 0 else plans[i % len(plans)]
         contract_actions.record_active_contract(org, plan, number=f"S/{i}", starts_on=starts)
         ids.append(org.pk)
@@ -259,6 +266,7 @@ def children(tpl: Ticket) -> None:
         [tpl.pk, tpl.pk, str(tpl.pk)],
     )
     log(f"audit events: {made}")
+    log(f"monthly hour figures: {hours.recount_all()}")
     # The search documents through the real code: the words are folded in Python.
     ids = list(Ticket.objects.filter(pk__gt=tpl.pk).values_list("pk", flat=True).order_by("pk"))
     for start in range(0, len(ids), 20_000):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,9 +25,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiekun.contracts import banks
-from opiekun.contracts.models import HourBank, LedgerEntry
+from opiekun.contracts.models import HourBank
 from opiekun.core import exports
 from opiekun.reports import documents, queries
+from opiekun.reports.models import BankMonth, CustomerMonth
 from opiekun.tariff.periods import add_months, month_start, next_month_start
 from opiekun.tickets import notes
 from opiekun.tickets.models import Ticket, WorkLog
@@ -213,22 +215,16 @@ def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
         series=(2, 3),
         labels=(0, 1),
     )
-    by_bank = {
+    # The month's figures as the actions kept them (reports.hours), not the ledger.
+    start = month_start(month)
+    by_bank: dict[int, Mapping[str, Any]] = {
         row["bank"]: row
-        for row in LedgerEntry.objects.filter(at__gte=lo, at__lt=hi)
-        .values("bank")
-        .annotate(
-            granted=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.GRANT)),
-            used=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.USE)),
-        )
+        for row in BankMonth.objects.filter(month=start).values("bank", "granted", "used")
     }
-    extra = {
-        row["ticket__organisation"]: row
-        for row in WorkLog.objects.filter(started_at__gte=lo, started_at__lt=hi)
-        .values("ticket__organisation")
-        .annotate(
-            overage=Sum("overage_minutes"),
-            emergencies=Count("pk", filter=Q(emergency=True, out_of_hours=True)),
+    extra: dict[int, Mapping[str, Any]] = {
+        row["organisation"]: row
+        for row in CustomerMonth.objects.filter(month=start).values(
+            "organisation", "overage", "emergencies"
         )
     }
     active = (
@@ -251,7 +247,7 @@ def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
                 org.name,
                 banks.bank_label(bank, for_screen=True),
                 row.get("granted") or 0,
-                -(row.get("used") or 0),
+                row.get("used") or 0,
                 int(bank.balance_minutes or 0),  # type: ignore[attr-defined]
                 expires,
                 banks.run_out_forecast(bank, now) if bank.closed_at is None else None,

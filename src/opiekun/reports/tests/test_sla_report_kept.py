@@ -219,10 +219,9 @@ def test_r_sla_9_the_reaction_is_kept_on_the_ticket_with_its_calendar(
     evening.refresh_from_db()
     # 30 min that evening and 45 the next morning on the 7:00-22:00 clock.
     assert evening.reaction_working_minutes == 75 and evening.reaction_calendar
-    assert (
-        evening.reaction_calendar
-        == sla.find_target(sla.terms_for(evening.contract.plan), "critical", "email").calendar.name
-    )  # type: ignore[union-attr]
+    assert evening.contract is not None
+    target = sla.find_target(sla.terms_for(evening.contract.plan), "critical", "email")
+    assert target is not None and evening.reaction_calendar == target.calendar.name
     actions.wait_for_customer(evening, at=at(6, 8))
     actions.customer_replied(evening, at=at(6, 8, 20))
     evening.refresh_from_db()
