@@ -177,12 +177,17 @@ def _why_no_guarantee(
     """Per group, the reasons in the reader's language, the most frequent first and, among
     equals, the one met first."""
     found: dict[Group, dict[str, list[Any]]] = defaultdict(dict)
+    readable: dict[str, str] = {}
     for row in (
         tickets.values(*keys, "guarantee_note")
         .annotate(n=Count("pk"), first=Min("received_at"))
         .order_by()
     ):
-        reason = notes.for_reader(row["guarantee_note"] or notes.write("no_guarantee"))
+        stored = row["guarantee_note"] or notes.write("no_guarantee")
+        if stored not in readable:
+            # A handful of distinct notes, each translated once: per row it cost seconds.
+            readable[stored] = notes.for_reader(stored)
+        reason = readable[stored]
         seen = found[_group(row)].setdefault(reason, [0, row["first"]])
         seen[0] += row["n"]
         seen[1] = min(seen[1], row["first"])
