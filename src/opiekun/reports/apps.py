@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connects the receivers of the hooks that lower apps send (ARCHITECTURE rule 7).
-        from opiekun.reports import receivers  # noqa: F401
+        from opiekun.reports import hours, receivers  # noqa: F401

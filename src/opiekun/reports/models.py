@@ -207,3 +207,50 @@ class StatementRunItem(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.run_id}: {self.contract_id}"
+
+
+class BankMonth(models.Model):
+    """A bank's minutes granted and used in one calendar month of the desk's zone, kept
+    by ``reports.hours`` whenever a ledger entry is written (issue 20), so the hours
+    report and the dashboards read one row a bank and month instead of the ledger."""
+
+    bank = models.ForeignKey(
+        "contracts.HourBank", verbose_name=_("hour bank"), on_delete=models.CASCADE
+    )
+    month = models.DateField(_("month"))
+    granted = models.IntegerField(_("granted minutes"), default=0)
+    used = models.IntegerField(_("used minutes"), default=0)
+
+    class Meta:
+        verbose_name = _("bank month")
+        verbose_name_plural = _("bank months")
+        constraints = [models.UniqueConstraint(fields=["bank", "month"], name="bank_month_unique")]
+        indexes = [models.Index(fields=["month"], name="bank_month_month")]
+
+    def __str__(self) -> str:
+        return f"{self.bank_id} {self.month:%Y-%m}"
+
+
+class CustomerMonth(models.Model):
+    """An organisation's work beyond its banks and its out-of-hours emergencies in one
+    calendar month, kept by ``reports.hours`` whenever a work log is written (issue 20)."""
+
+    organisation = models.ForeignKey(
+        "customers.Organisation", verbose_name=_("organisation"), on_delete=models.CASCADE
+    )
+    month = models.DateField(_("month"))
+    overage = models.IntegerField(_("minutes beyond the banks"), default=0)
+    # Corrections write negative overage: the dashboards add only the positive pieces.
+    overage_added = models.IntegerField(_("minutes beyond the banks added"), default=0)
+    emergencies = models.IntegerField(_("out-of-hours emergencies"), default=0)
+
+    class Meta:
+        verbose_name = _("customer month")
+        verbose_name_plural = _("customer months")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "month"], name="customer_month_unique")
+        ]
+        indexes = [models.Index(fields=["month"], name="customer_month_month")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.month:%Y-%m}"

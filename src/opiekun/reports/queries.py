@@ -14,9 +14,10 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from opiekun.contracts.banks import local_midnight
-from opiekun.contracts.models import HourBank, LedgerEntry
-from opiekun.tariff.periods import add_months, month_start, next_month_start
-from opiekun.tickets.models import Rating, Ticket, WorkLog
+from opiekun.contracts.models import HourBank
+from opiekun.reports.models import BankMonth, CustomerMonth
+from opiekun.tariff.periods import add_months, month_start
+from opiekun.tickets.models import Rating, Ticket
 
 
 @dataclass(frozen=True)
@@ -114,30 +115,27 @@ class Hours:
 
 
 def hours_by_customer(month: dt.date) -> list[Hours]:
+    """Read from the monthly figures the actions keep (reports.hours), not the ledger."""
     start = month_start(month)
-    lo, hi = local_midnight(start), local_midnight(next_month_start(start))
     found: dict[str, Hours] = {}
     ledger = (
-        LedgerEntry.objects.filter(at__gte=lo, at__lt=hi)
+        BankMonth.objects.filter(month=start)
         .exclude(bank__kind=HourBank.Kind.GUARANTEE)
         .values("bank__contract__organisation__name")
-        .annotate(
-            granted=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.GRANT)),
-            used=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.USE)),
-        )
+        .annotate(granted=Sum("granted"), used=Sum("used"))
     )
     for row in ledger:
         name = row["bank__contract__organisation__name"]
         hours = found.setdefault(name, Hours(name))
         hours.included += row["granted"] or 0
-        hours.used += -(row["used"] or 0)
+        hours.used += row["used"] or 0
     overage = (
-        WorkLog.objects.filter(started_at__gte=lo, started_at__lt=hi, overage_minutes__gt=0)
-        .values("ticket__organisation__name")
-        .annotate(total=Sum("overage_minutes"))
+        CustomerMonth.objects.filter(month=start, overage_added__gt=0)
+        .values("organisation__name")
+        .annotate(total=Sum("overage_added"))
     )
     for row in overage:
-        name = row["ticket__organisation__name"]
+        name = row["organisation__name"]
         found.setdefault(name, Hours(name)).overage += row["total"]
     return sorted(found.values(), key=lambda h: (-(h.used + h.overage), h.organisation))
 

@@ -12,21 +12,26 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Greatest, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiekun.contracts import banks
-from opiekun.contracts.models import HourBank, LedgerEntry
-from opiekun.core import batch, exports
+from opiekun.contracts.models import HourBank
+from opiekun.core import exports
 from opiekun.reports import documents, queries
+from opiekun.reports.models import BankMonth, CustomerMonth
 from opiekun.tariff.periods import add_months, month_start, next_month_start
-from opiekun.tickets import notes, sla
-from opiekun.tickets.models import Rating, Ticket, WorkLog
+from opiekun.tickets import notes
+from opiekun.tickets.models import Ticket, WorkLog
 
 
 @dataclass
@@ -55,24 +60,36 @@ def _range(first: dt.date, last: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def reaction_minutes(ticket: Ticket) -> int | None:
     """Working minutes from the clock's start to the first reaction, in the calendar the
-    ticket's target is counted in, less the time it waited for the customer."""
-    if ticket.reacted_at is None or ticket.contract is None:
+    ticket's target is counted in, less the time it waited for the customer: the figure
+    the clock actions kept on the row when the ticket reacted (issue 20)."""
+    if ticket.reaction_working_minutes is None:
         return None
-    terms = sla.terms_for(ticket.contract.plan)
-    target = sla.find_target(terms, ticket.severity, terms.guarantee_channel(ticket.channel))
-    calendar = target.calendar if target else terms.service
-    start = ticket.clock_starts_at or ticket.received_at
-    if ticket.reacted_at <= start:
-        return 0
-    return max(
-        calendar.working_minutes_between(start, ticket.reacted_at) - ticket.paused_minutes, 0
-    )
+    return max(ticket.reaction_working_minutes - ticket.paused_minutes, 0)
+
+
+class Median(Aggregate):
+    """PostgreSQL's continuous median: the mean of the two middle values of an even
+    count, as ``statistics.median`` gives."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
 
 
 def sla_report(first: dt.date, last: dt.date, now: dt.datetime | None = None) -> Table:
-    # One read of each plan's terms and calendars for the whole report, not one a ticket.
-    with batch.batch():
-        return _sla_report(first, last, now or timezone.now())
+    return _sla_report(first, last, now or timezone.now())
+
+
+Group = tuple[str, str, dt.date]
+
+
+def _group(row: dict[str, Any]) -> Group:
+    month = (
+        timezone.localtime(row["month"]).date()
+        if isinstance(row["month"], dt.datetime)
+        else row["month"]
+    )
+    return (row["contract__plan__code"] or "—", row["organisation__name"], month_start(month))
 
 
 def _sla_report(first: dt.date, last: dt.date, now: dt.datetime) -> Table:
@@ -98,59 +115,89 @@ def _sla_report(first: dt.date, last: dt.date, now: dt.datetime) -> Table:
         series=(3, 4, 5, 6),
         labels=(0, 1, 2),
     )
-    groups: dict[tuple[str, str, dt.date], list[Ticket]] = defaultdict(list)
-    # The ratings of the period's tickets, in one query (a rating belongs to the month
-    # its ticket came in, as the reaction does).
-    scores = dict(
-        Rating.objects.filter(ticket__received_at__gte=lo, ticket__received_at__lt=hi).values_list(
-            "ticket_id", "score"
-        )
+    # One aggregate over the columns the actions keep (issue 20): no calendar is walked
+    # here. A rating belongs to the month its ticket came in, as the reaction does.
+    keys = ("contract__plan__code", "organisation__name", "month")
+    tickets = Ticket.objects.filter(received_at__gte=lo, received_at__lt=hi).annotate(
+        month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone())
     )
-    for ticket in (
-        Ticket.objects.filter(received_at__gte=lo, received_at__lt=hi)
-        .select_related("contract__plan", "organisation")
-        .order_by("received_at")
-    ):
-        plan = ticket.contract.plan.code if ticket.contract else "—"
-        month = month_start(timezone.localtime(ticket.received_at).date())
-        groups[(plan, ticket.organisation.name, month)].append(ticket)
-    for (plan, organisation, month), tickets in sorted(groups.items()):
-        counts: Counter[str] = Counter()
-        why: Counter[str] = Counter()
-        reactions = []
-        rated = [scores[t.pk] for t in tickets if t.pk in scores]
-        for t in tickets:
-            if not t.guaranteed:
-                counts["none"] += 1
-                why[notes.for_reader(t.guarantee_note or notes.write("no_guarantee"))] += 1
-            elif t.reaction_breached or (
-                t.reacted_at is None and t.reaction_due_at and t.reaction_due_at < now
-            ):
-                counts["breached"] += 1
-            elif t.reacted_at is None:
-                counts["pending"] += 1
-            else:
-                counts["met"] += 1
-            minutes = reaction_minutes(t) if t.guaranteed else None
-            if minutes is not None:
-                reactions.append(minutes)
+    guaranteed = Q(guaranteed=True)
+    late = Q(reaction_breached=True) | Q(reacted_at__isnull=True, reaction_due_at__lt=now)
+    timed = guaranteed & Q(reaction_working_minutes__isnull=False)
+    reaction = Greatest(F("reaction_working_minutes") - F("paused_minutes"), Value(0))
+    figures: dict[str, Aggregate] = {
+        "met": Count("pk", filter=guaranteed & Q(reacted_at__isnull=False) & ~late),
+        "breached": Count("pk", filter=guaranteed & late),
+        "pending": Count("pk", filter=guaranteed & Q(reacted_at__isnull=True) & ~late),
+        "none": Count("pk", filter=~guaranteed),
+        "worst": Max(reaction, filter=timed),
+        "rated": Count("rating"),
+        "score": Sum("rating__score"),
+    }
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        figures["median"] = Median(reaction, filter=timed)
+    rows = {_group(row): row for row in tickets.values(*keys).annotate(**figures).order_by()}
+    if not postgres:
+        # SQLite has no median aggregate: the embedded desk reads one integer a reacted
+        # ticket of the period instead, still without walking a calendar.
+        spans: dict[Group, list[int]] = defaultdict(list)
+        for row in tickets.filter(timed).values(*keys, minutes=reaction).order_by():
+            spans[_group(row)].append(row["minutes"])
+        for group, minutes in spans.items():
+            rows[group]["median"] = statistics.median(minutes)
+    reasons = _why_no_guarantee(tickets.filter(~guaranteed), keys)
+    for group in sorted(rows):
+        row = rows[group]
+        plan, organisation, month = group
         table.rows.append(
             [
                 plan,
                 organisation,
                 f"{month:%Y-%m}",
-                counts["met"],
-                counts["breached"],
-                counts["pending"],
-                counts["none"],
-                "; ".join(f"{reason} ({n})" for reason, n in why.most_common()),
-                round(statistics.median(reactions)) if reactions else None,
-                max(reactions) if reactions else None,
-                len(rated),
-                (Decimal(sum(rated)) / len(rated)).quantize(Decimal("0.01")) if rated else None,
+                row["met"],
+                row["breached"],
+                row["pending"],
+                row["none"],
+                "; ".join(f"{reason} ({n})" for reason, n in reasons.get(group, [])),
+                round(row["median"]) if row.get("median") is not None else None,
+                row["worst"],
+                row["rated"],
+                (Decimal(row["score"]) / row["rated"]).quantize(Decimal("0.01"))
+                if row["rated"]
+                else None,
             ]
         )
     return table
+
+
+def _why_no_guarantee(
+    tickets: QuerySet[Ticket], keys: tuple[str, ...]
+) -> dict[Group, list[tuple[str, int]]]:
+    """Per group, the reasons in the reader's language, the most frequent first and, among
+    equals, the one met first."""
+    found: dict[Group, dict[str, list[Any]]] = defaultdict(dict)
+    readable: dict[str, str] = {}
+    for row in (
+        tickets.values(*keys, "guarantee_note")
+        .annotate(n=Count("pk"), first=Min("received_at"))
+        .order_by()
+    ):
+        stored = row["guarantee_note"] or notes.write("no_guarantee")
+        if stored not in readable:
+            # A handful of distinct notes, each translated once: per row it cost seconds.
+            readable[stored] = notes.for_reader(stored)
+        reason = readable[stored]
+        seen = found[_group(row)].setdefault(reason, [0, row["first"]])
+        seen[0] += row["n"]
+        seen[1] = min(seen[1], row["first"])
+    return {
+        group: [
+            (reason, n)
+            for reason, (n, _first) in sorted(by.items(), key=lambda i: (-i[1][0], i[1][1]))
+        ]
+        for group, by in found.items()
+    }
 
 
 def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
@@ -173,22 +220,16 @@ def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
         series=(2, 3),
         labels=(0, 1),
     )
-    by_bank = {
+    # The month's figures as the actions kept them (reports.hours), not the ledger.
+    start = month_start(month)
+    by_bank: dict[int, Mapping[str, Any]] = {
         row["bank"]: row
-        for row in LedgerEntry.objects.filter(at__gte=lo, at__lt=hi)
-        .values("bank")
-        .annotate(
-            granted=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.GRANT)),
-            used=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.USE)),
-        )
+        for row in BankMonth.objects.filter(month=start).values("bank", "granted", "used")
     }
-    extra = {
-        row["ticket__organisation"]: row
-        for row in WorkLog.objects.filter(started_at__gte=lo, started_at__lt=hi)
-        .values("ticket__organisation")
-        .annotate(
-            overage=Sum("overage_minutes"),
-            emergencies=Count("pk", filter=Q(emergency=True, out_of_hours=True)),
+    extra: dict[int, Mapping[str, Any]] = {
+        row["organisation"]: row
+        for row in CustomerMonth.objects.filter(month=start).values(
+            "organisation", "overage", "emergencies"
         )
     }
     active = (
@@ -211,7 +252,7 @@ def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
                 org.name,
                 banks.bank_label(bank, for_screen=True),
                 row.get("granted") or 0,
-                -(row.get("used") or 0),
+                row.get("used") or 0,
                 int(bank.balance_minutes or 0),  # type: ignore[attr-defined]
                 expires,
                 banks.run_out_forecast(bank, now) if bank.closed_at is None else None,

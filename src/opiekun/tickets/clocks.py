@@ -93,3 +93,22 @@ def clock_calendar(ticket: Ticket) -> WorkingCalendar | None:
     terms = sla.terms_for(ticket.contract.plan)
     target = sla.find_target(terms, ticket.severity, terms.guarantee_channel(ticket.channel))
     return target.calendar if target else terms.service
+
+
+def record_reaction(ticket: Ticket) -> None:
+    """Keeps the reaction's working minutes on the row, counted when the ticket reacts in
+    the calendar of its target, so the SLA report aggregates columns instead of walking
+    calendars ticket by ticket (issue 20). Stored before pauses are taken away: the
+    report subtracts ``paused_minutes`` itself, so a pause counted later still shows."""
+    calendar = clock_calendar(ticket)
+    if ticket.reacted_at is None or calendar is None:
+        ticket.reaction_working_minutes = None
+        ticket.reaction_calendar = ""
+        return
+    start = ticket.clock_starts_at or ticket.received_at
+    ticket.reaction_working_minutes = (
+        0
+        if ticket.reacted_at <= start
+        else max(calendar.working_minutes_between(start, ticket.reacted_at), 0)
+    )
+    ticket.reaction_calendar = calendar.name[:200]

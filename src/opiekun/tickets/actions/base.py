@@ -51,6 +51,9 @@ def locked(ticket: Ticket) -> Ticket:
 
 def save_clock_change(ticket: Ticket, kind: str, actor: Actor, **data: object) -> Ticket:
     ticket.next_check_at = clocks.next_check(ticket)
+    # Every change of the clock passes here: the reaction, a pause counted after it, a
+    # plan changed under it; the stored reaction figure follows each (issue 20).
+    clocks.record_reaction(ticket)
     ticket.save()
     audit.record(kind, ticket, actor=actor, organisation=ticket.organisation, **data)
     return ticket

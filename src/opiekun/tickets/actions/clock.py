@@ -155,6 +155,7 @@ def recompute_deadlines(ticket: Ticket, *, reason: str, actor: Actor = None) -> 
         before = ticket.reaction_due_at
         clocks.apply_sla(ticket)
         if before == ticket.reaction_due_at:
+            clocks.record_reaction(ticket)
             ticket.save()
             return ticket
         return save_clock_change(

@@ -208,6 +208,16 @@ class Ticket(Timestamped):
     paused_since = models.DateTimeField(_("paused since"), null=True, blank=True)
     acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
     reacted_at = models.DateTimeField(_("reacted at"), null=True, blank=True)
+    # Kept by the clock actions as the ticket reacts, so the SLA report is one aggregate.
+    reaction_working_minutes = models.PositiveIntegerField(
+        _("reaction in working minutes"),
+        null=True,
+        blank=True,
+        help_text=_("From the clock's start to the reaction, before pauses (R-SLA-1)."),
+    )
+    reaction_calendar = models.CharField(
+        _("reaction counted in calendar"), max_length=200, blank=True
+    )
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     reaction_breached = models.BooleanField(_("reaction breached"), default=False)
