@@ -32,12 +32,12 @@ _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"
 
 http_requests = Counter(
     "opiekun_http_requests_total",
-    "HTTP requests answered, by method, route name and status.",
+    "HTTP requests answered, by method, URL pattern and status.",
     ["method", "route", "status"],
 )
 http_latency = Histogram(
     "opiekun_http_request_duration_seconds",
-    "Time from the request reaching the app to its response, by method and route name.",
+    "Time from the request reaching the app to its response, by method and URL pattern.",
     ["method", "route"],
 )
 task_runs = Counter(
@@ -49,13 +49,15 @@ task_failures = Counter(
 
 
 def route_name(request: HttpRequest) -> str:
-    """The URL pattern's name (``console:ticket``), never the path: paths carry ids and
-    secret tokens (password reset, calendar feeds), and one series per ticket would
-    swamp Prometheus."""
+    """The URL pattern that answered (``console/tickets/<int:pk>``), never the path:
+    paths carry ids and secret tokens (password reset, calendar feeds), and one series
+    per ticket would swamp Prometheus. The pattern, not the URL's name: the API's
+    operations share one pattern and one name per path (GET and POST /api/v1/tickets
+    are both ``list_tickets``), so the name would mislabel a POST."""
     match = getattr(request, "resolver_match", None)
     if match is None:
         return "unmatched"
-    return match.view_name or match.route or "unnamed"
+    return match.route or match.view_name or "unnamed"
 
 
 class RequestMetricsMiddleware:

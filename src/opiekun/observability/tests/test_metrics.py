@@ -62,13 +62,13 @@ def test_it_counts_requests_by_method_route_and_status() -> None:
     assert client.generic("BREW", "/healthz/live").status_code == 405
     delta = _delta(before, scrape(client))
     total = "opiekun_http_requests_total"
-    assert delta(total, method="GET", route="healthz-live", status="200") == 3
-    assert delta(total, method="POST", route="healthz-live", status="405") == 1
+    assert delta(total, method="GET", route="healthz/live", status="200") == 3
+    assert delta(total, method="POST", route="healthz/live", status="405") == 1
     # No path in a label: an unknown one is "unmatched", an invented method "other".
     assert delta(total, method="GET", route="unmatched", status="404") == 1
-    assert delta(total, method="other", route="healthz-live", status="405") == 1
+    assert delta(total, method="other", route="healthz/live", status="405") == 1
     latency = "opiekun_http_request_duration_seconds_count"
-    assert delta(latency, method="GET", route="healthz-live") == 3
+    assert delta(latency, method="GET", route="healthz/live") == 3
 
 
 @pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_it_adds_up_the_requests_of_every_process_on_the_machine() -> None:
     assert other.returncode == 0, other.stderr
     assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == settings.PROMETHEUS_MULTIPROC_DIR
     delta = _delta(before, scrape())
-    label = {"method": "GET", "route": "healthz-live", "status": "200"}
+    label = {"method": "GET", "route": "healthz/live", "status": "200"}
     assert delta("opiekun_http_requests_total", **label) == 2
 
 
