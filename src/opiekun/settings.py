@@ -6,14 +6,12 @@ database, never here.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
 from opiekun.core.secretbox import development_key, valid_key
 from opiekun.env import ConfigError, Env
-from opiekun.observability.logs import FORMATS as LOG_FORMATS
-from opiekun.observability.logs import logging_config
+from opiekun.observability.config import Observability
 
 env = Env()
 
@@ -87,8 +85,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: every later log line of the request carries its id, and the timing covers
-    # all the rest (observability, ADR 26).
+    # First: every later log line of a request has its id; the timing covers the rest.
     "opiekun.observability.requestid.RequestIdMiddleware",
     "opiekun.observability.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -383,33 +380,14 @@ if _proxy_header:
         "HTTP_" + _proxy_header.upper().replace("-", "_"),
         env.text("SECURE_PROXY_SSL_VALUE", "https"),
     )
-# The healthz of a load balancer and the scrape of a Prometheus speaking plain HTTP inside
-# the network are not redirected.
+# A load balancer's healthz, a Prometheus scrape in plain HTTP inside the network: no redirect.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/(live|ready)$", r"^metrics$"]
 
-# Logs: one JSON object a line for a collector (the default in production), or plain
-# text for a terminal (the default with DEBUG); both carry the request id (ADR 26).
-LOG_FORMAT = env.choice("LOG_FORMAT", "text" if DEBUG else "json", LOG_FORMATS)
-LOG_LEVEL = env.choice("LOG_LEVEL", "INFO", ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"))
-LOGGING = logging_config(LOG_FORMAT, LOG_LEVEL)
-
-# Prometheus scrapes /metrics with `Authorization: Bearer <METRICS_TOKEN>`; without a
-# token set, /metrics is not there (404).
-METRICS_TOKEN = env.text("METRICS_TOKEN", "")
-# Every web and worker process of a machine writes its counts here and /metrics adds
-# them up. prometheus_client reads the variable when it is first imported, which is
-# after settings (observability/metrics.py), so it is exported from here; the folder is
-# made on first use. An operator may empty it while all processes are stopped.
-PROMETHEUS_MULTIPROC_DIR = env.text("PROMETHEUS_MULTIPROC_DIR", str(VAR_DIR / "metrics"))
-os.environ["PROMETHEUS_MULTIPROC_DIR"] = PROMETHEUS_MULTIPROC_DIR
-# /healthz/ready fails when no worker ran beat's minute heartbeat for this long.
-HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = env.number(
-    "HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS", 300, minimum=120
-)
-
-# Optional error reports to Sentry (or GlitchTip): nothing is loaded without a DSN.
-SENTRY_DSN = env.text("SENTRY_DSN", "")
-if SENTRY_DSN:
-    from opiekun.observability import sentry
-
-    sentry.start(SENTRY_DSN, env.text("SENTRY_ENVIRONMENT", ""), env.text("SENTRY_RELEASE", ""))
+# Logs, metrics, readiness and Sentry (ADR 26): each variable is described in
+# observability/config.py.
+_observability = Observability.read(env, VAR_DIR, DEBUG)
+_observability.apply()
+LOG_FORMAT, LOGGING = _observability.log_format, _observability.logging
+METRICS_TOKEN = _observability.metrics_token
+PROMETHEUS_MULTIPROC_DIR = _observability.metrics_dir
+HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = _observability.heartbeat_max_age_seconds
