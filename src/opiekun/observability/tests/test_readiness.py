@@ -4,8 +4,6 @@ the database, the broker, the storage and the beat heartbeat, and names what fai
 from __future__ import annotations
 
 import datetime as dt
-import socket
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,6 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from opiekun.celery import app
 from opiekun.core.actions import record_heartbeat
 from opiekun.core.models import WorkerHeartbeat
 from opiekun.testing.personas import Personas
@@ -26,20 +23,6 @@ ALL_OK = {"database": "ok", "broker": "ok", "storage": "ok", "beat": "ok"}
 @pytest.fixture
 def beating() -> None:
     record_heartbeat("celery")
-
-
-@pytest.fixture
-def broker_down(settings: object) -> Iterator[str]:
-    """The broker URL points at a port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = int(sock.getsockname()[1])
-    url = f"redis://127.0.0.1:{port}/0"
-    app.conf.broker_url = url
-    try:
-        yield url
-    finally:
-        app.conf.broker_url = settings.CELERY_BROKER_URL  # type: ignore[attr-defined]
 
 
 def test_live_answers_without_the_database(django_assert_num_queries: object) -> None:
