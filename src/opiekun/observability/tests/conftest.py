@@ -16,7 +16,9 @@ def broker_down(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])  # closed again when the block ends
     url = f"redis://127.0.0.1:{port}/0"
-    monkeypatch.setenv("CELERY_BROKER_URL", url)
+    # The setting first: monkeypatch reads the value to restore through the property,
+    # which would already return the variable's new value.
     monkeypatch.setattr(app.conf, "broker_url", url)
+    monkeypatch.setenv("CELERY_BROKER_URL", url)
     assert app.conf.broker_read_url == url
     yield url
