@@ -145,7 +145,7 @@ def _two_waiting_then_gone(celery: Celery) -> None:
         for _ in range(2):
             celery.send_task("opiekun.observability.tests.nothing", queue=queue)
         counted = {queue: 0}
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + 30
         # RabbitMQ counts a published message a moment later than it acknowledges it.
         while counted[queue] < 2 and time.monotonic() < deadline:
             counted = broker.queue_depths(celery, [queue])

@@ -81,7 +81,7 @@ def test_a_request_and_the_tasks_it_enqueued_log_json_with_one_request_id(
                     and "succeeded" in str(line["message"])
                 ]
 
-            deadline = time.monotonic() + 30
+            deadline = time.monotonic() + 120
             while len(task_lines()) < len(enqueued) and time.monotonic() < deadline:
                 time.sleep(0.2)
     finally:

@@ -96,7 +96,7 @@ def test_it_adds_up_the_requests_of_every_process_on_the_machine() -> None:
     assert delta("opiekun_http_requests_total", **label) == 2
 
 
-def _wait_for(check: Callable[[], bool], seconds: float = 30) -> None:
+def _wait_for(check: Callable[[], bool], seconds: float = 120) -> None:
     deadline = time.monotonic() + seconds
     while not check() and time.monotonic() < deadline:
         time.sleep(0.2)
