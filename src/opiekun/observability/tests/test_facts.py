@@ -166,7 +166,7 @@ def _reachable(port: int) -> bool:
 
 @pytest.mark.needs_redis
 def test_it_counts_a_redis_queue() -> None:
-    _two_waiting_then_gone(Celery("obs-redis", broker=REDIS))
+    _two_waiting_then_gone(Celery("obs-redis", broker=REDIS, set_as_current=False))
 
 
 def test_it_counts_a_rabbitmq_queue() -> None:
@@ -174,7 +174,7 @@ def test_it_counts_a_rabbitmq_queue() -> None:
         if IN_CI:
             pytest.fail("CI=true but RabbitMQ is not reachable on 127.0.0.1:5672")
         pytest.skip("needs RabbitMQ on 127.0.0.1:5672")
-    _two_waiting_then_gone(Celery("obs-rabbitmq", broker=RABBITMQ))
+    _two_waiting_then_gone(Celery("obs-rabbitmq", broker=RABBITMQ, set_as_current=False))
 
 
 @pytest.mark.django_db
