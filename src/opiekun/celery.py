@@ -17,3 +17,9 @@ app.conf.task_queues = [Queue(name) for name in queues.QUEUES]
 app.conf.task_routes = queues.task_routes()
 app.conf.task_annotations = queues.task_annotations()
 app.autodiscover_tasks()
+
+# The request id rides along into tasks, task runs are counted, and the worker logs as
+# the web does (observability/celerysignals.py).
+from opiekun.observability import celerysignals  # noqa: E402
+
+celerysignals.connect()

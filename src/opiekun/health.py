@@ -19,7 +19,7 @@ from opiekun.mail import poll
 logger = logging.getLogger(__name__)
 
 
-def _may_see_health_details(request: HttpRequest) -> bool:
+def may_see_health_details(request: HttpRequest) -> bool:
     """Staff, or a monitor sending `Authorization: Bearer <HEALTHZ_TOKEN>`."""
     if is_staff_member(request.user):
         return True
@@ -41,10 +41,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         late = [m.name for m in poll.overdue()]
     except Exception as exc:
         logger.exception("health check failed")
-        if _may_see_health_details(request):
+        if may_see_health_details(request):
             return JsonResponse({"status": "error", "database": str(exc)}, status=503)
         return JsonResponse({"status": "error"}, status=503)
-    if not _may_see_health_details(request):
+    if not may_see_health_details(request):
         return JsonResponse({"status": "ok"})
     return JsonResponse(
         {

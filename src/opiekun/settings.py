@@ -12,6 +12,7 @@ from pathlib import Path
 from opiekun.core.secretbox import development_key, valid_key
 from opiekun.datastore import default_storage, retention
 from opiekun.env import ConfigError, Env
+from opiekun.observability.config import Observability
 from opiekun.schedule import beat_schedule
 from opiekun.state import broker_options, refuse_embedded
 
@@ -95,6 +96,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later log line of a request has its id; the timing covers the rest.
+    "opiekun.observability.requestid.RequestIdMiddleware",
+    "opiekun.observability.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -343,18 +347,17 @@ if _proxy_header:
         "HTTP_" + _proxy_header.upper().replace("-", "_"),
         env.text("SECURE_PROXY_SSL_VALUE", "https"),
     )
-# The healthz of a load balancer speaking plain HTTP inside the network is not redirected.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# A load balancer's healthz, a Prometheus scrape in plain HTTP inside the network: no redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/(live|ready)$", r"^metrics$"]
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.text("LOG_LEVEL", "INFO")},
-    # WeasyPrint and fontTools narrate every step of every PDF at INFO; axes every attempt.
-    "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "fontTools", "axes")},
-}
+# Logs, metrics, readiness and Sentry (ADR 26): each variable is described in
+# observability/config.py.
+_observability = Observability.read(env, VAR_DIR, DEBUG)
+_observability.apply()
+LOG_FORMAT, LOGGING = _observability.log_format, _observability.logging
+METRICS_TOKEN = _observability.metrics_token
+PROMETHEUS_MULTIPROC_DIR = _observability.metrics_dir
+HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = _observability.heartbeat_max_age_seconds
 
 # KSeF (ADR 0030): no KSEF_API_URL (production https://api.ksef.mf.gov.pl/v2), no sending.
 KSEF_API_URL = env.url("KSEF_API_URL", "")

@@ -6,6 +6,7 @@ from opiekun import health
 from opiekun.api.api import api
 from opiekun.core import passwords, twofactor
 from opiekun.core import views as core_views
+from opiekun.observability import views as observability
 from opiekun.tickets import views as ticket_views
 
 admin.site.site_header = "opiekun"
@@ -33,6 +34,9 @@ urlpatterns = [
     path("console/", include("opiekun.console.urls")),
     path("portal/", include("opiekun.portal.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", observability.live, name="healthz-live"),
+    path("healthz/ready", observability.ready, name="healthz-ready"),
+    path("metrics", observability.metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("calendar/<str:token>.ics", ticket_views.appointments_feed, name="appointments-feed"),

@@ -140,6 +140,9 @@ TOP_LEVEL = {
     "console/": "staff only, walked in console/tests",
     "portal/": "contacts only, walked in portal/tests",
     "healthz": "public",
+    "healthz/live": "public (says only that the process answers)",
+    "healthz/ready": "public names of failed checks; the errors for staff or HEALTHZ_TOKEN",
+    "metrics": "METRICS_TOKEN only, 404 to anyone else (observability/tests)",
     "admin/": "admin",
     "api/v1/": "api",
     "calendar/<str:token>.ics": "secret address",
@@ -290,6 +293,9 @@ def test_every_top_level_view_is_classified(contracted_personas: Personas) -> No
     client = Client()
     client.force_login(contracted_personas.user("outsider"))
     assert client.get("/healthz").status_code == 200
+    assert client.get("/healthz/live").json() == {"status": "ok"}
+    assert "errors" not in client.get("/healthz/ready").json()
+    assert client.get("/metrics").status_code == 404
     admin = client.get("/admin/")
     assert admin.status_code == 302 and "/admin/login/" in admin["Location"]
     assert client.get("/calendar/guessed-token.ics").status_code == 404
