@@ -18,6 +18,7 @@ from opiekun.tickets.actions.clock import (
     wait_for_customer,
 )
 from opiekun.tickets.actions.corrections import correct_work
+from opiekun.tickets.actions.exclusions import note_force_majeure, withdraw_force_majeure
 from opiekun.tickets.actions.merging import merge, split
 from opiekun.tickets.actions.messages import (
     MAIL_FIELDS,
@@ -75,6 +76,7 @@ __all__ = [
     "log_work",
     "may_rate",
     "merge",
+    "note_force_majeure",
     "next_reference",
     "next_references",
     "open_fax_ticket",
@@ -98,4 +100,5 @@ __all__ = [
     "take",
     "unassign",
     "wait_for_customer",
+    "withdraw_force_majeure",
 ]
