@@ -63,11 +63,12 @@ def set_terms(
             owner = Contract.objects.select_for_update().get(pk=contract.pk)
             terms, _created = PenaltyTerms.objects.update_or_create(contract=owner, defaults=values)
             organisation = owner.organisation
-        else:
-            assert plan is not None
+        elif plan is not None:
             owner = Plan.objects.select_for_update().get(pk=plan.pk)
             terms, _created = PenaltyTerms.objects.update_or_create(plan=owner, defaults=values)
             organisation = None
+        else:  # refused above; said again for the type checker
+            raise PenaltyError("plan: " + _("name a contract or a plan"))
         audit.record(
             "contract.penalty_terms_set",
             owner,

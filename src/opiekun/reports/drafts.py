@@ -1,7 +1,8 @@
 """What a month's statement says (R-REG-2): subscription, package purchases, hours used per
 bank, hours beyond at the rate, out-of-hours emergencies, the update proration when due,
-credits for late reactions (``penalties``), and one line per piece of work, computed from the ledger and the work logs. Issuing it
-(``statements.issue``) copies a draft onto an immutable document."""
+credits for late reactions (``penalties``) and one line per piece of work, computed from
+the ledger and the work logs. Issuing it (``statements.issue``) copies a draft onto an
+immutable document."""
 
 from __future__ import annotations
 

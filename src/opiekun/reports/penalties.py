@@ -32,6 +32,7 @@ from opiekun.tickets.models import Ticket
 from opiekun.workcal import WorkingCalendar
 
 ZERO = Decimal("0.00")
+TIMES = "\N{MULTIPLICATION SIGN}"  # the sign the contracts write
 
 # (deadline column, step column, how the line names the deadline)
 DEADLINES = (
@@ -127,7 +128,7 @@ def credits(contract: Contract, lo: dt.datetime, hi: dt.datetime, currency: str)
         text = (
             f"ticket {breach.ticket.reference}: {breach.what} {sla.when(breach.due, tz)}, "
             f"given {sla.when(breach.given, tz)}: {_late(breach.late_minutes, terms.basis)} "
-            f"× {amount.unit_price} {currency}"
+            f"{TIMES} {amount.unit_price} {currency}"
         )
         quantity, unit = amount.quantity, ZERO - amount.unit_price
         if given != amount.amount:

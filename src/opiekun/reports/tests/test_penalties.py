@@ -66,7 +66,7 @@ def test_r_sla_6_a_late_hot01_confirmation_is_a_credit_line_on_the_eks_statement
     [line] = penalty_lines(eks.contract_a)
     assert line.description == (
         f"ticket {ticket.reference}: receipt confirmation due Tue 2026-10-06 16:00, "
-        "given Wed 2026-10-07 10:00: 2 working hours late × 50.00 PLN"
+        "given Wed 2026-10-07 10:00: 2 working hours late \N{MULTIPLICATION SIGN} 50.00 PLN"
     )
     assert (line.quantity, line.unit_price, line.net) == (
         Decimal("2.00"),
@@ -115,7 +115,7 @@ def test_the_months_cap_credits_the_first_breaches_and_says_so(eks: Personas) ->
         Decimal("-100.00"),
         Decimal("0.00"),
     ]
-    assert "1 breach × 200.00 PLN" in lines[0].description
+    assert "1 breach \N{MULTIPLICATION SIGN} 200.00 PLN" in lines[0].description
     assert "(monthly cap 300.00 PLN: 100.00 PLN credited)" in lines[1].description
     assert (lines[1].quantity, lines[1].unit_price) == (Decimal(1), Decimal("-100.00"))
     assert sum(line.net for line in lines) == Decimal("-300.00")
@@ -161,7 +161,7 @@ def test_r_sla_9_time_waiting_for_the_customer_is_never_a_delay(eks: Personas) -
     assert line.description.startswith(
         f"ticket {late.reference}: reaction due Tue 2026-10-06 09:00"
     )
-    assert "2 working hours late × 10.00 PLN" in line.description
+    assert "2 working hours late \N{MULTIPLICATION SIGN} 10.00 PLN" in line.description
 
 
 def test_a_contracts_own_terms_replace_its_plans(eks: Personas) -> None:
