@@ -20,6 +20,7 @@ from opiekun.api import (
     notifications,
     organisations,
     organising,
+    penalties,
     plan_settings,
     plans,
     ratings,
@@ -73,3 +74,4 @@ api.add_router("", ticket_files.router)
 api.add_router("", organising.router)
 api.add_router("", mailroom.router)
 api.add_router("", ratings.router)
+api.add_router("", penalties.router)  # issue 21

@@ -17,6 +17,7 @@ from opiekun.console import (
     mailroom,
     notifications,
     organising,
+    penalties,
     plan_settings,
     presence,
     queue,
@@ -208,4 +209,14 @@ urlpatterns = [
     path("canned/new", canned.new_response, name="new-canned"),
     path("canned/<int:response_id>/", canned.edit_response, name="edit-canned"),
     path("canned/<int:response_id>/delete", canned.delete_response, name="delete-canned"),
+]
+
+# Issue 21: penalties for late reactions, and disputes before a statement is approved.
+urlpatterns += [
+    path("contracts/<int:contract_id>/penalty", penalties.contract_terms, name="contract-penalty"),
+    path(
+        "tickets/<int:ticket_id>/force-majeure",
+        penalties.force_majeure,
+        name="ticket-force-majeure",
+    ),
 ]

@@ -17,7 +17,14 @@ from django.utils import timezone
 
 from opiekun.api.api import api
 from opiekun.catalog.models import Plan, Vendor
-from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry, Statement
+from opiekun.contracts.models import (
+    Contract,
+    HourBank,
+    HourRequest,
+    LedgerEntry,
+    PenaltyTerms,
+    Statement,
+)
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
@@ -25,6 +32,7 @@ from opiekun.reports import issuing, statements
 from opiekun.reports.models import StatementRun, StatementSending
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
+from opiekun.tickets.models import ForceMajeure
 
 pytestmark = pytest.mark.django_db
 
@@ -107,6 +115,14 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/statements/{statement_id}/send"): {},
     ("post", "/api/v1/statements/{statement_id}/correction"): {"reason": "x"},
     ("post", "/api/v1/imports/customers"): {"__multipart__": True},
+    ("put", "/api/v1/contracts/{contract_id}/penalty-terms"): {
+        "basis": "per_breach",
+        "amount": "1.00",
+    },
+    ("delete", "/api/v1/contracts/{contract_id}/penalty-terms"): {},
+    ("put", "/api/v1/plans/{plan_code}/penalty-terms"): {"basis": "per_breach", "amount": "1.00"},
+    ("post", "/api/v1/tickets/{ticket_id}/force-majeure"): {"reason": "obcy"},
+    ("delete", "/api/v1/tickets/{ticket_id}/force-majeure"): {},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # A contact's own settings: another contact reads and sets their own, never A's; a
@@ -262,6 +278,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert not contracted_personas.org_a.contacts_see_all_tickets
     assert Statement.objects.count() == 1 and StatementRun.objects.count() == 1
     assert not StatementSending.objects.exists()
+    assert not PenaltyTerms.objects.exists() and not ForceMajeure.objects.exists()
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

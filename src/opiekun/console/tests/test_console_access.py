@@ -117,6 +117,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("discard", "retry", "test"),
         *("issue", "send"),
         *("check", "confirm"),
+        *("penalty", "force-majeure"),
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
