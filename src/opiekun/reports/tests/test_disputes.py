@@ -55,7 +55,7 @@ def contract_b(p: Personas) -> Contract:
     return p.contract_b
 
 
-def test_a_questioned_work_line_blocks_approval_until_accepted_then_the_corrected_statement_is_approved(
+def test_a_questioned_work_line_blocks_approval_until_accepted_then_the_correction_is_approved(
     contracted_personas: Personas, phone_call: WorkLog
 ) -> None:
     p = contracted_personas
@@ -105,12 +105,12 @@ def test_a_rejected_dispute_lets_the_statement_be_approved_as_it_was(
     p = contracted_personas
     statement = statements.issue(contract_b(p), OCTOBER)
     dispute = disputes.raise_dispute(p.customer_b, work_log=phone_call, reason="Za długo")
-    with pytest.raises(disputes.DisputeError, match="^reason: "):
+    with pytest.raises(disputes.DisputeError, match=r"^reason: "):
         disputes.reject(dispute, staff=p.agent, reason="  ")
     disputes.reject(dispute, staff=p.agent, reason="Rozmowa trwała 30 minut, jest nagranie")
     dispute.refresh_from_db()
     assert (dispute.status, dispute.decided_by, dispute.reissued) == ("rejected", p.agent, None)
-    with pytest.raises(disputes.DisputeError, match="^status: "):
+    with pytest.raises(disputes.DisputeError, match=r"^status: "):
         disputes.accept(dispute, staff=p.agent, reason="Jednak tak", raw_minutes=15)
     statements.approve(statement, contact=p.customer_b)
     assert Statement.objects.count() == 1
@@ -134,7 +134,7 @@ def test_no_dispute_about_another_organisation_or_a_closed_month(
     contracted_personas: Personas, phone_call: WorkLog
 ) -> None:
     p = contracted_personas
-    with pytest.raises(disputes.DisputeError, match="^line: "):
+    with pytest.raises(disputes.DisputeError, match=r"^line: "):
         disputes.raise_dispute(p.customer_a, work_log=phone_call, reason="Cudze")
     statement = statements.issue(contract_b(p), OCTOBER)
     statements.approve(statement, contact=p.customer_b)
@@ -151,7 +151,7 @@ def test_a_correction_to_minutes_of_a_line_that_is_no_work_is_refused(
     fee = statement.lines.get(kind="subscription")
     dispute = disputes.raise_dispute(p.customer_b, line=fee, reason="Abonament za wysoki")
     assert dispute.work_log is None
-    with pytest.raises(disputes.DisputeError, match="^raw_minutes: "):
+    with pytest.raises(disputes.DisputeError, match=r"^raw_minutes: "):
         disputes.accept(dispute, staff=p.agent, reason="x", raw_minutes=0)
     # Accepted without a correction of work: the statement is issued again all the same.
     decided = disputes.accept(dispute, staff=p.agent, reason="Cena z umowy")
