@@ -9,6 +9,7 @@ from opiekun.console import (
     contract_desk,
     corrections,
     dashboards,
+    disputes,
     hour_requests,
     imports,
     intake,
@@ -219,4 +220,9 @@ urlpatterns += [
         penalties.force_majeure,
         name="ticket-force-majeure",
     ),
+    path("disputes/", disputes.index, name="disputes"),
+    path("disputes/<int:dispute_id>/", disputes.dispute, name="dispute"),
+    path("disputes/<int:dispute_id>/answer", disputes.answer, name="dispute-answer"),
+    path("disputes/<int:dispute_id>/accept", disputes.accept, name="dispute-accept"),
+    path("disputes/<int:dispute_id>/reject", disputes.reject, name="dispute-reject"),
 ]

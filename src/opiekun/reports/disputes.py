@@ -228,3 +228,42 @@ def _decide(dispute: Dispute, status: str, staff: StaffMember, reason: str) -> N
 def _record(kind: str, dispute: Dispute, actor: Actor, **data: object) -> None:
     audit.record(kind, dispute, actor=actor, organisation=dispute.organisation, **data)
     signals.dispute_changed.send(Dispute, dispute=dispute, step=kind.split(".")[1], actor=actor)
+
+
+def of_month(contract_id: int, period_start: object) -> list[Dispute]:
+    """A month's disputes, open ones first, with what each questions."""
+    found = Dispute.objects.filter(contract_id=contract_id, period_start=period_start)
+    return sorted(
+        found.select_related("line", "work_log__ticket", "raised_by", "decided_by", "reissued"),
+        key=lambda d: (d.status != Dispute.Status.OPEN, -d.raised_at.timestamp(), -d.pk),
+    )
+
+
+def questioned(dispute: Dispute) -> str:
+    """What the dispute is about, in the words the customer saw."""
+    if dispute.line is not None:
+        return dispute.line.description
+    if dispute.work_log is not None:
+        work = dispute.work_log
+        return (
+            f"{work.ticket.reference}: {work.note or work.ticket.subject} ({work.raw_minutes} min)"
+        )
+    return ""
+
+
+def shown(found: list[Dispute]) -> list[dict[str, object]]:
+    """What both sides' pages show of each dispute: it, what it questions, its history."""
+    steps = {
+        "dispute.raised": _("questioned"),
+        "dispute.answered": _("answered"),
+        "dispute.accepted": _("accepted"),
+        "dispute.rejected": _("rejected"),
+    }
+    out: list[dict[str, object]] = []
+    for dispute in found:
+        history = [
+            {"at": e.at, "step": steps.get(e.kind, e.kind), "actor": e.actor}
+            for e in audit.events_for(dispute).select_related("actor").order_by("at", "pk")
+        ]
+        out.append({"dispute": dispute, "questioned": questioned(dispute), "history": history})
+    return out

@@ -18,8 +18,8 @@ from opiekun.knowledge.models import Article, ForumThread
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import Notification
-from opiekun.reports import issuing, statements
-from opiekun.reports.models import StatementRun, StatementSending
+from opiekun.reports import disputes, issuing, statements
+from opiekun.reports.models import Dispute, StatementRun, StatementSending
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
@@ -84,7 +84,11 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "appointment_id": session.pk,
         "key": "sla",
         "member_id": p.agent.pk,
-        "work_id": actions.log_work(ticket, staff=p.agent, kind="phone", raw_minutes=10).pk,
+        "work_id": (
+            work := actions.log_work(ticket, staff=p.agent, kind="phone", raw_minutes=10)
+        ).pk,
+        # A's question about that work: staff answer and decide it, nobody else sees it.
+        "dispute_id": disputes.raise_dispute(p.customer_a, work_log=work, reason="Tajne A").pk,
         "plan_id": p.contract_a.plan_id if p.contract_a else 0,
         "vendor_id": Vendor.objects.get(code="kjm").pk,
         # The account manager's "new ticket" notice: nobody else may mark it.
@@ -117,7 +121,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("discard", "retry", "test"),
         *("issue", "send"),
         *("check", "confirm"),
-        *("penalty", "force-majeure"),
+        *("penalty", "force-majeure", "reject"),
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
@@ -164,6 +168,7 @@ def test_no_console_page_answers_anyone_but_staff(
     assert Notification.objects.get().read_at is None
     assert Statement.objects.count() == 1 and StatementRun.objects.count() == 1
     assert not StatementSending.objects.exists()
+    assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
 
 
 def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:
