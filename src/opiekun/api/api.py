@@ -12,6 +12,7 @@ from opiekun.api import (
     contacts,
     contract_desk,
     customer_notifications,
+    disputes,
     errors,
     hour_requests,
     imports,
@@ -75,3 +76,4 @@ api.add_router("", organising.router)
 api.add_router("", mailroom.router)
 api.add_router("", ratings.router)
 api.add_router("", penalties.router)  # issue 21
+api.add_router("", disputes.router)  # issue 21
