@@ -11,6 +11,8 @@ audit event on the dispute (its history, shown on both sides) and sends
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -64,13 +66,8 @@ def work_of_line(line: StatementLine) -> WorkLog | None:
     entries = list(WorkLog.objects.filter(Q(pk__in=ids) | Q(corrects__in=ids)))
     works = worklogs.folded(entries)
     same = [w.original for w in works if w.raw_minutes == line.raw_minutes]
-    return (same or candidates or [None])[0]
-
-
-def open_for(contract_id: int, period_start: object) -> bool:
-    return Dispute.objects.filter(
-        contract_id=contract_id, period_start=period_start, status=Dispute.Status.OPEN
-    ).exists()
+    chosen = same or candidates
+    return chosen[0] if chosen else None
 
 
 def raise_dispute(
@@ -230,7 +227,7 @@ def _record(kind: str, dispute: Dispute, actor: Actor, **data: object) -> None:
     signals.dispute_changed.send(Dispute, dispute=dispute, step=kind.split(".")[1], actor=actor)
 
 
-def of_month(contract_id: int, period_start: object) -> list[Dispute]:
+def of_month(contract_id: int, period_start: dt.date) -> list[Dispute]:
     """A month's disputes, open ones first, with what each questions."""
     found = Dispute.objects.filter(contract_id=contract_id, period_start=period_start)
     return sorted(

@@ -196,3 +196,21 @@ def test_a_contract_without_terms_has_no_penalty_lines(presets: None) -> None:
 def test_bad_terms_are_refused_naming_the_field(eks: Personas, values: dict, field: str) -> None:
     with pytest.raises(terms.PenaltyError, match=f"^{field}: "):
         terms.set_terms(contract=eks.contract_a, **values)
+
+
+def test_a_penalty_line_reads_in_polish_and_english(eks: Personas) -> None:
+    from django.utils import translation
+
+    from opiekun.reports import wording
+
+    actions.acknowledge_receipt(hot01(eks, at(5, 9)), at=at(7, 10))
+    [line] = penalty_lines(eks.contract_a)
+    with translation.override("pl"):
+        polish = wording.line(line.description)
+    assert polish.startswith("zgłoszenie EKS/2026/")
+    assert "potwierdzenie przyjęcia do Tue 2026-10-06 16:00" in polish
+    assert polish.endswith(
+        "2 rozpoczęte godziny robocze spóźnienia \N{MULTIPLICATION SIGN} 50.00 PLN"
+    )
+    with translation.override("en"):
+        assert wording.line(line.description) == line.description
