@@ -207,7 +207,7 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "number": "+48601000001",
         "attachment_id": str(scan.pk),
         # The account manager's "new ticket" notice: nobody else may read or mark it.
-        "notification_id": str(Notification.objects.get(ticket=ticket).pk),
+        "notification_id": str(Notification.objects.get(ticket=ticket, kind="new_ticket").pk),
         # Mail waiting for triage: staff only, whoever it may be about.
         "mailbox_id": str(box.pk),
         "inbound_id": str(
