@@ -12,6 +12,7 @@ from opiekun.api import (
     contacts,
     contract_desk,
     customer_notifications,
+    disputes,
     erasure,
     errors,
     hour_requests,
@@ -21,6 +22,7 @@ from opiekun.api import (
     notifications,
     organisations,
     organising,
+    penalties,
     plan_settings,
     plans,
     ratings,
@@ -75,3 +77,5 @@ api.add_router("", ticket_files.router)
 api.add_router("", organising.router)
 api.add_router("", mailroom.router)
 api.add_router("", ratings.router)
+api.add_router("", penalties.router)  # issue 21
+api.add_router("", disputes.router)  # issue 21

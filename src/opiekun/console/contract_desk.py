@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from opiekun.catalog.models import Plan
 from opiekun.console import typed
 from opiekun.console.guards import staff_only
-from opiekun.contracts import actions, desk, queries
+from opiekun.contracts import actions, desk, penalties, queries
 from opiekun.contracts.access import contract_for
 from opiekun.contracts.models import Contract
 from opiekun.core.audit import events_for
@@ -59,6 +59,7 @@ def contract(request: HttpRequest, contract_id: int) -> HttpResponse:
             "notice_by": Contract.NoticeBy.choices,
             "plans": Plan.objects.filter(vendor=found.plan.vendor_id).exclude(pk=found.plan_id),
             "next_month": next_month_start(timezone.localdate()),
+            "penalty": penalties.terms_for(found),
         },
     )
 

@@ -24,7 +24,7 @@ from opiekun.core import bounds
 from opiekun.core.audit import events_for
 from opiekun.customers.access import organisation_for
 from opiekun.customers.models import Organisation
-from opiekun.reports import issuing, statements, wording
+from opiekun.reports import disputes, issuing, statements, wording
 from opiekun.reports.models import StatementRun, StatementSending
 from opiekun.staff.access import manager_for
 from opiekun.tariff.periods import month_start
@@ -143,6 +143,9 @@ def statement(request: HttpRequest, statement_id: int) -> HttpResponse:
             "corrections": found.corrections.all(),
             "history": events_for(found).select_related("actor")[:20],
             **invoices.context(request, found),
+            # Issue 21: the month's questions, with a link to answer each open one.
+            "disputes": disputes.shown(disputes.of_month(found.contract_id, found.period_start)),
+            "staff_view": True,
         },
     )
 

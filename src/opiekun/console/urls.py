@@ -9,6 +9,7 @@ from opiekun.console import (
     contract_desk,
     corrections,
     dashboards,
+    disputes,
     hour_requests,
     imports,
     intake,
@@ -18,6 +19,7 @@ from opiekun.console import (
     mailroom,
     notifications,
     organising,
+    penalties,
     plan_settings,
     presence,
     queue,
@@ -217,4 +219,19 @@ urlpatterns = [
     path("canned/new", canned.new_response, name="new-canned"),
     path("canned/<int:response_id>/", canned.edit_response, name="edit-canned"),
     path("canned/<int:response_id>/delete", canned.delete_response, name="delete-canned"),
+]
+
+# Issue 21: penalties for late reactions, and disputes before a statement is approved.
+urlpatterns += [
+    path("contracts/<int:contract_id>/penalty", penalties.contract_terms, name="contract-penalty"),
+    path(
+        "tickets/<int:ticket_id>/force-majeure",
+        penalties.force_majeure,
+        name="ticket-force-majeure",
+    ),
+    path("disputes/", disputes.index, name="disputes"),
+    path("disputes/<int:dispute_id>/", disputes.dispute, name="dispute"),
+    path("disputes/<int:dispute_id>/answer", disputes.answer, name="dispute-answer"),
+    path("disputes/<int:dispute_id>/accept", disputes.accept, name="dispute-accept"),
+    path("disputes/<int:dispute_id>/reject", disputes.reject, name="dispute-reject"),
 ]

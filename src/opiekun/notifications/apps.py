@@ -11,5 +11,6 @@ class NotificationsConfig(AppConfig):
         from opiekun.notifications import (  # noqa: F401
             customer_receivers,
             customer_sweeps,
+            dispute_receivers,
             receivers,
         )

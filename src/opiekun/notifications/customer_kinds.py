@@ -15,3 +15,4 @@ class CustomerKind(models.TextChoices):
     PACKAGE_EXPIRY = "package_expiry", _("a package expires in 30 days")
     STATEMENT_READY = "statement_ready", _("a statement ready to approve")
     REGISTER_READY = "register_ready", _("a register ready to approve")
+    DISPUTE_ANSWER = "dispute_answer", _("the vendor's answer to my question about a statement")

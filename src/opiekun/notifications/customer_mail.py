@@ -17,6 +17,7 @@ from opiekun.customers.models import Contact
 from opiekun.notifications import customer_links, customer_texts
 from opiekun.notifications.customer_kinds import CustomerKind
 from opiekun.notifications.customer_models import CustomerNotice, CustomerTemplate
+from opiekun.reports.models import Dispute
 from opiekun.tickets import ratings
 from opiekun.tickets.models import Ticket
 
@@ -77,6 +78,9 @@ def words(
         if "bank_id" in params:
             bank = HourBank.objects.filter(pk=params["bank_id"]).first()
             values["bank"] = banks.bank_label(bank, for_screen=True) if bank else ""
+        if "dispute_status" in params:
+            # Issue 21: the status in the contact's language, not the agent's.
+            values["status"] = str(Dispute.Status(params["dispute_status"]).label)
         subject, body = template(kind, language)
         # A header never carries a line break (a template could have one).
         subject = " ".join(customer_texts.fill(subject, values).split())[:300]

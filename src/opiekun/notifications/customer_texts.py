@@ -62,6 +62,13 @@ PLACEHOLDERS: dict[str, dict[str, object]] = {
         "period": gettext_lazy("the month, e.g. 2026-11"),
         "document_url": gettext_lazy("the register's page in the portal"),
     },
+    CustomerKind.DISPUTE_ANSWER: {
+        **_COMMON,
+        "period": gettext_lazy("the month, e.g. 2026-11"),
+        "document_url": gettext_lazy("the statement's page in the portal"),
+        "status": gettext_lazy("the question's status: open, accepted or rejected"),
+        "answer": gettext_lazy("the vendor's words"),
+    },
 }
 
 # (subject, body) per kind and language: what a fresh installation sends until a vendor
@@ -165,6 +172,18 @@ DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
             "({organisation}) is ready to approve: {document_url}\n",
         ),
     },
+    CustomerKind.DISPUTE_ANSWER: {
+        "pl": (
+            "Odpowiedź na zastrzeżenie do zestawienia za {period}",
+            "Dzień dobry,\n\nodpowiedzieliśmy na zastrzeżenie do zestawienia za {period} "
+            "({organisation}), status: {status}.\n\n{answer}\n\nSzczegóły: {document_url}\n",
+        ),
+        "en": (
+            "An answer to your question about the statement of {period}",
+            "Hello,\n\nwe answered your question about the statement of {period} "
+            "({organisation}), status: {status}.\n\n{answer}\n\nDetails: {document_url}\n",
+        ),
+    },
 }
 
 
@@ -233,4 +252,6 @@ def sample(kind: str) -> dict[str, str]:
         "expires": "2026-12-31",
         "period": "2026-11",
         "document_url": "https://desk.example/portal/statements/7/",
+        "status": _("accepted"),
+        "answer": _("The call took 15 minutes; the statement was issued again."),
     }

@@ -15,6 +15,7 @@ class Kind(models.TextChoices):
     MENTION = "mention", _("a mention in a note")
     DEADLINE = "deadline", _("a deadline warning or breach")
     MAIL_FAILED = "mail_failed", _("an e-mail that could not be delivered")
+    DISPUTE = "dispute", _("a customer's question about a statement")
 
 
 class Notification(models.Model):

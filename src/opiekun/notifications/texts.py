@@ -33,6 +33,11 @@ def headline(notification: Notification) -> str:
         return _("Deadline: %(notice)s") % {"notice": notice}
     if kind == Kind.MAIL_FAILED:
         return _("An e-mail could not be delivered: %(error)s") % {"error": params.get("error", "")}
+    if kind == Kind.DISPUTE:
+        return _("Statement of %(month)s questioned: %(reason)s") % {
+            "month": params.get("month", ""),
+            "reason": params.get("reason", ""),
+        }
     return str(kind)
 
 

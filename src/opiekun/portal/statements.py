@@ -15,7 +15,7 @@ from opiekun.core.forms import sentence
 from opiekun.customers.models import Contact
 from opiekun.portal import invoices
 from opiekun.portal.guards import contacts_only
-from opiekun.reports import documents, statements, wording
+from opiekun.reports import disputes, documents, statements, wording
 from opiekun.reports.pdf import PdfUnavailable
 
 
@@ -44,6 +44,8 @@ def detail(request: HttpRequest, contact: Contact, statement_id: int) -> HttpRes
             "approval": approval.first(),
             "superseded_by": newest if newest and newest.pk != found.pk else None,
             **invoices.context(found),
+            # Issue 21: the month's questions, and whether a line may still be questioned.
+            "disputes": disputes.shown(disputes.of_month(found.contract_id, found.period_start)),
         },
     )
 

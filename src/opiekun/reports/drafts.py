@@ -1,7 +1,8 @@
 """What a month's statement says (R-REG-2): subscription, package purchases, hours used per
 bank, hours beyond at the rate, out-of-hours emergencies, the update proration when due,
-and one line per piece of work, computed from the ledger and the work logs. Issuing it
-(``statements.issue``) copies a draft onto an immutable document."""
+credits for late reactions (``penalties``) and one line per piece of work, computed from
+the ledger and the work logs. Issuing it (``statements.issue``) copies a draft onto an
+immutable document."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from opiekun.contracts import queries
 from opiekun.contracts.banks import bank_label, local_midnight
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry, StatementLine
+from opiekun.reports import penalties
 from opiekun.tariff import for_minutes, prorate_update, quantise, vat
 from opiekun.tariff.periods import month_start, months_in_year_without, next_month_start
 from opiekun.tickets import worklogs
@@ -181,6 +183,18 @@ def draft(contract: Contract, month: dt.date) -> Draft:
                     unit_price=quantise(price / 12),
                 )
             )
+    for credit in penalties.credits(contract, lo, hi, plan.currency):
+        d.lines.append(
+            Line(
+                Kind.PENALTY,
+                credit.description,
+                net=credit.net,
+                quantity=credit.quantity,
+                unit_price=credit.unit_price,
+                day=credit.day,
+                ticket_reference=credit.ticket_reference,
+            )
+        )
     for w in works:
         drawn = ", ".join(
             f"{bank_label(bank)} {minutes} min"

@@ -254,3 +254,104 @@ class CustomerMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.month:%Y-%m}"
+
+
+class Dispute(models.Model):
+    """A customer's question about a work entry or a statement line before the month is
+    approved (issue 21, item 3). While it is open the month's statement cannot be
+    approved. The vendor answers (it stays open), accepts (a correcting work entry, and
+    the statement is issued again) or rejects with a reason. Every step is an audit event
+    on the dispute, which both sides read as its history."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("open")
+        ACCEPTED = "accepted", _("accepted")
+        REJECTED = "rejected", _("rejected")
+
+    organisation = models.ForeignKey(
+        "customers.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name=_("contract"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    period_start = models.DateField(_("month"))
+    statement = models.ForeignKey(
+        "contracts.Statement",
+        verbose_name=_("statement"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    line = models.ForeignKey(
+        "contracts.StatementLine",
+        verbose_name=_("statement line"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    work_log = models.ForeignKey(
+        "tickets.WorkLog",
+        verbose_name=_("work entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    reason = models.CharField(_("customer's reason"), max_length=1000)
+    raised_by = models.ForeignKey(
+        "customers.Contact", verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(_("raised at"), default=timezone.now)
+    answer = models.CharField(_("vendor's answer"), max_length=1000, blank=True)
+    decision_reason = models.CharField(_("reason of the decision"), max_length=1000, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        "staff.StaffMember",
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    correction = models.ForeignKey(
+        "tickets.WorkLog",
+        verbose_name=_("correcting work entry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reissued = models.ForeignKey(
+        "contracts.Statement",
+        verbose_name=_("statement issued again"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dispute")
+        verbose_name_plural = _("disputes")
+        ordering = ["-raised_at", "-pk"]
+        indexes = [models.Index(fields=["contract", "period_start", "status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(line__isnull=False) | models.Q(work_log__isnull=False),
+                name="dispute_names_what_it_questions",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_status_display()}"

@@ -10,10 +10,14 @@ apps' ``AppConfig.ready``.
 - ``statement_sent``: ``statement`` was marked sent to the customer (``statements.send``;
   ``sending`` is the mark). Arguments: ``statement``, ``sending``, ``actor``. The
   customer's notification is the higher app's; work for a worker goes through
-  ``transaction.on_commit``."""
+  ``transaction.on_commit``.
+- ``dispute_changed``: a step of ``dispute`` (``reports.disputes``) was taken: ``step`` is
+  ``raised`` (tell the vendor), ``answered``, ``accepted`` or ``rejected`` (tell the
+  customer). Arguments: ``dispute``, ``step``, ``actor``."""
 
 from django.dispatch import Signal
 
 statement_issued = Signal()
 register_issued = Signal()
 statement_sent = Signal()
+dispute_changed = Signal()

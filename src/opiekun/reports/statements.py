@@ -13,6 +13,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from opiekun.contracts import locks
 from opiekun.contracts.models import Contract, Statement, StatementApproval, StatementLine
@@ -21,7 +22,7 @@ from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact
 from opiekun.reports import signals
 from opiekun.reports.drafts import Draft, Line, draft, hours
-from opiekun.reports.models import StatementSending
+from opiekun.reports.models import Dispute, StatementSending
 from opiekun.tariff.periods import month_start
 from opiekun.tickets.actions import next_reference
 
@@ -199,6 +200,17 @@ def approve(statement: Statement, *, contact: Contact, actor: Actor = None) -> S
         if newest is not None and newest.pk != statement.pk:
             raise StatementError(
                 f"statement: {statement.number} was corrected by {newest.number}; approve that"
+            )
+        # Issue 21: a month under dispute is approved once the vendor has decided; the
+        # lock above is the one a dispute is raised under, so none slips in meanwhile.
+        if Dispute.objects.filter(
+            contract=statement.contract,
+            period_start=statement.period_start,
+            status=Dispute.Status.OPEN,
+        ).exists():
+            raise StatementError(
+                "statement: "
+                + _("a dispute about this month is open; approve once the vendor has answered it")
             )
         approval = StatementApproval.objects.create(
             statement=statement,

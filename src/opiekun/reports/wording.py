@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from opiekun.contracts.models import HourBank
 from opiekun.core.language import stored_label
@@ -123,8 +124,56 @@ _LINES: list[tuple[str, Callable[[re.Match[str]], str]]] = [
 ]
 
 
+_MOMENT = r"\w{3} \d{4}-\d{2}-\d{2} \d{2}:\d{2}"
+_PENALTY = re.compile(
+    rf"ticket (?P<ticket>\S+): (?P<what>reaction due|receipt confirmation due|answer promised for)"
+    rf" (?P<due>{_MOMENT}), given (?P<given>{_MOMENT}): (?P<late>.+?)"
+    r" \N{MULTIPLICATION SIGN} (?P<unit>[\d.]+) (?P<currency>[A-Z]{3})"
+    r"(?: \(monthly cap (?P<cap>[\d.]+) [A-Z]{3}: (?P<credited>[\d.]+) [A-Z]{3} credited\))?"
+)
+
+
+def _penalty(m: re.Match[str]) -> str:
+    """A penalty line (issue 21, reports/penalties.py) in the reader's language."""
+    what = {
+        "reaction due": _("reaction due"),
+        "receipt confirmation due": _("receipt confirmation due"),
+        "answer promised for": _("answer promised for"),
+    }[m["what"]]
+    late = m["late"]
+    hours = re.fullmatch(r"(?P<n>\d+) working hours? late", late)
+    breach = re.fullmatch(r"(?P<time>.+) of working time late, 1 breach", late)
+    if hours:
+        n = int(hours["n"])
+        late = ngettext("%(hours)s working hour late", "%(hours)s working hours late", n) % {
+            "hours": n
+        }
+    elif breach:
+        late = _("%(time)s of working time late, 1 breach") % {"time": breach["time"]}
+    text = _("ticket %(ticket)s: %(what)s %(due)s, given %(given)s: %(late)s") % {
+        "ticket": m["ticket"],
+        "what": what,
+        "due": m["due"],
+        "given": m["given"],
+        "late": late,
+    }
+    text += f" \N{MULTIPLICATION SIGN} {m['unit']} {m['currency']}"
+    if m["cap"]:
+        text += " " + _(
+            "(monthly cap %(cap)s %(currency)s: %(credited)s %(currency)s credited)"
+        ) % {
+            "cap": m["cap"],
+            "credited": m["credited"],
+            "currency": m["currency"],
+        }
+    return text
+
+
 def line(stored: str) -> str:
     """A statement line's description as the reader reads it."""
+    penalty = _PENALTY.fullmatch(stored)
+    if penalty:
+        return _penalty(penalty)
     for pattern, say in _LINES:
         matched = re.fullmatch(pattern, stored)
         if matched:

@@ -17,14 +17,22 @@ from django.utils import timezone
 
 from opiekun.api.api import api
 from opiekun.catalog.models import Plan, Vendor
-from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry, Statement
+from opiekun.contracts.models import (
+    Contract,
+    HourBank,
+    HourRequest,
+    LedgerEntry,
+    PenaltyTerms,
+    Statement,
+)
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
-from opiekun.reports import issuing, statements
-from opiekun.reports.models import StatementRun, StatementSending
+from opiekun.reports import disputes, issuing, statements
+from opiekun.reports.models import Dispute, StatementRun, StatementSending
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
+from opiekun.tickets.models import ForceMajeure
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +116,19 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/statements/{statement_id}/send"): {},
     ("post", "/api/v1/statements/{statement_id}/correction"): {"reason": "x"},
     ("post", "/api/v1/imports/customers"): {"__multipart__": True},
+    ("put", "/api/v1/contracts/{contract_id}/penalty-terms"): {
+        "basis": "per_breach",
+        "amount": "1.00",
+    },
+    ("delete", "/api/v1/contracts/{contract_id}/penalty-terms"): {},
+    ("put", "/api/v1/plans/{plan_code}/penalty-terms"): {"basis": "per_breach", "amount": "1.00"},
+    ("post", "/api/v1/tickets/{ticket_id}/force-majeure"): {"reason": "obcy"},
+    ("delete", "/api/v1/tickets/{ticket_id}/force-majeure"): {},
+    # A's work entry is the walk's only one (id 1 on a fresh database; any other is none).
+    ("post", "/api/v1/disputes"): {"work_log_id": 1, "reason": "obcy"},
+    ("post", "/api/v1/disputes/{dispute_id}/answer"): {"answer": "obcy"},
+    ("post", "/api/v1/disputes/{dispute_id}/accept"): {"reason": "obcy", "raw_minutes": 0},
+    ("post", "/api/v1/disputes/{dispute_id}/reject"): {"reason": "obcy"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # A contact's own settings: another contact reads and sets their own, never A's; a
@@ -123,6 +144,7 @@ COLLECTIONS = {
     ("get", "/api/v1/tickets"),
     ("get", "/api/v1/organisations"),
     ("post", "/api/v1/tickets"),
+    ("get", "/api/v1/disputes"),
 }
 # A contact's own organisation only (the walk sends no organisation_id): customer B gets
 # B's answer, never A's plan; anyone who is no contact and names none gets 404.
@@ -189,7 +211,7 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "number": "+48601000001",
         "attachment_id": str(scan.pk),
         # The account manager's "new ticket" notice: nobody else may read or mark it.
-        "notification_id": str(Notification.objects.get(ticket=ticket).pk),
+        "notification_id": str(Notification.objects.get(ticket=ticket, kind="new_ticket").pk),
         # Mail waiting for triage: staff only, whoever it may be about.
         "mailbox_id": str(box.pk),
         "inbound_id": str(
@@ -198,6 +220,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         # A's October statement and a run: staff read them, only managers act.
         "statement_id": str(statements.issue(p.contract_a, dt.date(2026, 10, 1)).pk),  # type: ignore[arg-type]
         "run_id": str(issuing.start(dt.date(2026, 10, 1)).pk),
+        # A's question about its work: A and staff see it, staff decide it.
+        "dispute_id": str(disputes.raise_dispute(p.customer_a, work_log=work, reason="Tajne A").pk),
     }
 
 
@@ -266,6 +290,8 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert not contracted_personas.org_a.contacts_see_all_tickets
     assert Statement.objects.count() == 1 and StatementRun.objects.count() == 1
     assert not StatementSending.objects.exists()
+    assert not PenaltyTerms.objects.exists() and not ForceMajeure.objects.exists()
+    assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

@@ -18,8 +18,8 @@ from opiekun.knowledge.models import Article, ForumThread
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import Notification
-from opiekun.reports import issuing, statements
-from opiekun.reports.models import StatementRun, StatementSending
+from opiekun.reports import disputes, issuing, statements
+from opiekun.reports.models import Dispute, StatementRun, StatementSending
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
@@ -84,11 +84,15 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "appointment_id": session.pk,
         "key": "sla",
         "member_id": p.agent.pk,
-        "work_id": actions.log_work(ticket, staff=p.agent, kind="phone", raw_minutes=10).pk,
+        "work_id": (
+            work := actions.log_work(ticket, staff=p.agent, kind="phone", raw_minutes=10)
+        ).pk,
+        # A's question about that work: staff answer and decide it, nobody else sees it.
+        "dispute_id": disputes.raise_dispute(p.customer_a, work_log=work, reason="Tajne A").pk,
         "plan_id": p.contract_a.plan_id if p.contract_a else 0,
         "vendor_id": Vendor.objects.get(code="kjm").pk,
         # The account manager's "new ticket" notice: nobody else may mark it.
-        "notification_id": Notification.objects.get(ticket=ticket).pk,
+        "notification_id": Notification.objects.get(ticket=ticket, kind="new_ticket").pk,
         "message_id": note.pk,
         "attachment_id": note.attachments.get().pk,
         "view_id": actions.save_view(p.agent, "Mine", {"view": "mine"}).pk,
@@ -118,6 +122,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("discard", "retry", "test"),
         *("issue", "send"),
         *("check", "confirm"),
+        *("penalty", "force-majeure", "reject"),
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
@@ -161,9 +166,10 @@ def test_no_console_page_answers_anyone_but_staff(
     assert not LedgerEntry.objects.filter(kind="correction").exists()
     assert set(Contract.objects.values_list("status", flat=True)) == {"active"}
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
-    assert Notification.objects.get().read_at is None
+    assert not Notification.objects.exclude(read_at=None).exists()
     assert Statement.objects.count() == 1 and StatementRun.objects.count() == 1
     assert not StatementSending.objects.exists()
+    assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
 
 
 def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:

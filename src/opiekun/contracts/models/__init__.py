@@ -9,6 +9,7 @@ from opiekun.contracts.models.statements import Statement, StatementApproval, St
 from opiekun.contracts.models.quotes import QuoteRequest
 from opiekun.contracts.models.licences import LicenceEvent
 from opiekun.contracts.models.hour_requests import HourRequest
+from opiekun.contracts.models.penalties import PenaltyTerms
 # isort: on
 
 __all__ = [
@@ -18,6 +19,7 @@ __all__ = [
     "HourRequest",
     "LedgerEntry",
     "LicenceEvent",
+    "PenaltyTerms",
     "QuoteRequest",
     "Statement",
     "StatementApproval",

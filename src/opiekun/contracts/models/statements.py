@@ -81,6 +81,7 @@ class StatementLine(AppendOnly):
         EMERGENCY = "emergency", _("out-of-hours emergency")
         UPDATE = "update", _("annual update, prorated")
         WORK = "work", _("work")
+        PENALTY = "penalty", _("penalty for a late reaction (credit)")
 
     statement = models.ForeignKey(
         Statement, verbose_name=_("statement"), on_delete=models.PROTECT, related_name="lines"

@@ -5,12 +5,16 @@ here until it is classified."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
 from django.test import Client
 
+from opiekun.contracts.models import StatementApproval
 from opiekun.portal import urls as portal_urls
+from opiekun.reports import statements
+from opiekun.reports.models import Dispute
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments, ratings
 
@@ -44,6 +48,12 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
     scan = attachments.store(ticket, "umowa.pdf", b"%PDF-1.4 tajne A")
     actions.answer(ticket, staff=p.agent, body="Tajne A")
     actions.resolve(ticket)
+    # A's October statement (issue 21): its lines may be questioned by A's contacts only.
+    assert p.contract_a is not None
+    october = dt.datetime(2026, 10, 5, 10, tzinfo=dt.UTC)
+    earlier = actions.open_ticket(p.org_a, channel="phone", subject="Tajne A", received_at=october)
+    actions.log_work(earlier, staff=p.agent, kind="phone", raw_minutes=10, started_at=october)
+    statement = statements.issue(p.contract_a, dt.date(2026, 10, 1))
     return {
         "ticket_id": str(ticket.pk),
         "attachment_id": str(scan.pk),
@@ -51,7 +61,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         # Objects of other kinds get ids no one has: the walk checks the ticket's routes.
         "article_id": "999999",
         "thread_id": "999999",
-        "statement_id": "999999",
+        "statement_id": str(statement.pk),
+        "line_id": str(statement.lines.first().pk),  # type: ignore[union-attr]
         "fmt": "pdf",
         "token": "guessed",
     }
@@ -78,9 +89,10 @@ def test_no_portal_route_shows_or_changes_customer_a_for_anyone_else(
             assert b"Tajne A" not in response.content
         walked += 1
     assert walked >= 10
-    ticket = contracted_personas.org_a.tickets.get()
+    ticket = contracted_personas.org_a.tickets.get(channel="portal")
     assert not hasattr(ticket, "rating") or ticket.rating is None
     assert ticket.messages.filter(direction="in").count() == 0
+    assert not Dispute.objects.exists() and not StatementApproval.objects.exists()
 
 
 def test_every_portal_route_is_classified_and_anonymous_visitors_sign_in(
@@ -101,7 +113,7 @@ def test_the_rating_link_is_for_its_own_ticket_and_contact(
     contracted_personas: Personas, a_objects: dict[str, str]
 ) -> None:
     p = contracted_personas
-    ticket = p.org_a.tickets.get()
+    ticket = p.org_a.tickets.get(channel="portal")
     own = ratings.rating_url(ticket, p.customer_a).split("/portal/", 1)[1]
     assert Client().get(f"/portal/{own}").status_code == 200
     # Customer B's contact named on A's ticket: refused, as a guess is.

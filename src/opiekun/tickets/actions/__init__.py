@@ -18,6 +18,7 @@ from opiekun.tickets.actions.clock import (
     wait_for_customer,
 )
 from opiekun.tickets.actions.corrections import correct_work
+from opiekun.tickets.actions.exclusions import note_force_majeure, withdraw_force_majeure
 from opiekun.tickets.actions.merging import merge, split
 from opiekun.tickets.actions.messages import (
     MAIL_FIELDS,
@@ -77,6 +78,7 @@ __all__ = [
     "merge",
     "next_reference",
     "next_references",
+    "note_force_majeure",
     "open_fax_ticket",
     "open_ticket",
     "open_tickets",
@@ -98,4 +100,5 @@ __all__ = [
     "take",
     "unassign",
     "wait_for_customer",
+    "withdraw_force_majeure",
 ]

@@ -9,12 +9,14 @@ from opiekun.tickets.models.work import Appointment, MaintenanceRun, WorkLog
 from opiekun.tickets.models.notifications import SlaNotification
 from opiekun.tickets.models.organising import CannedResponse, SavedView, Tag
 from opiekun.tickets.models.rating import Rating
+from opiekun.tickets.models.exclusions import ForceMajeure
 # isort: on
 
 __all__ = [
     "Appointment",
     "Attachment",
     "CannedResponse",
+    "ForceMajeure",
     "MaintenanceRun",
     "Message",
     "Rating",
