@@ -8,6 +8,7 @@ from opiekun.contracts.models import (
     HourRequest,
     LedgerEntry,
     LicenceEvent,
+    PenaltyTerms,
     QuoteRequest,
     Statement,
     StatementApproval,
@@ -165,3 +166,12 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["ticket__reference", "organisation__name", "description"]
     list_select_related = ["ticket", "organisation"]
+
+
+@admin.register(PenaltyTerms)
+class PenaltyTermsAdmin(ReadOnlyAdmin):
+    # Set on the contract desk or through the API (contracts/penalties.py), audited there.
+    list_display = ["plan", "contract", "basis", "amount", "monthly_cap"]
+    list_filter = ["basis"]
+    search_fields = ["plan__code", "contract__number"]
+    list_select_related = ["plan", "contract"]

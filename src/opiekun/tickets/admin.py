@@ -6,6 +6,7 @@ from opiekun.tickets.models import (
     Appointment,
     Attachment,
     CannedResponse,
+    ForceMajeure,
     MaintenanceRun,
     Message,
     Rating,
@@ -180,3 +181,11 @@ class RatingAdmin(ReadOnlyAdmin):
     list_filter = ["score", "via"]
     search_fields = ["ticket__reference", "comment"]
     list_select_related = ["ticket", "contact"]
+
+
+@admin.register(ForceMajeure)
+class ForceMajeureAdmin(ReadOnlyAdmin):
+    # Noted and withdrawn by a manager on the ticket page or through the API, audited there.
+    list_display = ["ticket", "reason", "noted_at", "noted_by"]
+    search_fields = ["ticket__reference", "reason"]
+    list_select_related = ["ticket", "noted_by"]

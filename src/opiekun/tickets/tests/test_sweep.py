@@ -164,7 +164,9 @@ def test_a_sweep_pass_costs_the_same_queries_for_10_or_100_due_tickets(
             assert sweep.sweep(moment) == expected
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 12, counts
+    # 14: the notices' inbox rows go in under a savepoint (a SAVEPOINT and a RELEASE),
+    # so an event told at the same instant by another process is still told once.
+    assert counts[1] <= 14, counts
     assert SlaNotification.objects.filter(kind="warning").count() == 110
     assert Ticket.objects.filter(warned_at__isnull=False).count() == 110
 
