@@ -15,6 +15,7 @@ from django.core.exceptions import (
     SuspiciousOperation,
 )
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
@@ -129,6 +130,7 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(SuspiciousOperation)
     @api.exception_handler(BadRequest)
+    @api.exception_handler(MultiPartParserError)
     def bad_request(request: HttpRequest, exc: Exception) -> HttpResponse:
         # What Django itself answers 400: too many fields or files, a malformed body.
         return api.create_response(
