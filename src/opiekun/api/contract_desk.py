@@ -72,17 +72,14 @@ def quote(request: HttpRequest, organisation_id: Id, data: QuoteIn) -> Status[Co
     plan = Plan.objects.filter(code=data.plan_code).first()
     if plan is None:
         raise HttpError(400, f"plan_code: no plan {data.plan_code!r}")
-    try:
-        made = desk.quote(
-            organisation,
-            plan,
-            number=data.number,
-            price_net=data.price_net,
-            seats=data.seats,
-            actor=request.user,
-        )
-    except desk.DeskError as exc:
-        raise HttpError(400, str(exc)) from None
+    made = desk.quote(
+        organisation,
+        plan,
+        number=data.number,
+        price_net=data.price_net,
+        seats=data.seats,
+        actor=request.user,
+    )
     return Status(201, _step(made))
 
 
@@ -93,16 +90,13 @@ def quote(request: HttpRequest, organisation_id: Id, data: QuoteIn) -> Status[Co
 )
 def accept(request: HttpRequest, contract_id: Id, data: AcceptIn) -> ContractOut:
     manager_for(request.user)
-    try:
-        return _step(
-            desk.accept(
-                contract_for(request.user, contract_id),
-                accepted_on=data.accepted_on,
-                actor=request.user,
-            )
+    return _step(
+        desk.accept(
+            contract_for(request.user, contract_id),
+            accepted_on=data.accepted_on,
+            actor=request.user,
         )
-    except desk.DeskError as exc:
-        raise HttpError(400, str(exc)) from None
+    )
 
 
 @router.post(
@@ -112,18 +106,15 @@ def accept(request: HttpRequest, contract_id: Id, data: AcceptIn) -> ContractOut
 )
 def notice(request: HttpRequest, contract_id: Id, data: NoticeIn) -> ContractOut:
     manager_for(request.user)
-    try:
-        return _step(
-            desk.notice(
-                contract_for(request.user, contract_id),
-                by=data.by,
-                given_on=data.given_on,
-                reason=data.reason,
-                actor=request.user,
-            )
+    return _step(
+        desk.notice(
+            contract_for(request.user, contract_id),
+            by=data.by,
+            given_on=data.given_on,
+            reason=data.reason,
+            actor=request.user,
         )
-    except desk.DeskError as exc:
-        raise HttpError(400, str(exc)) from None
+    )
 
 
 @router.post(
@@ -133,19 +124,16 @@ def notice(request: HttpRequest, contract_id: Id, data: NoticeIn) -> ContractOut
 )
 def renegotiation(request: HttpRequest, contract_id: Id, data: RenegotiationIn) -> ContractOut:
     manager_for(request.user)
-    try:
-        return _step(
-            desk.renegotiate(
-                contract_for(request.user, contract_id),
-                reason=data.reason,
-                proposed_price_net=data.proposed_price_net,
-                agreed=data.agreed,
-                decided_on=data.decided_on,
-                actor=request.user,
-            )
+    return _step(
+        desk.renegotiate(
+            contract_for(request.user, contract_id),
+            reason=data.reason,
+            proposed_price_net=data.proposed_price_net,
+            agreed=data.agreed,
+            decided_on=data.decided_on,
+            actor=request.user,
         )
-    except desk.DeskError as exc:
-        raise HttpError(400, str(exc)) from None
+    )
 
 
 class PlanChangeIn(Schema):
@@ -164,14 +152,11 @@ def change_plan(request: HttpRequest, contract_id: Id, data: PlanChangeIn) -> St
     plan = Plan.objects.filter(code=data.plan_code).first()
     if plan is None:
         raise HttpError(400, f"plan_code: no plan {data.plan_code!r}")
-    try:
-        new = desk.change_plan(
-            contract_for(request.user, contract_id),
-            plan,
-            starts_on=data.starts_on,
-            price_net=data.price_net,
-            actor=request.user,
-        )
-    except desk.DeskError as exc:
-        raise HttpError(400, str(exc)) from None
+    new = desk.change_plan(
+        contract_for(request.user, contract_id),
+        plan,
+        starts_on=data.starts_on,
+        price_net=data.price_net,
+        actor=request.user,
+    )
     return Status(201, ContractOut.of(new))

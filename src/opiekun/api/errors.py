@@ -19,11 +19,18 @@ from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from opiekun.catalog.assignment import RuleError
 from opiekun.contracts.actions import ContractError
 from opiekun.contracts.banks import BankError
+from opiekun.contracts.desk import DeskError
+from opiekun.contracts.hour_requests import RequestError
+from opiekun.contracts.licences import LicenceError
+from opiekun.contracts.penalties import PenaltyError
+from opiekun.contracts.selling import SaleError
 from opiekun.core.bounds import OutOfBounds
 from opiekun.customers.actions import ContactError
 from opiekun.mail.actions import MailError
+from opiekun.reports.disputes import DisputeError
 from opiekun.reports.statements import StatementError
 from opiekun.tariff import BillingError
 from opiekun.tickets.actions import IntakeError
@@ -39,6 +46,13 @@ DOMAIN_ERRORS = (
     OutOfBounds,
     MailError,
     ContactError,
+    DeskError,
+    DisputeError,
+    LicenceError,
+    PenaltyError,
+    RequestError,
+    RuleError,
+    SaleError,
 )
 
 Code = Literal[

@@ -68,10 +68,7 @@ def ask(request: HttpRequest, data: AskIn) -> Status[HourRequestOut]:
     plan = Plan.objects.filter(code=data.plan_code).first()
     if plan is None:
         raise HttpError(400, f"plan_code: no plan {data.plan_code!r}")
-    try:
-        made = hour_requests.ask(contact, plan, minutes=data.minutes, note=data.note)
-    except hour_requests.RequestError as exc:
-        raise HttpError(400, str(exc)) from None
+    made = hour_requests.ask(contact, plan, minutes=data.minutes, note=data.note)
     return Status(201, HourRequestOut.of(made))
 
 
@@ -100,10 +97,7 @@ def _request(request_id: int) -> HourRequest:
 )
 def accept(request: HttpRequest, request_id: Id) -> HourRequestOut:
     manager_for(request.user)
-    try:
-        return HourRequestOut.of(hour_requests.accept(_request(request_id), actor=request.user))
-    except hour_requests.RequestError as exc:
-        raise HttpError(400, str(exc)) from None
+    return HourRequestOut.of(hour_requests.accept(_request(request_id), actor=request.user))
 
 
 @router.post(
@@ -113,8 +107,5 @@ def accept(request: HttpRequest, request_id: Id) -> HourRequestOut:
 )
 def decline(request: HttpRequest, request_id: Id, data: DeclineIn) -> HourRequestOut:
     manager_for(request.user)
-    try:
-        done = hour_requests.decline(_request(request_id), reason=data.reason, actor=request.user)
-    except hour_requests.RequestError as exc:
-        raise HttpError(400, str(exc)) from None
+    done = hour_requests.decline(_request(request_id), reason=data.reason, actor=request.user)
     return HourRequestOut.of(done)

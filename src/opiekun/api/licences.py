@@ -10,7 +10,6 @@ from typing import Annotated
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from opiekun.api.types import Day, Id, OneOf, Text
 from opiekun.contracts import licences, queries
@@ -78,11 +77,6 @@ def licence(request: HttpRequest, contract_id: Id) -> LicenceOut:
 def record_licence(request: HttpRequest, contract_id: Id, data: LicenceIn) -> Status[LicenceOut]:
     manager_for(request.user)
     contract = contract_for(request.user, contract_id)
-    try:
-        licences.record(
-            contract, data.kind, data.on, note=data.note, source="api", actor=request.user
-        )
-    except licences.LicenceError as exc:
-        raise HttpError(400, str(exc)) from None
+    licences.record(contract, data.kind, data.on, note=data.note, source="api", actor=request.user)
     contract.refresh_from_db()
     return Status(201, _out(contract))

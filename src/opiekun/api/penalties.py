@@ -79,18 +79,15 @@ def contract_terms(request: HttpRequest, contract_id: Id) -> TermsOut:
 def set_contract_terms(request: HttpRequest, contract_id: Id, data: TermsIn) -> TermsOut:
     manager_for(request.user)
     found = contract_for(request.user, contract_id)
-    try:
-        return TermsOut.of(
-            penalties.set_terms(
-                contract=found,
-                basis=data.basis,
-                amount=data.amount,
-                monthly_cap=data.monthly_cap,
-                actor=request.user,
-            )
+    return TermsOut.of(
+        penalties.set_terms(
+            contract=found,
+            basis=data.basis,
+            amount=data.amount,
+            monthly_cap=data.monthly_cap,
+            actor=request.user,
         )
-    except penalties.PenaltyError as exc:
-        raise HttpError(400, str(exc)) from None
+    )
 
 
 @router.delete(
@@ -115,18 +112,15 @@ def set_plan_terms(request: HttpRequest, plan_code: str, data: TermsIn) -> Terms
     plan = Plan.objects.filter(code=plan_code[:40]).first()
     if plan is None:
         raise HttpError(404, "No such plan")
-    try:
-        return TermsOut.of(
-            penalties.set_terms(
-                plan=plan,
-                basis=data.basis,
-                amount=data.amount,
-                monthly_cap=data.monthly_cap,
-                actor=request.user,
-            )
+    return TermsOut.of(
+        penalties.set_terms(
+            plan=plan,
+            basis=data.basis,
+            amount=data.amount,
+            monthly_cap=data.monthly_cap,
+            actor=request.user,
         )
-    except penalties.PenaltyError as exc:
-        raise HttpError(400, str(exc)) from None
+    )
 
 
 @router.post(

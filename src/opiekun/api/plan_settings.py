@@ -8,7 +8,6 @@ from typing import Annotated
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from opiekun.api.types import OneOf
 from opiekun.catalog import assignment, portal_channel
@@ -54,10 +53,7 @@ def plan_rule(request: HttpRequest, plan_code: str) -> RuleOut:
 )
 def set_plan_rule(request: HttpRequest, plan_code: str, data: PlanRuleIn) -> RuleOut:
     manager_for(request.user)
-    try:
-        plan = assignment.set_plan_rule(_plan(plan_code), data.assignment_rule, actor=request.user)
-    except assignment.RuleError as exc:
-        raise HttpError(400, str(exc)) from None
+    plan = assignment.set_plan_rule(_plan(plan_code), data.assignment_rule, actor=request.user)
     return _plan_out(plan)
 
 
@@ -68,12 +64,9 @@ def set_plan_rule(request: HttpRequest, plan_code: str, data: PlanRuleIn) -> Rul
 )
 def set_vendor_rule(request: HttpRequest, vendor_code: str, data: VendorRuleIn) -> RuleOut:
     manager_for(request.user)
-    try:
-        vendor = assignment.set_vendor_rule(
-            _vendor(vendor_code), data.assignment_rule, actor=request.user
-        )
-    except assignment.RuleError as exc:
-        raise HttpError(400, str(exc)) from None
+    vendor = assignment.set_vendor_rule(
+        _vendor(vendor_code), data.assignment_rule, actor=request.user
+    )
     rule = vendor.assignment_rule
     return RuleOut(code=vendor.code, assignment_rule=rule, effective_rule=rule)
 

@@ -60,18 +60,15 @@ def sell_package(request: HttpRequest, organisation_id: Id, data: PackageIn) -> 
     if plan is None:
         raise HttpError(400, f"plan_code: no plan {data.plan_code!r}")
     waiting = organisation.tickets.filter(status="awaiting_package").count()
-    try:
-        bank = selling.sell_package(
-            organisation,
-            plan,
-            purchased_on=data.purchased_on,
-            minutes=data.minutes,
-            price_net=data.price_net,
-            sale_key=request.headers.get("Idempotency-Key", "")[:64],
-            actor=request.user,
-        )
-    except selling.SaleError as exc:
-        raise HttpError(400, str(exc)) from None
+    bank = selling.sell_package(
+        organisation,
+        plan,
+        purchased_on=data.purchased_on,
+        minutes=data.minutes,
+        price_net=data.price_net,
+        sale_key=request.headers.get("Idempotency-Key", "")[:64],
+        actor=request.user,
+    )
     released = waiting - organisation.tickets.filter(status="awaiting_package").count()
     sale = SaleOut(bank=_out(bank), price_net=bank.purchase_price_net, released_tickets=released)
     return Status(201, sale)
@@ -87,8 +84,5 @@ def correct_bank(request: HttpRequest, bank_id: Id, data: CorrectionIn) -> Statu
     bank = HourBank.objects.select_related("contract").filter(pk=bank_id).first()
     if bank is None:
         raise Http404("No such bank")
-    try:
-        selling.correct_bank(bank, data.minutes, reason=data.reason, actor=request.user)
-    except selling.SaleError as exc:
-        raise HttpError(400, str(exc)) from None
+    selling.correct_bank(bank, data.minutes, reason=data.reason, actor=request.user)
     return Status(201, _out(bank))
