@@ -47,8 +47,11 @@ def test_a_request_and_the_tasks_it_enqueued_log_json_with_one_request_id(
     settings.LOGGING = logging_config("json", "INFO")  # type: ignore[attr-defined]
     enqueued: list[str] = []
 
-    def seen(sender: str | None = None, **_: object) -> None:
-        enqueued.append(str(sender))
+    def seen(
+        sender: str | None = None, headers: dict[str, object] | None = None, **_: object
+    ) -> None:
+        # By id: the worker may also find messages earlier tests left in the queue.
+        enqueued.append(str((headers or {}).get("id")))
 
     signals.before_task_publish.connect(seen, weak=False)
     buffer = io.StringIO()
@@ -79,6 +82,7 @@ def test_a_request_and_the_tasks_it_enqueued_log_json_with_one_request_id(
                     for line in _lines(buffer)
                     if str(line["logger"]).startswith("celery.app.trace")
                     and "succeeded" in str(line["message"])
+                    and any(f"[{task_id}]" in str(line["message"]) for task_id in enqueued)
                 ]
 
             deadline = time.monotonic() + 120

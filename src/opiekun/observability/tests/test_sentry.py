@@ -87,6 +87,7 @@ def _run(program: str, tmp_path: Path, **extra: str) -> subprocess.CompletedProc
         "SECURE_SSL_REDIRECT": "false",
         "OPIEKUN_VAR_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path}/empty.sqlite3",
+        "OPIEKUN_ALLOW_EMBEDDED": "true",  # production refuses SQLite otherwise (ADR 24)
         **extra,
     }
     return subprocess.run(  # noqa: S603
