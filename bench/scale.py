@@ -53,6 +53,7 @@ os.environ.update(
     OTP_REQUIRED_FOR_MANAGERS="false",
     API_RATE_USER="10000000/min",  # the create test is not about the throttle
     CELERY_BROKER_URL="memory://",
+    OPIEKUN_ALLOW_EMBEDDED="true",  # one process, no worker: tasks are not what is timed
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     DJANGO_SETTINGS_MODULE="opiekun.settings",
 )
