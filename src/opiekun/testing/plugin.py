@@ -217,6 +217,16 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def _close_browser_contexts(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A browser test's pages close with it: an open ticket page polls the shared live
+    server every 20 s and would log requests into later tests."""
+    yield
+    if "chromium" in request.fixturenames:
+        for context in list(request.getfixturevalue("chromium").contexts):  # type: ignore[attr-defined]
+            context.close()
+
+
 @pytest.fixture
 def screenshots() -> Path:
     """Where browser tests leave screenshots of the main pages for a reviewer."""
