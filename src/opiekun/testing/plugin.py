@@ -223,7 +223,7 @@ def _close_browser_contexts(request: pytest.FixtureRequest) -> Iterator[None]:
     server every 20 s and would log requests into later tests."""
     yield
     if "chromium" in request.fixturenames:
-        for context in list(request.getfixturevalue("chromium").contexts):  # type: ignore[attr-defined]
+        for context in list(request.getfixturevalue("chromium").contexts):
             context.close()
 
 
