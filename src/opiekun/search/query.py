@@ -33,15 +33,10 @@ def matching(tickets: QuerySet[Ticket], text: str, *, public: bool = False) -> Q
         query = SearchQuery(
             " & ".join(f"'{s}':*" for s in wanted), search_type="raw", config=vectors.CONFIG
         )
-        vector = (
-            vectors.public("search_document__") if public else vectors.internal("search_document__")
-        )
+        vector = F(f"search_document__{vectors.column(public)}")
         return (
-            # An inner join: the vector (non-strict, for its COALESCE) would otherwise keep
-            # the outer join, and the GIN index could not drive the search.
-            tickets.filter(search_document__isnull=False)
-            .annotate(search_vector=vector, search_rank=SearchRank(vector, query))
-            .filter(search_vector=query)
+            tickets.filter(**{f"search_document__{vectors.column(public)}": query})
+            .annotate(search_rank=SearchRank(vector, query))
             .order_by("-search_rank", "-pk")
         )
     columns = "{head public_body}" if public else "{head body}"

@@ -1,27 +1,29 @@
-"""The PostgreSQL expressions searched and indexed: one definition, so the GIN indexes of
-the migration are the very expressions the query uses (else PostgreSQL would not use
-them). ``via`` is the path from the queried model: "" on the document itself,
-"search_document__" from a ticket."""
+"""The PostgreSQL side of the search: each document keeps its two weighted vectors in
+columns, computed by a trigger from its words (migration 0002), so ranking reads the
+stored vectors instead of parsing every matching document again. The columns' names and
+the trigger's expressions live here, one definition for the migration and the query."""
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchVector
-from django.db.models import Expression
-
 CONFIG = "simple"  # words are folded and stemmed by core.terms, not by PostgreSQL
 
+INTERNAL = "internal_vector"  # head (weight A) and every message and note (B)
+PUBLIC = "public_vector"  # head (A) and what the customer sees (B): no internal notes
 
-def _vector(head: str, body: str) -> Expression:
-    return SearchVector(head, weight="A", config=CONFIG) + SearchVector(
-        body, weight="B", config=CONFIG
+
+def _weighted(head: str, body: str) -> str:
+    return (
+        f"setweight(to_tsvector('{CONFIG}', coalesce(NEW.{head}, '')), 'A') || "
+        f"setweight(to_tsvector('{CONFIG}', coalesce(NEW.{body}, '')), 'B')"
     )
 
 
-def internal(via: str = "") -> Expression:
-    """Everything an agent may see."""
-    return _vector(f"{via}head", f"{via}body")
+TRIGGER_BODY = (
+    f"NEW.{INTERNAL} := {_weighted('head', 'body')}; "
+    f"NEW.{PUBLIC} := {_weighted('head', 'public_body')}; RETURN NEW;"
+)
 
 
-def public(via: str = "") -> Expression:
-    """What the customer sees: no internal notes."""
-    return _vector(f"{via}head", f"{via}public_body")
+def column(public: bool) -> str:
+    """The stored vector a search reads: a customer's never looks into internal notes."""
+    return PUBLIC if public else INTERNAL

@@ -3,7 +3,18 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from opiekun.search import index, vectors
+from opiekun.search import index
+
+CONFIG = "simple"
+
+
+def _vector(head, body):
+    # As first shipped: indexes over expressions (0002 replaces them by stored vectors).
+    from django.contrib.postgres.search import SearchVector
+
+    return SearchVector(head, weight="A", config=CONFIG) + SearchVector(
+        body, weight="B", config=CONFIG
+    )
 
 FTS = "search_ticketfts"
 DOCS = "search_ticketdocument"
@@ -36,9 +47,10 @@ def full_text_indexes(apps, schema_editor):
         from django.contrib.postgres.indexes import GinIndex
 
         model = apps.get_model("search", "TicketDocument")
-        # The very expressions query.matching searches, so PostgreSQL uses these indexes.
-        schema_editor.add_index(model, GinIndex(vectors.internal(), name="search_doc_internal"))
-        schema_editor.add_index(model, GinIndex(vectors.public(), name="search_doc_public"))
+        schema_editor.add_index(model, GinIndex(_vector("head", "body"), name="search_doc_internal"))
+        schema_editor.add_index(
+            model, GinIndex(_vector("head", "public_body"), name="search_doc_public")
+        )
 
 
 def drop_full_text_indexes(apps, schema_editor):
