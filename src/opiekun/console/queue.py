@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET
 
 from opiekun.catalog.choices import Channel, Severity
+from opiekun.console.customer_field import offer_only_chosen
 from opiekun.console.guards import staff_only
 from opiekun.core.bounds import text_problem, validate_text
 from opiekun.core.counting import LimitedPaginator
@@ -66,24 +67,11 @@ class QueueFilters(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Not every customer as an option (2,000 of them at a large vendor): the chosen
-        # one only; typing in the search field next to it fetches the matches (htmx,
-        # customer_suggestions). The field still validates against every organisation.
-        wanted = _whole_number(self.data.get("organisation_id"))
-        chosen = Organisation.objects.filter(pk=wanted) if wanted else Organisation.objects.none()
-        self.fields["organisation_id"].widget.choices = [
-            ("", "—"),
-            *((o.pk, o.name) for o in chosen),
-        ]
+        offer_only_chosen(self, "organisation_id")
 
     def clean_organisation_id(self) -> int | None:
         organisation = self.cleaned_data.get("organisation_id")
         return organisation.pk if organisation else None
-
-
-def _whole_number(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) <= 18 else None
 
 
 SUGGESTIONS = 20

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from opiekun.console.customer_field import offer_only_chosen
 from opiekun.console.guards import staff_only
 from opiekun.customers.models import Organisation
 from opiekun.reports import documents, downloads, register, tables
@@ -92,6 +93,10 @@ class RegisterForm(forms.Form):
     period = forms.CharField(
         label=gettext_lazy("Month"), widget=forms.TextInput(attrs={"type": "month"})
     )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        offer_only_chosen(self, "organisation")
 
     def clean_period(self) -> dt.date:
         try:

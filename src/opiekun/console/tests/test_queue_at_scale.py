@@ -77,3 +77,24 @@ def test_a_page_counts_up_to_the_cap_only(
     page = agent.get("/api/v1/tickets?limit=3").json()
     assert (page["count"], len(page["items"])) == (6, 3)
     assert agent.get("/api/v1/queue?limit=50").json()["count"] == 6
+
+
+def test_the_register_form_lists_only_the_chosen_customer(contracted_personas: Personas) -> None:
+    # Issue 20, item 2: the register's customer field, like the queue's, offers the one
+    # chosen and fetches the others as the agent types (it rendered 2,000 options).
+    p = contracted_personas
+    for n in range(30):
+        customer_actions.create_organisation(f"Gmina {n}", f"gmina-{n}")
+    agent = client_for(p, "agent")
+    empty = agent.get("/console/reports/register").content.decode()
+    select = re.search(r'<select name="organisation".*?</select>', empty, re.S)
+    assert select is not None and options(select.group()) == [""]
+    assert 'hx-target="#id_organisation"' in empty
+    chosen = agent.get(
+        "/console/reports/register", {"organisation": p.org_b.pk, "period": "2026-10"}
+    ).content.decode()
+    select = re.search(r'<select name="organisation".*?</select>', chosen, re.S)
+    assert select is not None and options(select.group()) == ["", str(p.org_b.pk)]
+    unknown = agent.get("/console/reports/register", {"organisation": 10**30, "period": "2026-10"})
+    assert unknown.status_code == 200
+    assert "Wybierz poprawną wartość" in unknown.content.decode()

@@ -31,7 +31,12 @@ def test_novembers_register_in_three_formats_verifies_and_the_reports_chart(
     base = live_server.url
     agent = sign_in(chromium, base, "agent", "demo-agent")
     agent.get_by_role("link", name="Raporty").click()
-    agent.get_by_label("Klient").select_option(label="Urząd Gminy Dębnica")
+    # The customer field offers the matches of what is typed (issue 20, item 2).
+    agent.get_by_label("Znajdź klienta").fill("Dębnica")
+    agent.locator("#id_organisation option", has_text="Urząd Gminy Dębnica").wait_for(
+        state="attached"
+    )
+    agent.locator("#id_organisation").select_option(label="Urząd Gminy Dębnica (ug-debnica)")
     agent.get_by_label("Miesiąc").fill(month)
     agent.get_by_role("button", name="Pokaż").click()
     agent.get_by_text("Gdzie znaleźć rejestr decyzji?").wait_for()
