@@ -84,6 +84,23 @@ def test_the_subject_ranks_above_a_word_deep_in_a_message(desk: Personas) -> Non
     assert found("etykiety") == ["Etykiety w kolorze", "Wydruk nie działa"]
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's ranking cap")
+def test_a_text_matching_more_tickets_than_are_ranked_lists_the_newest_first(
+    desk: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Issue 20, item 3: ranking every match of a common word sorted them all; past
+    # RANKED matches the newest come first, every match still found.
+    newest = actions.open_ticket(desk.org_a, channel="portal", subject="Nowe konto")
+    actions.customer_message(
+        newest, contact=desk.customer_a, body="Proszę też o etykiety.", channel="portal"
+    )
+    ranked = ["Etykiety w kolorze", "Nowe konto", "Wydruk nie działa"]
+    assert found("etykiety")[0] == "Etykiety w kolorze"  # the subject ranks first
+    assert sorted(found("etykiety")) == sorted(ranked)
+    monkeypatch.setattr(query, "RANKED", 2)
+    assert found("etykiety") == ["Nowe konto", "Etykiety w kolorze", "Wydruk nie działa"]
+
+
 def test_the_api_search_is_ranked_and_paged(desk: Personas) -> None:
     agent = client_for(desk, "agent")
     first = agent.get("/api/v1/tickets?q=etykiety&limit=1").json()
