@@ -1,6 +1,8 @@
 """Statements (issue 17, item 4): start a run that issues one organisation's month or every
 organisation's, read its progress, list a month's statements, read one with its lines,
-send it and correct it. Support managers act; staff read; anyone else gets 404."""
+send it and correct it. Support managers act; staff read; a contact reads one of their
+organisation's statements with its lines' ids (to question a line, as in the portal);
+anyone else gets 404."""
 
 import datetime as dt
 from decimal import Decimal
@@ -83,6 +85,8 @@ class RunOut(Schema):
 
 
 class LineOut(Schema):
+    # The line a contact questions with POST /disputes {"line_id": ...}.
+    id: int
     position: int
     kind: Annotated[str, OneOf.of(StatementLine.Kind, check=False)]
     description: str
@@ -189,10 +193,12 @@ def list_statements(request: HttpRequest, filters: Query[MonthFilter]) -> list[S
 
 
 @router.get(
-    "/statements/{statement_id}", response=StatementOut, summary="A statement with its lines"
+    "/statements/{statement_id}",
+    response=StatementOut,
+    summary="A statement with its lines (staff; a contact: their organisation's, as the portal)",
 )
 def get_statement(request: HttpRequest, statement_id: Id) -> StatementOut:
-    staff_for(request.user)
+    # statement_for is the permission check: staff, or a contact of the statement's customer.
     return StatementOut.of(statement_for(request.user, statement_id), lines=True)
 
 

@@ -5,7 +5,8 @@ The database: on PostgreSQL pg_dump's custom format, restored by pg_restore in o
 transaction; on SQLite a consistent copy by SQLite's online backup API (the web process
 and the worker may keep writing meanwhile). The files: every name a FileField of any
 model holds, read through the storage API (local disk or S3 alike) with its SHA-256 in
-the manifest, which the restore checks before writing it back."""
+the manifest, which the restore checks before writing it back; the dump's SHA-256 too, so
+a truncated or changed dump is refused before the empty database is touched."""
 
 from __future__ import annotations
 
@@ -46,6 +47,8 @@ class Manifest:
     files: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     format: int = FORMAT
+    # Empty in backups made before the dump was hashed (same format: still restorable).
+    database_sha256: str = ""
 
     def write(self, folder: Path) -> None:
         text = json.dumps(self.__dict__, indent=1, sort_keys=True)
@@ -61,7 +64,10 @@ class Manifest:
             raise BackupError(f"{folder / MANIFEST}: unreadable ({exc})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise BackupError(f"{folder / MANIFEST}: not a backup of format {FORMAT}")
-        return cls(**data)
+        try:
+            return cls(**data)
+        except TypeError:
+            raise BackupError(f"{folder / MANIFEST}: not a backup of format {FORMAT}") from None
 
 
 def _engine(alias: str = "default") -> str:
@@ -150,6 +156,7 @@ def backup(folder: Path, progress: Progress | None = None, alias: str = "default
         with sqlite3.connect(dump) as copy:
             connection.connection.backup(copy)
         copy.close()
+    manifest.database_sha256 = _sha256(dump)
     if progress:
         progress("database", 1, 1)
     # After the dump, so every file it names is here (a newer file is harmless).
@@ -185,6 +192,8 @@ def restore(folder: Path, progress: Progress | None = None, alias: str = "defaul
     dump = folder / manifest.database
     if not dump.is_file():
         raise BackupError(f"database: {dump} is missing from the backup")
+    if manifest.database_sha256 and _sha256(dump) != manifest.database_sha256:
+        raise BackupError(f"database: {dump} is changed in the backup (its SHA-256 differs)")
     for entry in manifest.files:
         local = _inside(folder / FILES, entry["name"])
         if not local.is_file() or _sha256(local) != entry["sha256"]:
@@ -203,8 +212,12 @@ def restore(folder: Path, progress: Progress | None = None, alias: str = "defaul
         _run([*command, "--single-transaction", f"--dbname={env['PGDATABASE']}", str(dump)], env)
     else:
         connection.ensure_connection()
-        with sqlite3.connect(dump) as source:
-            source.backup(connection.connection)
+        try:
+            with sqlite3.connect(dump) as source:
+                source.backup(connection.connection)
+        except sqlite3.DatabaseError as exc:
+            # A backup from before the dump was hashed has no SHA-256 to check first.
+            raise BackupError(f"database: {dump} cannot be read ({exc})") from None
         source.close()
     if progress:
         progress("database", 1, 1)

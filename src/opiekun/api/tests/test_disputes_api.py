@@ -85,3 +85,39 @@ def test_a_contact_questions_a_line_and_an_agent_accepts_it_with_the_real_minute
     assert again.status_code == 400 and again.json()["field"] == "status"
     seen = customer.get(f"/api/v1/disputes/{dispute['id']}").json()
     assert seen["decision_reason"] == "Nagranie: 15 minut"
+
+
+def test_a_contact_finds_the_line_to_question_through_the_api(
+    contracted_personas: Personas,
+) -> None:
+    """Helper FRESH's pass: POST /disputes takes a line_id, but no route gave a contact
+    (or staff) a line's id: statements were staff-only and their lines had no id."""
+    p = contracted_personas
+    assert p.contract_b is not None
+    ticket = actions.open_ticket(
+        p.org_b,
+        channel="phone",
+        subject="Kurier",
+        received_at=dt.datetime(2026, 10, 6, 9, tzinfo=W),
+    )
+    actions.log_work(
+        ticket,
+        staff=p.agent,
+        kind="phone",
+        raw_minutes=20,
+        started_at=dt.datetime(2026, 10, 6, 10, tzinfo=W),
+    )
+    statement = statements.issue(p.contract_b, dt.date(2026, 10, 1))
+    customer = Client()
+    customer.force_login(p.user("customer_b"))
+    read = customer.get(f"/api/v1/statements/{statement.pk}").json()
+    work = next(line for line in read["lines"] if line["kind"] == "work")
+    assert work["id"] == statement.lines.get(kind="work").pk
+    made = post(customer, "/api/v1/disputes", {"line_id": work["id"], "reason": "20 minut?"})
+    assert made.status_code == 201 and made.json()["line_id"] == work["id"]
+    # Another customer's contact, and a login with no contact, still get 404.
+    for who in ("customer_a", "outsider"):
+        other = Client()
+        other.force_login(p.user(who))
+        refused = other.get(f"/api/v1/statements/{statement.pk}")
+        assert refused.status_code == 404 and refused.json()["code"] == "not_found"

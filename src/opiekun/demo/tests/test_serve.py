@@ -25,7 +25,10 @@ def free_port() -> int:
 
 @pytest.mark.slow
 def test_it_serves_healthz_and_prints_the_logins(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL"}}
+    # Without PYTHONUNBUFFERED, as in a newcomer's shell (helper FRESH's pass: the logins
+    # were printed only at exit when the output went to a pipe or a file).
+    dropped = {"DATABASE_URL", "CELERY_BROKER_URL", "PYTHONUNBUFFERED"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(
         {
             "OPIEKUN_VAR_DIR": str(tmp_path),

@@ -160,3 +160,50 @@ def test_files_on_s3_are_backed_up_through_the_storage_api(
         kept = (folder / "files" / entry["name"]).read_bytes()
         assert kept == s3_server.read(s3_bucket, f"t/{entry['name']}")
         assert hashlib.sha256(kept).hexdigest() == entry["sha256"]
+
+
+def test_a_restore_refuses_a_truncated_database_dump_before_writing(
+    contracted_personas: Personas, tmp_path: Path, empty_database: str
+) -> None:
+    """Helper FRESH's pass: the manifest hashed the files but not the dump, so a truncated
+    dump was restored into the empty database until SQLite failed with a traceback,
+    leaving a half-made file; the README promises the backup is checked whole first."""
+    folder = tmp_path / "backup"
+    call_command("backup", str(folder))
+    manifest = json.loads((folder / MANIFEST).read_text())
+    dump = folder / manifest["database"]
+    assert manifest["database_sha256"] == hashlib.sha256(dump.read_bytes()).hexdigest()
+    dump.write_bytes(dump.read_bytes()[: dump.stat().st_size // 2])
+    env = {
+        **os.environ,
+        "DEBUG": "true",
+        "DATABASE_URL": empty_database,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "OPIEKUN_VAR_DIR": str(tmp_path / "var"),
+        "OPIEKUN_STORAGE": "local",
+    }
+
+    def restore() -> subprocess.CompletedProcess[str]:
+        return subprocess.run(  # noqa: S603 - our own command
+            [OPIEKUN, "restore", str(folder)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+
+    done = restore()
+    assert done.returncode == 1
+    assert "database: " in done.stderr and "is changed in the backup" in done.stderr
+    assert "Traceback" not in done.stderr
+    # Nothing was written: the same empty database takes a sound backup afterwards.
+    if empty_database.startswith("sqlite"):
+        target = Path(empty_database.removeprefix("sqlite:///"))
+        assert not target.exists() or target.stat().st_size == 0
+        # A backup from before the dump was hashed: SQLite's own refusal, named, no traceback.
+        del manifest["database_sha256"]
+        (folder / MANIFEST).write_text(json.dumps(manifest))
+        done = restore()
+        assert done.returncode == 1
+        assert "cannot be read" in done.stderr and "Traceback" not in done.stderr

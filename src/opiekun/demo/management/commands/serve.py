@@ -92,3 +92,5 @@ class Command(BaseCommand):
             "",
         ]
         self.stdout.write("\n".join(lines))
+        # A pipe or a file is block-buffered: without this the logins showed only at exit.
+        self.stdout.flush()
