@@ -44,3 +44,14 @@ def test_a_refused_language_is_not_reflected_as_html(db: None) -> None:
     assert refused.status_code == 400
     assert b"<script>" not in refused.content
     assert refused["Content-Type"].startswith("text/plain")
+
+
+@pytest.mark.parametrize("language", ["pl", "en"])
+def test_each_language_is_offered_by_its_own_name(db: None, language: str) -> None:
+    # A reader who does not know the page's language finds their own by its own name
+    # ("English", not the Polish "angielski").
+    client = Client()
+    client.post("/language", {"language": language, "next": "/login/"})
+    page = client.get("/login/").content.decode()
+    assert '<option value="pl" lang="pl"' in page and ">Polski</option>" in page
+    assert '<option value="en" lang="en"' in page and ">English</option>" in page
