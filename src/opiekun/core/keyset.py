@@ -141,7 +141,9 @@ def read_cursor(order: Order, token: str) -> Position:
         raise BadCursor
     if type(offset) is not int or not 0 <= offset <= MAX_OFFSET:
         raise BadCursor
-    return Position(tuple(_value(k, v) for k, v in zip(order.keys, raw, strict=True)), backwards, offset)
+    return Position(
+        tuple(_value(k, v) for k, v in zip(order.keys, raw, strict=True)), backwards, offset
+    )
 
 
 def _beyond(order: Order, values: tuple[Any, ...], start: int, end: int, descending: bool) -> Q:

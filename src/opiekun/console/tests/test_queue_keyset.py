@@ -72,14 +72,14 @@ def test_issue_20_item_2_a_bad_cursor_is_a_400_naming_it_with_the_first_page(
         html = response.content.decode()
         assert "cursor: to nie jest kursor tej listy" in html  # the agent reads Polish
         assert references(html) == expected
-    rows = agent.get("/console/?cursor=x", headers={"hx-request": "true", "hx-target": "queue-rows"})
+    rows = agent.get(
+        "/console/?cursor=x", headers={"hx-request": "true", "hx-target": "queue-rows"}
+    )
     assert rows.status_code == 400
 
 
 @pytest.mark.parametrize("who", ["customer_a", "outsider"])
-def test_issue_20_item_2_only_staff_page_the_queue(
-    contracted_personas: Personas, who: str
-) -> None:
+def test_issue_20_item_2_only_staff_page_the_queue(contracted_personas: Personas, who: str) -> None:
     p = contracted_personas
     tied(p, 6)
     agent = client_for(p, "agent")
