@@ -68,7 +68,7 @@ def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> list[Ti
         # Ranked by the same search as the console's; a customer's never reads notes.
         tickets = search.matching(tickets, text, public=not is_staff_member(request.user))
         order = None if search.ranked(tickets) else order
-    return LazyPage(queries.with_people(tickets), lambda t, _: TicketOut.of(t), order)  # type: ignore[return-value]
+    return LazyPage(queries.with_people(tickets), lambda t, _: TicketOut.row(t), order)  # type: ignore[return-value]
 
 
 @router.post("/tickets", response={201: TicketOut}, summary="Open a ticket")
@@ -255,7 +255,7 @@ def queue(
     staff = staff_for(request.user)
     return LazyPage(  # type: ignore[return-value]
         queries.queue(staff, view),
-        lambda t, position: QueueItem(**TicketOut.of(t).dict(), position=position),
+        lambda t, position: QueueItem.model_construct(**TicketOut.fields(t), position=position),
         queries.QUEUE_KEYS,
     )
 
