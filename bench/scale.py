@@ -35,6 +35,12 @@ parser.add_argument("--rebuild", action="store_true", help="drop and build the d
 parser.add_argument("--drop", action="store_true", help="drop the database at the end")
 parser.add_argument("--clients", default="1,4,16", help="client counts of the create test")
 parser.add_argument("--seconds", type=int, default=10, help="length of each create run")
+parser.add_argument(
+    "--only",
+    choices=["pages"],
+    help="pages: time the pages only, on a database already built, writing nothing to it"
+    " (read-only transactions, sessions in a signed cookie): safe on a shared database",
+)
 ARGS = parser.parse_args()
 DB = f"opiekun_scale_{ARGS.tickets}" + (
     f"_{ARGS.organisations}" if ARGS.organisations != 2000 else ""
@@ -77,7 +83,11 @@ def held_tickets() -> int | None:
         return None
 
 
-if ARGS.rebuild or held_tickets() != ARGS.tickets:
+if ARGS.only and held_tickets() != ARGS.tickets:
+    sys.exit(f"--only {ARGS.only}: {DB} does not hold a finished build of {ARGS.tickets} tickets")
+if ARGS.only:
+    BUILD = False
+elif ARGS.rebuild or held_tickets() != ARGS.tickets:
     admin(f'DROP DATABASE IF EXISTS "{DB}" WITH (FORCE)')
     admin(f'CREATE DATABASE "{DB}"')
     BUILD = True
@@ -95,6 +105,16 @@ settings.STORAGES = {
     **settings.STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+if ARGS.only:
+    # Nothing written: no session row, no last-login update, every transaction read-only.
+    from django.contrib.auth.signals import user_logged_in
+
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
+    settings.DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c default_transaction_read_only=on"
+    )
+    user_logged_in.receivers = []
 
 import scalecreate  # noqa: E402
 import scaledata  # noqa: E402
@@ -132,8 +152,12 @@ for op in scaleops.operations():
     rows.append((op.name, ours, op.detail(), theirs, ratio))
     scaledata.log(f"{op.name}: {ours:.0f} ms" + (f", SQL {theirs:.1f} ms" if theirs else ""))
 
-sweep_ms, sweep_queries, swept = scaleops.sweep_pass()
-creates = scalecreate.create_rates([int(c) for c in ARGS.clients.split(",")], ARGS.seconds)
+if ARGS.only:
+    sweep_ms, sweep_queries, swept = 0.0, 0, 0
+    creates: list[tuple[int, float, float, float]] = []
+else:
+    sweep_ms, sweep_queries, swept = scaleops.sweep_pass()
+    creates = scalecreate.create_rates([int(c) for c in ARGS.clients.split(",")], ARGS.seconds)
 
 print()
 print(f"Scale benchmark, {ARGS.tickets:,} tickets (database {DB}), server-side medians of 5")
@@ -144,9 +168,11 @@ for name, ours, detail, theirs, ratio in rows:
     sql = f"{theirs:.1f}" if theirs else "-"
     times = f"{ratio:.1f}x" if ratio else "-"
     print(f"| {name} | {ours:.0f} | {detail} | {sql} | {times} |")
-print(
-    f"| SLA sweep pass ({swept} due tickets) | {sweep_ms:.0f} | {sweep_queries} queries | - | - |"
-)
+if not ARGS.only:
+    print(
+        f"| SLA sweep pass ({swept} due tickets) | {sweep_ms:.0f} | {sweep_queries} queries"
+        " | - | - |"
+    )
 for clients, ours_rate, p95, pg_rate in creates:
     ratio = ours_rate / pg_rate if pg_rate else 0
     print(
@@ -155,7 +181,7 @@ for clients, ours_rate, p95, pg_rate in creates:
     )
 print()
 worst = max(r[4] for r in rows if r[4] is not None)
-top = max(creates, key=lambda c: c[0])
+top = max(creates, key=lambda c: c[0]) if creates else (0, 0.0, 0.0, 0.0)
 create_ratio = top[1] / top[3] if top[3] else 0.0
 if ARGS.drop:
     connection.close()

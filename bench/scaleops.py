@@ -27,7 +27,9 @@ from opiekun.tickets import sweep
 from opiekun.tickets.models import Ticket
 
 ROOT = Path(__file__).resolve().parent.parent
-QUEUE_ORDER = "t.is_open DESC, t.pinned DESC, t.queue_priority DESC, t.queue_due_at, t.received_at"
+QUEUE_ORDER = (
+    "t.is_open DESC, t.pinned DESC, t.queue_priority DESC, t.queue_due_at, t.received_at, t.id"
+)
 ROW = (
     "SELECT t.id, t.reference, t.subject, t.status, t.severity, t.channel, t.received_at,"
     " t.reaction_due_at, o.name FROM tickets_ticket t"
@@ -145,6 +147,17 @@ def operations() -> list[Op]:
         f"{ROW} ORDER BY {QUEUE_ORDER} LIMIT %s",
         limited=True,
     )
+    # A deep page (issue 20, item 2): the 51st page of 100, reached by the cursor of
+    # the 50th's next link, next to the same rows by OFFSET in SQL.
+    deep = client.get("/api/v1/tickets?limit=100&offset=4900").json()["next"]
+    if deep:
+        add(
+            "GET /api/v1/tickets, row 5,000 on, by cursor",
+            deep.partition("testserver")[2],
+            items,
+            f"{ROW} ORDER BY {QUEUE_ORDER} OFFSET 5000 LIMIT %s",
+            limited=True,
+        )
     for label, word in (("rare", scaledata.RARE), ("common", scaledata.COMMON)):
         add(
             f"search ?q= {label} word (API)",

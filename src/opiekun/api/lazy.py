@@ -11,12 +11,21 @@ from typing import Any
 from django.db.models import QuerySet
 
 from opiekun.core.counting import limited_count
+from opiekun.core.keyset import Order
 
 
 class LazyPage:
-    def __init__(self, queryset: QuerySet[Any], render: Callable[[Any, int], Any]) -> None:
+    def __init__(
+        self,
+        queryset: QuerySet[Any],
+        render: Callable[[Any, int], Any],
+        order: Order | None = None,
+    ) -> None:
         self.queryset = queryset
         self.render = render  # (object, 1-based position) -> schema
+        # The keyset order the queryset is sorted in, if it has one (CursorPages); a
+        # ranked search has none.
+        self.order = order
 
     def count(self) -> int:
         return limited_count(self.queryset)
@@ -25,5 +34,7 @@ class LazyPage:
         return self.count()
 
     def __getitem__(self, page: slice) -> list[Any]:
-        start = page.start or 0
-        return [self.render(obj, start + n + 1) for n, obj in enumerate(self.queryset[page])]
+        return self.rendered(self.queryset[page], page.start or 0)
+
+    def rendered(self, rows: Any, offset: int) -> list[Any]:
+        return [self.render(obj, offset + n + 1) for n, obj in enumerate(rows)]

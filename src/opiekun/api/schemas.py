@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
 from ninja import Schema
 
@@ -143,7 +143,18 @@ class TicketOut(Schema):
 
     @staticmethod
     def of(t: Ticket) -> TicketOut:
-        return TicketOut(
+        return TicketOut(**TicketOut.fields(t))
+
+    @staticmethod
+    def row(t: Ticket) -> TicketOut:
+        """A list's row: the same fields, built without validating each of a page's
+        rows again (issue 20: half a list's Python time); they are the ticket's own
+        columns, which ``of`` validates alike."""
+        return TicketOut.model_construct(**TicketOut.fields(t))
+
+    @staticmethod
+    def fields(t: Ticket) -> dict[str, Any]:
+        return dict(
             id=t.pk,
             reference=t.reference,
             organisation_id=t.organisation_id,

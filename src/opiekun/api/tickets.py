@@ -11,12 +11,13 @@ from ninja.pagination import paginate
 
 from opiekun.api.errors import Error
 from opiekun.api.lazy import LazyPage
-from opiekun.api.pagination import Pages
+from opiekun.api.pagination import CursorPages
 from opiekun.api.schemas import MessageOut, TicketOut, WorkLogOut
 from opiekun.api.types import Id, Moment, OneOf, OptionalDay, Text, WorkMinutes
 from opiekun.catalog.choices import Channel, ScopeKind, Severity, WorkKind
 from opiekun.catalog.models import ScopeItem
 from opiekun.core.access import is_staff_member
+from opiekun.core.keyset import Order
 from opiekun.customers.access import contact_of, organisation_for
 from opiekun.customers.models import Contact
 from opiekun.search import query as search
@@ -57,15 +58,17 @@ class TicketFilters(Schema):
 
 
 @router.get("/tickets", response=list[TicketOut], summary="Tickets you may see, queue order")
-@paginate(Pages)
+@paginate(CursorPages)
 def list_tickets(request: HttpRequest, filters: Query[TicketFilters]) -> list[TicketOut]:
     wanted = filters.dict()
     text = wanted.pop("q", None)
     tickets = queries.filtered(access.visible_tickets(request.user), **wanted)
+    order: Order | None = queries.QUEUE_KEYS
     if text:
         # Ranked by the same search as the console's; a customer's never reads notes.
         tickets = search.matching(tickets, text, public=not is_staff_member(request.user))
-    return LazyPage(queries.with_people(tickets), lambda t, _: TicketOut.of(t))  # type: ignore[return-value]
+        order = None if search.ranked(tickets) else order
+    return LazyPage(queries.with_people(tickets), lambda t, _: TicketOut.row(t), order)  # type: ignore[return-value]
 
 
 @router.post("/tickets", response={201: TicketOut}, summary="Open a ticket")
@@ -245,14 +248,15 @@ class QueueItem(TicketOut):
     response=list[QueueItem],
     summary="Open tickets in the order they are worked (R-Q-1, R-Q-2)",
 )
-@paginate(Pages)
+@paginate(CursorPages)
 def queue(
     request: HttpRequest, view: Literal["all", "mine", "my-customers", "on-call"] = "all"
 ) -> list[QueueItem]:
     staff = staff_for(request.user)
     return LazyPage(  # type: ignore[return-value]
         queries.queue(staff, view),
-        lambda t, position: QueueItem(**TicketOut.of(t).dict(), position=position),
+        lambda t, position: QueueItem.model_construct(**TicketOut.fields(t), position=position),
+        queries.QUEUE_KEYS,
     )
 
 

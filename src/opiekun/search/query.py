@@ -64,3 +64,9 @@ def matching(tickets: QuerySet[Ticket], text: str, *, public: bool = False) -> Q
         .annotate(search_rank=rank)
         .order_by(F("search_rank").desc(), "-pk")
     )
+
+
+def ranked(tickets: QuerySet[Ticket]) -> bool:
+    """Whether ``matching`` ordered ``tickets`` by rank (a text with searchable words)
+    rather than leaving the queue order (a reference or subject as typed)."""
+    return "search_rank" in tickets.query.annotations

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from opiekun.core.keyset import Key, Order
 from opiekun.staff.models import OnCallShift, StaffMember
 from opiekun.tickets.models import Ticket
 
 # The order the queue is worked in (R-Q-1, R-Q-2), the same as the ticket_queue index:
 # critical outages pinned on top where the vendor chose so (ADR 4), contract customers
-# first, the earliest deadline, arrival.
-QUEUE_ORDER = ("-is_open", "-pinned", "-queue_priority", "queue_due_at", "received_at")
+# first, the earliest deadline, arrival; the id last, so tickets that arrived at the
+# same moment keep one order from page to page (issue 20: keyset pages).
+QUEUE_ORDER = ("-is_open", "-pinned", "-queue_priority", "queue_due_at", "received_at", "pk")
+QUEUE_KEYS = Order(
+    "queue",
+    (
+        Key("is_open", True, bool),
+        Key("pinned", True, bool),
+        Key("queue_priority", True, int),
+        Key("queue_due_at", False, dt.datetime),
+        Key("received_at", False, dt.datetime),
+        Key("pk", False, int),
+    ),
+)
 
 
 def with_people(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
