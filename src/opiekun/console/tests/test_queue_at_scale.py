@@ -92,10 +92,12 @@ def test_the_register_form_lists_only_the_chosen_customer(contracted_personas: P
     assert select is not None and options(select.group()) == [""]
     assert 'hx-target="#id_organisation"' in empty
     chosen = agent.get(
-        "/console/reports/register", {"organisation": p.org_b.pk, "period": "2026-10"}
+        "/console/reports/register", {"organisation": str(p.org_b.pk), "period": "2026-10"}
     ).content.decode()
     select = re.search(r'<select name="organisation".*?</select>', chosen, re.S)
     assert select is not None and options(select.group()) == ["", str(p.org_b.pk)]
-    unknown = agent.get("/console/reports/register", {"organisation": 10**30, "period": "2026-10"})
+    unknown = agent.get(
+        "/console/reports/register", {"organisation": str(10**30), "period": "2026-10"}
+    )
     assert unknown.status_code == 200
     assert "Wybierz poprawną wartość" in unknown.content.decode()
