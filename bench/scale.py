@@ -35,8 +35,14 @@ parser.add_argument("--rebuild", action="store_true", help="drop and build the d
 parser.add_argument("--drop", action="store_true", help="drop the database at the end")
 parser.add_argument("--clients", default="1,4,16", help="client counts of the create test")
 parser.add_argument("--seconds", type=int, default=10, help="length of each create run")
+parser.add_argument("--database", help="the database's name (opiekun_scale_<N> if not given)")
+parser.add_argument(
+    "--create-only",
+    action="store_true",
+    help="measure ticket creation only (small data is enough for the create rate)",
+)
 ARGS = parser.parse_args()
-DB = f"opiekun_scale_{ARGS.tickets}" + (
+DB = ARGS.database or f"opiekun_scale_{ARGS.tickets}" + (
     f"_{ARGS.organisations}" if ARGS.organisations != 2000 else ""
 )
 
@@ -122,6 +128,16 @@ def median_ms(call: object) -> float:
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times)
 
+
+if ARGS.create_only:
+    for clients, ours_rate, p95, pg_rate in scalecreate.create_rates(
+        [int(c) for c in ARGS.clients.split(",")], ARGS.seconds
+    ):
+        print(
+            f"create at {clients} clients: {ours_rate:.1f}/s (p95 {p95:.0f} ms),"
+            f" pgbench {pg_rate:.0f}/s, ratio {ours_rate / pg_rate:.3f}"
+        )
+    sys.exit(0)
 
 rows = []
 for op in scaleops.operations():
