@@ -17,6 +17,7 @@ from opiekun.core import audit, batch, bounds
 from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
+from opiekun.staff.models import StaffMember
 from opiekun.tickets import attachments, clocks, eligibility, intake, signals
 from opiekun.tickets.actions.assignment import assignee_at_intake, rule_for
 from opiekun.tickets.actions.base import (
@@ -114,9 +115,22 @@ def _form_field(name: str, value: object) -> object:
     return checked_text(name, str(value), Ticket)
 
 
+def _load_account_manager(organisation: Organisation) -> None:
+    """The account manager with their user in one read: the assignment, the audit
+    event (their name) and the inbox notice all need them (issue 20, item 6)."""
+    if organisation.account_manager_id is None or Organisation.account_manager.is_cached(
+        organisation
+    ):
+        return
+    organisation.account_manager = (
+        StaffMember.objects.select_related("user").filter(pk=organisation.account_manager_id)
+    ).first()
+
+
 def _build_ticket(spec: TicketSpec, reference: str) -> Ticket:
     """The ticket of a checked spec, with its deadlines and the plan's notes; unsaved."""
     contract, received_at, organisation = spec.contract, spec.received, spec.organisation
+    _load_account_manager(organisation)
     ticket = Ticket(
         reference=reference,
         organisation=organisation,
