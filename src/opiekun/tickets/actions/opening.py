@@ -234,7 +234,11 @@ def open_ticket(
 def _open_one(spec: TicketSpec, actor: Actor) -> Ticket:
     spec = spec.check()
     with transaction.atomic():
-        ticket = _build_ticket(spec, next_reference(spec.prefix, spec.year))
+        ticket = _build_ticket(spec, "")
+        # R-CH-1: the number is taken last, just before the insert: the counter's row
+        # stays locked until the commit, and every ticket of the prefix waits for it,
+        # so the reads of the intake are done before it (issue 20, item 6).
+        ticket.reference = next_reference(spec.prefix, spec.year)
         ticket.save()
         _opened_event(ticket, spec, actor).save()
         signals.tickets_opened.send(Ticket, tickets=[ticket], actor=actor)
@@ -249,12 +253,13 @@ def open_tickets(specs: list[TicketSpec], *, actor: Actor = None) -> list[Ticket
         wanted: dict[tuple[str, int], int] = {}
         for spec in specs:
             wanted[(spec.prefix, spec.year)] = wanted.get((spec.prefix, spec.year), 0) + 1
+        tickets = [_build_ticket(spec, "") for spec in specs]
+        # Numbered last, as in ``_open_one``: the counters stay locked until the commit.
         references = {
             key: iter(next_references(key[0], key[1], count)) for key, count in wanted.items()
         }
-        tickets = [
-            _build_ticket(spec, next(references[(spec.prefix, spec.year)])) for spec in specs
-        ]
+        for ticket, spec in zip(tickets, specs, strict=True):
+            ticket.reference = next(references[(spec.prefix, spec.year)])
         Ticket.objects.bulk_create(tickets)
         AuditEvent.objects.bulk_create(
             [_opened_event(t, spec, actor) for t, spec in zip(tickets, specs, strict=True)]
