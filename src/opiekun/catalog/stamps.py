@@ -57,12 +57,14 @@ def vendor_changed(sender: Any, instance: Vendor, **kwargs: Any) -> None:
 
 
 def connect() -> None:
+    parts: list[tuple[Any, type]] = [
+        (plan_part_changed, ReactionTarget),
+        (plan_part_changed, PlanChannel),
+        (calendar_part_changed, CalendarInterval),
+        (calendar_part_changed, CalendarDate),
+    ]
     for signal in (post_save, post_delete):
-        for model in (ReactionTarget, PlanChannel):
-            signal.connect(plan_part_changed, sender=model, dispatch_uid=f"stamp.{model.__name__}")
-        for model in (CalendarInterval, CalendarDate):
-            signal.connect(
-                calendar_part_changed, sender=model, dispatch_uid=f"stamp.{model.__name__}"
-            )
+        for handler, model in parts:
+            signal.connect(handler, sender=model, dispatch_uid=f"stamp.{model.__name__}")
     post_save.connect(calendar_changed, sender=WorkingCalendar, dispatch_uid="stamp.calendar")
     post_save.connect(vendor_changed, sender=Vendor, dispatch_uid="stamp.vendor")

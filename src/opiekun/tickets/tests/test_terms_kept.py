@@ -5,6 +5,7 @@ this process and by any other (the plan's stamp moves; catalog.stamps)."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import pytest
 from django.db import connection
@@ -80,7 +81,7 @@ def test_issue_20_item_6_a_channel_or_vendor_change_moves_the_stamp(presets: Non
 def test_issue_20_item_6_the_kept_values_are_bounded() -> None:
     batch.forget_lasting()
     for n in range(batch.LASTING_SIZE + 10):
-        batch.lasting(("test", n), lambda n=n: n)
+        batch.lasting(("test", n), partial(int, n))
     assert batch.lasting(("test", 0), lambda: "again") == "again"  # the oldest went
     assert batch.lasting(("test", batch.LASTING_SIZE + 9), lambda: "again") == (
         batch.LASTING_SIZE + 9
