@@ -41,8 +41,14 @@ parser.add_argument(
     help="pages: time the pages only, on a database already built, writing nothing to it"
     " (read-only transactions, sessions in a signed cookie): safe on a shared database",
 )
+parser.add_argument("--database", help="the database's name (opiekun_scale_<N> if not given)")
+parser.add_argument(
+    "--create-only",
+    action="store_true",
+    help="measure ticket creation only (small data is enough for the create rate)",
+)
 ARGS = parser.parse_args()
-DB = f"opiekun_scale_{ARGS.tickets}" + (
+DB = ARGS.database or f"opiekun_scale_{ARGS.tickets}" + (
     f"_{ARGS.organisations}" if ARGS.organisations != 2000 else ""
 )
 
@@ -131,7 +137,8 @@ if BUILD:
         cur.execute("VACUUM ANALYZE")
 else:
     scaledata.log(f"reusing {DB}: it holds {ARGS.tickets} tickets")
-    call_command("migrate", verbosity=0)  # the data outlives the code that wrote it
+    if not ARGS.only:  # --only writes nothing: the database must be migrated already
+        call_command("migrate", verbosity=0)  # the data outlives the code that wrote it
 
 
 def median_ms(call: object) -> float:
@@ -143,6 +150,16 @@ def median_ms(call: object) -> float:
         times.append((time.perf_counter() - t0) * 1000)
     return statistics.median(times)
 
+
+if ARGS.create_only:
+    for clients, ours_rate, p95, pg_rate in scalecreate.create_rates(
+        [int(c) for c in ARGS.clients.split(",")], ARGS.seconds
+    ):
+        print(
+            f"create at {clients} clients: {ours_rate:.1f}/s (p95 {p95:.0f} ms),"
+            f" pgbench {pg_rate:.0f}/s, ratio {ours_rate / pg_rate:.3f}"
+        )
+    sys.exit(0)
 
 rows = []
 for op in scaleops.operations():

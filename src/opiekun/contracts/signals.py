@@ -11,7 +11,10 @@ with it; the receivers are connected in the higher apps' ``AppConfig.ready``.
   (``"register"``) or ``""``.
 - ``licence_dates_changed``: a licence purchase or update was recorded on ``contract``
   (R-CON-5: its open tickets' free-support eligibility is read again). Arguments:
-  ``contract``, ``actor``."""
+  ``contract``, ``actor``.
+- ``ledger_written``: ledger entries of ``bank_ids`` in ``month`` (its first day) were
+  written by a bulk insert, which sends no ``post_save`` (the beat's monthly grants);
+  the figures kept per month are counted again. Arguments: ``bank_ids``, ``month``."""
 
 from django.dispatch import Signal
 
@@ -19,3 +22,4 @@ package_granted = Signal()
 month_closure = Signal()
 licence_dates_changed = Signal()
 bank_drawn = Signal()
+ledger_written = Signal()

@@ -1,18 +1,18 @@
 from celery import shared_task
 
-from opiekun.contracts import banks
+from opiekun.contracts import sweeps
 
 
 @shared_task(name="opiekun.contracts.tasks.expire_banks", ignore_result=True)
 def expire_banks() -> int:
     """Run by beat: banks past their validity lapse (R-HRS-3, R-HRS-4). Idempotent."""
-    return banks.expire_due()
+    return sweeps.expire_due()
 
 
 @shared_task(name="opiekun.contracts.tasks.grant_monthly_banks", ignore_result=True)
 def grant_monthly_banks() -> int:
     """Run by beat: this month's allotments and guarantee counters, once. Idempotent."""
-    return banks.grant_monthly()
+    return sweeps.grant_monthly()
 
 
 @shared_task(name="opiekun.contracts.tasks.contract_dates", ignore_result=True)

@@ -3,16 +3,27 @@
 Inside ``with batch():`` the catalog reads that every ticket repeats (a plan's SLA
 terms, calendars, the contract in force) are made once. Outside it nothing is cached,
 so an edited plan or calendar is seen at once by everything else; a batch lasts well
-under a second, and a plan change recomputes open tickets after its commit anyway."""
+under a second, and a plan change recomputes open tickets after its commit anyway.
+
+``lasting`` keeps a value for the life of the process instead, for keys that carry a
+stamp of the rows the value is made of (a plan's ``updated_at``, moved by every change
+of its terms: ``catalog.stamps``): a changed row gives a new key, so nothing stale is
+ever read, and intake pays no reads for the plan's terms (issue 20, item 6)."""
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TypeVar
 
 T = TypeVar("T")
+# Plans times a few kinds of value: small. The oldest key goes first (an old stamp).
+LASTING_SIZE = 512
+_lasting: OrderedDict[Hashable, object] = OrderedDict()
+_lasting_lock = threading.Lock()
 _cache: ContextVar[dict[Hashable, object] | None] = ContextVar("opiekun_batch", default=None)
 
 
@@ -34,3 +45,24 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in cache:
         cache[key] = compute()
     return cache[key]  # type: ignore[return-value]
+
+
+def lasting(key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``, once per key in this process (the key must name the version of
+    what it is computed from); the least recently used of ``LASTING_SIZE`` keys go."""
+    with _lasting_lock:
+        if key in _lasting:
+            _lasting.move_to_end(key)
+            return _lasting[key]  # type: ignore[return-value]
+    value = compute()  # outside the lock: a read may take a while; twice is harmless
+    with _lasting_lock:
+        _lasting[key] = value
+        while len(_lasting) > LASTING_SIZE:
+            _lasting.popitem(last=False)
+    return value
+
+
+def forget_lasting() -> None:
+    """Empties the process's lasting values (tests that rewrite rows under one stamp)."""
+    with _lasting_lock:
+        _lasting.clear()

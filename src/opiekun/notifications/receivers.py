@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import prefetch_related_objects
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -34,9 +35,9 @@ def tickets_opened(
     sender: Any, *, tickets: list[Ticket], actor: Actor = None, **kwargs: Any
 ) -> None:
     """A new ticket in my queue (assigned to me) or my customers' (I am their manager)."""
-    fresh = Ticket.objects.filter(pk__in=[t.pk for t in tickets]).select_related(
-        "assignee__user", "organisation__account_manager__user"
-    )
+    # The people come with the tickets in hand (intake loaded them for the assignment
+    # and the audit event); only what is not loaded yet is read, once for all.
+    prefetch_related_objects(tickets, "assignee__user", "organisation__account_manager__user")
     notify_many(
         (
             Event(
@@ -45,7 +46,7 @@ def tickets_opened(
                 (ticket.assignee, ticket.organisation.account_manager),
                 f"opened:{ticket.pk}",
             )
-            for ticket in fresh
+            for ticket in tickets
         ),
         actor=actor,
     )

@@ -21,6 +21,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
+from opiekun.contracts import signals
 from opiekun.contracts.banks import local_midnight
 from opiekun.contracts.models import LedgerEntry
 from opiekun.reports.models import BankMonth, CustomerMonth
@@ -81,6 +82,41 @@ def recount_customer(organisation_id: int, month: dt.date) -> None:
 @receiver(post_save, sender=LedgerEntry, dispatch_uid="reports.hours.ledger_entry_written")
 def ledger_entry_written(sender: Any, instance: LedgerEntry, **kwargs: Any) -> None:
     recount_bank(instance.bank_id, month_of(instance.at))
+
+
+@receiver(signals.ledger_written, dispatch_uid="reports.hours.ledger_written")
+def ledger_written(sender: Any, *, bank_ids: list[int], month: dt.date, **kwargs: Any) -> None:
+    recount_banks(bank_ids, month)
+
+
+def recount_banks(bank_ids: list[int], month: dt.date) -> None:
+    """``recount_bank`` for many banks of one month in two statements (a grouped read
+    and an upsert), for the actions that write ledger entries in bulk."""
+    lo, hi = bounds_of(month)
+    sums = {
+        row["bank_id"]: row
+        for row in LedgerEntry.objects.filter(bank__in=bank_ids, at__gte=lo, at__lt=hi)
+        .values("bank_id")
+        .annotate(
+            granted=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.GRANT)),
+            used=Sum("minutes", filter=Q(kind=LedgerEntry.Kind.USE)),
+        )
+        .order_by()
+    }
+    BankMonth.objects.bulk_create(
+        [
+            BankMonth(
+                bank_id=pk,
+                month=month,
+                granted=sums.get(pk, {}).get("granted") or 0,
+                used=-(sums.get(pk, {}).get("used") or 0),
+            )
+            for pk in bank_ids
+        ],
+        update_conflicts=True,
+        unique_fields=["bank", "month"],
+        update_fields=["granted", "used"],
+    )
 
 
 @receiver(post_save, sender=WorkLog, dispatch_uid="reports.hours.work_log_written")

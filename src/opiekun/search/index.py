@@ -22,6 +22,33 @@ def words(*parts: str) -> str:
     return " ".join(list(found)[:MAX_WORDS])
 
 
+def head(ticket: Any) -> str:
+    """The words of a ticket's own fields and its people's names."""
+    return words(
+        ticket.reference,
+        ticket.subject,
+        ticket.description,
+        ticket.organisation.name,
+        ticket.organisation.short_name,
+        ticket.contact.full_name if ticket.contact_id else "",
+    )
+
+
+def opened(tickets: list[Any]) -> int:
+    """The documents of tickets just opened, from the rows in hand: one insert, no read
+    (issue 20, item 6). A ticket is opened before any message of it exists (the mail
+    intake adds its message next, and ``customer_wrote`` refreshes the document then)."""
+    from opiekun.search.models import TicketDocument
+
+    TicketDocument.objects.bulk_create(
+        [TicketDocument(ticket_id=t.pk, head=head(t), body="", public_body="") for t in tickets],
+        update_conflicts=True,
+        unique_fields=["ticket"],
+        update_fields=["head", "body", "public_body"],
+    )
+    return len(tickets)
+
+
 def refresh(ticket_ids: Iterable[int], *, models: Any = None) -> int:
     """Rebuilds the documents of ``ticket_ids``; ``models`` is the app registry (a
     migration passes its historical one). Returns how many were written."""
@@ -47,14 +74,7 @@ def refresh(ticket_ids: Iterable[int], *, models: Any = None) -> int:
         documents = [
             Document(
                 ticket_id=t.pk,
-                head=words(
-                    t.reference,
-                    t.subject,
-                    t.description,
-                    t.organisation.name,
-                    t.organisation.short_name,
-                    t.contact.full_name if t.contact_id else "",
-                ),
+                head=head(t),
                 body=words(*said[t.pk]),
                 public_body=words(*public[t.pk]),
             )

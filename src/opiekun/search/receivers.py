@@ -14,7 +14,7 @@ from opiekun.tickets.models import Message, Ticket
 
 @receiver(signals.tickets_opened, dispatch_uid="search.tickets_opened")
 def tickets_opened(sender: Any, *, tickets: list[Ticket], **kwargs: Any) -> None:
-    index.refresh(t.pk for t in tickets)
+    index.opened(tickets)
 
 
 @receiver(signals.customer_wrote, dispatch_uid="search.customer_wrote")

@@ -99,10 +99,15 @@ def _media_in_tmp(settings: pytest.FixtureRequest, tmp_path: object) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_cache() -> Iterator[None]:
-    """Rate-limit counts live in the cache: each test starts with none."""
+    """Rate-limit counts live in the cache: each test starts with none; nor does a test
+    see the plans' terms another compiled (a rolled-back plan's id and stamp may recur
+    under a frozen clock)."""
     from django.core.cache import cache
 
+    from opiekun.core.batch import forget_lasting
+
     cache.clear()
+    forget_lasting()
     yield
     cache.clear()
 

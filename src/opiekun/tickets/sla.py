@@ -66,7 +66,9 @@ class SlaDecision:
 
 
 def terms_for(plan: Plan) -> SlaTerms:
-    return batch.remember(("sla_terms", plan.pk, plan.updated_at), lambda: _terms_for(plan))
+    # Kept per process: the plan's stamp moves with every change of its targets,
+    # channels and calendars (catalog.stamps).
+    return batch.lasting(("sla_terms", plan.pk, plan.updated_at), lambda: _terms_for(plan))
 
 
 def _terms_for(plan: Plan) -> SlaTerms:

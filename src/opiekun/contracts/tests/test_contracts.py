@@ -127,7 +127,7 @@ def test_r_pln_5_pwsk_supervision_is_400_a_year_per_workstation(
 def test_r_hrs_4_a_contract_in_force_has_its_banks_at_once_and_the_job_finds_them(
     personas: Personas, presets: None
 ) -> None:
-    from opiekun.contracts import banks
+    from opiekun.contracts import banks, sweeps
 
     today = timezone.localdate()
     accepted = actions.accept_quote(quote(personas, "SHIP-STANDARD"), accepted_on=today)
@@ -135,7 +135,7 @@ def test_r_hrs_4_a_contract_in_force_has_its_banks_at_once_and_the_job_finds_the
     plan = accepted.plan
     granted = {"allotment": plan.included_minutes, "guarantee": plan.guaranteed_monthly_minutes}
     assert {b.kind: banks.balance(b) for b in accepted.banks.all()} == granted  # R-HRS-4, R-SLA-5
-    banks.grant_monthly(today)  # the safety net finds them: no second bank, no second grant
+    sweeps.grant_monthly(today)  # the safety net finds them: no second bank, no second grant
     assert {b.kind: banks.balance(b) for b in accepted.banks.all()} == granted
     assert accepted.banks.count() == 2
 

@@ -10,7 +10,7 @@ from django.db.models import Sum
 
 from opiekun.catalog.models import Plan
 from opiekun.contracts import actions as contract_actions
-from opiekun.contracts import banks
+from opiekun.contracts import banks, sweeps
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
 from opiekun.core.audit import events_for
 from opiekun.tariff import BillingError
@@ -126,14 +126,14 @@ def test_r_hrs_3_kjm_package_bought_10_march_expires_10_june(
     bank = banks.grant_package(contract, purchased_on=dt.date(2026, 3, 10))
     assert bank.valid_from == at(3, 10, 0)
     assert bank.expires_at == at(6, 11, 0)  # valid through 10 June, lapses as it ends
-    assert banks.expire_due(at(6, 10, 23, 59)) == 0
-    assert banks.expire_due(at(6, 11, 0, 1)) == 1
+    assert sweeps.expire_due(at(6, 10, 23, 59)) == 0
+    assert sweeps.expire_due(at(6, 11, 0, 1)) == 1
     bank.refresh_from_db()
     assert bank.closed_at == bank.expires_at
     assert banks.balance(bank) == 0
     expiry = bank.entries.get(kind="expiry")
     assert expiry.minutes == -180
-    assert banks.expire_due(at(6, 12)) == 0  # idempotent
+    assert sweeps.expire_due(at(6, 12)) == 0  # idempotent
 
 
 def test_r_hrs_3_without_a_valid_package_the_ticket_waits(
@@ -176,7 +176,7 @@ def test_r_hrs_4_pwsk_allotment_unused_in_may_is_gone_in_june(
     may = banks.ensure_month_banks(contract, dt.date(2026, 5, 1))
     assert [banks.balance(b) for b in may] == [480]
     assert banks.ensure_month_banks(contract, dt.date(2026, 5, 20)) == may  # granted once
-    assert banks.expire_due(at(6, 1, 0, 1)) == 1
+    assert sweeps.expire_due(at(6, 1, 0, 1)) == 1
     may_bank = HourBank.objects.get(pk=may[0].pk)
     assert banks.balance(may_bank) == 0
     assert may_bank.entries.get(kind="expiry").reason == "validity ended; unused hours lapse"

@@ -28,8 +28,9 @@ def rule_for(plan: Plan | None) -> str:
         return AssignmentRule.ACCOUNT_MANAGER
     if plan.assignment_rule:
         return plan.assignment_rule
-    return batch.remember(
-        ("vendor_assignment_rule", plan.vendor_id),
+    # Kept per process: a vendor's change moves its plans' stamps (catalog.stamps).
+    return batch.lasting(
+        ("vendor_assignment_rule", plan.vendor_id, plan.updated_at),
         lambda: Vendor.objects.values_list("assignment_rule", flat=True).get(pk=plan.vendor_id),
     )
 

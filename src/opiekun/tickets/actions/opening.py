@@ -17,6 +17,7 @@ from opiekun.core import audit, batch, bounds
 from opiekun.core.audit import Actor
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Contact, Organisation
+from opiekun.staff.models import StaffMember
 from opiekun.tickets import attachments, clocks, eligibility, intake, signals
 from opiekun.tickets.actions.assignment import assignee_at_intake, rule_for
 from opiekun.tickets.actions.base import (
@@ -114,9 +115,22 @@ def _form_field(name: str, value: object) -> object:
     return checked_text(name, str(value), Ticket)
 
 
+def _load_account_manager(organisation: Organisation) -> None:
+    """The account manager with their user in one read: the assignment, the audit
+    event (their name) and the inbox notice all need them (issue 20, item 6)."""
+    if organisation.account_manager_id is None or Organisation.account_manager.is_cached(
+        organisation
+    ):
+        return
+    organisation.account_manager = (
+        StaffMember.objects.select_related("user").filter(pk=organisation.account_manager_id)
+    ).first()
+
+
 def _build_ticket(spec: TicketSpec, reference: str) -> Ticket:
     """The ticket of a checked spec, with its deadlines and the plan's notes; unsaved."""
     contract, received_at, organisation = spec.contract, spec.received, spec.organisation
+    _load_account_manager(organisation)
     ticket = Ticket(
         reference=reference,
         organisation=organisation,
@@ -220,7 +234,11 @@ def open_ticket(
 def _open_one(spec: TicketSpec, actor: Actor) -> Ticket:
     spec = spec.check()
     with transaction.atomic():
-        ticket = _build_ticket(spec, next_reference(spec.prefix, spec.year))
+        ticket = _build_ticket(spec, "")
+        # R-CH-1: the number is taken last, just before the insert: the counter's row
+        # stays locked until the commit, and every ticket of the prefix waits for it,
+        # so the reads of the intake are done before it (issue 20, item 6).
+        ticket.reference = next_reference(spec.prefix, spec.year)
         ticket.save()
         _opened_event(ticket, spec, actor).save()
         signals.tickets_opened.send(Ticket, tickets=[ticket], actor=actor)
@@ -235,12 +253,13 @@ def open_tickets(specs: list[TicketSpec], *, actor: Actor = None) -> list[Ticket
         wanted: dict[tuple[str, int], int] = {}
         for spec in specs:
             wanted[(spec.prefix, spec.year)] = wanted.get((spec.prefix, spec.year), 0) + 1
+        tickets = [_build_ticket(spec, "") for spec in specs]
+        # Numbered last, as in ``_open_one``: the counters stay locked until the commit.
         references = {
             key: iter(next_references(key[0], key[1], count)) for key, count in wanted.items()
         }
-        tickets = [
-            _build_ticket(spec, next(references[(spec.prefix, spec.year)])) for spec in specs
-        ]
+        for ticket, spec in zip(tickets, specs, strict=True):
+            ticket.reference = next(references[(spec.prefix, spec.year)])
         Ticket.objects.bulk_create(tickets)
         AuditEvent.objects.bulk_create(
             [_opened_event(t, spec, actor) for t, spec in zip(tickets, specs, strict=True)]

@@ -172,6 +172,19 @@ def test_a_sweep_pass_costs_the_same_queries_for_10_or_100_due_tickets(
 
 
 @pytest.mark.django_db
+def test_issue_20_item_5_a_resolved_ticket_clears_its_next_check_and_leaves_the_sweep(
+    start_ticket: Ticket,
+) -> None:
+    assert start_ticket.next_check_at is not None
+    actions.resolve(start_ticket)
+    start_ticket.refresh_from_db()
+    assert start_ticket.next_check_at is None
+    # Past its old warning and deadline, the sweep finds nothing to do with it.
+    assert sweep.sweep(at(11, 16, 17, 0)) == 0
+    assert not SlaNotification.objects.filter(ticket=start_ticket).exists()
+
+
+@pytest.mark.django_db
 def test_a_closed_ticket_clears_its_next_check(start_ticket: Ticket) -> None:
     assert start_ticket.next_check_at is not None
     actions.close(start_ticket)
