@@ -63,10 +63,9 @@ def open_banks(banks: QuerySet[HourBank], at: dt.datetime | None = None) -> list
 def run_out_forecast(
     bank: HourBank, at: dt.datetime | None = None, *, used_lately: int | None = None
 ) -> dt.date | None:
-    """When ``bank`` runs out at the pace of the last 30 days; None when nothing was used
-    then, or when at that pace it lasts past its expiry (it expires first).
-    ``used_lately``: those 30 days' use when the caller read it for many banks at once
-    (``recent_use``), so a list of banks is not a query per bank."""
+    """When ``bank`` runs out at the pace of the last 30 days (``used_lately`` when read
+    for many banks at once by ``recent_use``); None when nothing was used then, or when
+    at that pace it lasts past its expiry (it expires first)."""
     at = at or timezone.now()
     used = used_lately if used_lately is not None else recent_use([bank.pk], at).get(bank.pk, 0)
     left = int(getattr(bank, "balance_minutes", None) or balance(bank))
@@ -80,18 +79,12 @@ def run_out_forecast(
 
 def recent_use(bank_ids: Iterable[int], at: dt.datetime) -> dict[int, int]:
     """Minutes each bank gave out in the 30 days before ``at``, in one grouped query."""
-    rows = (
-        LedgerEntry.objects.filter(
-            bank_id__in=list(bank_ids),
-            kind=LedgerEntry.Kind.USE,
-            at__gt=at - dt.timedelta(days=30),
-            at__lte=at,
-        )
-        .values("bank_id")
-        .annotate(total=Sum("minutes"))
-        .order_by()
+    since = at - dt.timedelta(days=30)
+    rows = LedgerEntry.objects.filter(
+        bank_id__in=list(bank_ids), kind=LedgerEntry.Kind.USE, at__gt=since, at__lte=at
     )
-    return {row["bank_id"]: -int(row["total"] or 0) for row in rows}
+    sums = rows.values("bank_id").annotate(total=Sum("minutes")).order_by()
+    return {row["bank_id"]: -int(row["total"] or 0) for row in sums}
 
 
 def bank_label(bank: HourBank, *, for_screen: bool = False) -> str:

@@ -164,9 +164,7 @@ def _volume(now: dt.datetime) -> list[VolumeAlert]:
         .values("organisation_id")
         .annotate(recent=recent, earlier=earlier)
         .filter(recent__gte=VOLUME_FLOOR)
-        .filter(
-            GreaterThan(F("recent") * 100 * BASELINE_WINDOWS, F("earlier") * VOLUME_PERCENT)
-        )
+        .filter(GreaterThan(F("recent") * 100 * BASELINE_WINDOWS, F("earlier") * VOLUME_PERCENT))
         .order_by()
     )
     rows = list(counts)
