@@ -67,12 +67,17 @@ class Retention(NamedTuple):
     raw_mail_days: int  # raw bytes of processed inbound mail (the row itself stays)
     audit_days: int  # audit events no register or statement reads
     closed_attachment_days: int  # files of tickets closed this long ago
+    # Files of report exports (issue 20) finished this long ago: copies of figures the
+    # desk can write again, so unlike the rest they are removed by default.
+    export_days: int = 7
 
 
 def retention(env: Env) -> Retention:
     # Nothing is deleted until an operator chooses a period: an upgrade never trims data.
+    # Export files are the exception: copies made on request, written again on request.
     return Retention(
         env.number("RETENTION_RAW_MAIL_DAYS", 0, minimum=0),
         env.number("RETENTION_AUDIT_DAYS", 0, minimum=0),
         env.number("RETENTION_CLOSED_ATTACHMENT_DAYS", 0, minimum=0),
+        env.number("RETENTION_EXPORT_DAYS", 7, minimum=0),
     )

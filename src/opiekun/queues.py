@@ -81,6 +81,13 @@ TASKS: dict[str, Route] = {
         "a run is claimed before it starts, so a second delivery does nothing, and a "
         "month's statement is issued once (a unique original per contract and month)",
     ),
+    "opiekun.reports.tasks.export_report": Route(
+        EXPORTS,
+        True,
+        "each delivery takes the job over (its attempt number) and writes the whole file "
+        "again; an earlier run still going stops at its next chunk, and a finished job is "
+        "not written twice",
+    ),
     "opiekun.invoicing.tasks.send_pending_invoices": Route(
         EXPORTS,
         True,

@@ -15,6 +15,7 @@ from opiekun.api import (
     disputes,
     erasure,
     errors,
+    exports,
     hour_requests,
     imports,
     licences,
@@ -79,3 +80,4 @@ api.add_router("", mailroom.router)
 api.add_router("", ratings.router)
 api.add_router("", penalties.router)  # issue 21
 api.add_router("", disputes.router)  # issue 21
+api.add_router("", exports.router)  # issue 20

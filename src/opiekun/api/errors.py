@@ -31,6 +31,7 @@ from opiekun.core.bounds import OutOfBounds
 from opiekun.customers.actions import ContactError
 from opiekun.mail.actions import MailError
 from opiekun.reports.disputes import DisputeError
+from opiekun.reports.exportjobs import ExportError
 from opiekun.reports.statements import StatementError
 from opiekun.tariff import BillingError
 from opiekun.tickets.actions import IntakeError
@@ -48,6 +49,7 @@ DOMAIN_ERRORS = (
     ContactError,
     DeskError,
     DisputeError,
+    ExportError,
     LicenceError,
     PenaltyError,
     RequestError,

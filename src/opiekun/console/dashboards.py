@@ -46,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "month": month,
             "compliance": queries.sla_compliance(),
             "satisfaction": queries.satisfaction(),
-            "hours": queries.hours_by_customer(month)[:20],
+            "hours": queries.hours_by_customer(month, limit=20),
             "statuses": [(s, labels[s]) for s in statuses],
             "backlog": backlog,
             "alert_count": alert_count,

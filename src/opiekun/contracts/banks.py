@@ -5,6 +5,7 @@ transaction of the work they bill (tickets.actions.log_work)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -59,16 +60,14 @@ def open_banks(banks: QuerySet[HourBank], at: dt.datetime | None = None) -> list
     return list(with_balances(valid).order_by(F("expires_at").asc(nulls_last=True)))
 
 
-def run_out_forecast(bank: HourBank, at: dt.datetime | None = None) -> dt.date | None:
-    """When ``bank`` runs out at the pace of the last 30 days; None when nothing was used
-    then, or when at that pace it lasts past its expiry (it expires first)."""
+def run_out_forecast(
+    bank: HourBank, at: dt.datetime | None = None, *, used_lately: int | None = None
+) -> dt.date | None:
+    """When ``bank`` runs out at the pace of the last 30 days (``used_lately`` when read
+    for many banks at once by ``recent_use``); None when nothing was used then, or when
+    at that pace it lasts past its expiry (it expires first)."""
     at = at or timezone.now()
-    used = -int(
-        bank.entries.filter(
-            kind=LedgerEntry.Kind.USE, at__gt=at - dt.timedelta(days=30), at__lte=at
-        ).aggregate(total=Sum("minutes"))["total"]
-        or 0
-    )
+    used = used_lately if used_lately is not None else recent_use([bank.pk], at).get(bank.pk, 0)
     left = int(getattr(bank, "balance_minutes", None) or balance(bank))
     if used <= 0 or left <= 0:
         return None
@@ -76,6 +75,16 @@ def run_out_forecast(bank: HourBank, at: dt.datetime | None = None) -> dt.date |
     if bank.expires_at is not None and runs_out >= bank.expires_at:
         return None
     return timezone.localtime(runs_out).date()
+
+
+def recent_use(bank_ids: Iterable[int], at: dt.datetime) -> dict[int, int]:
+    """Minutes each bank gave out in the 30 days before ``at``, in one grouped query."""
+    since = at - dt.timedelta(days=30)
+    rows = LedgerEntry.objects.filter(
+        bank_id__in=list(bank_ids), kind=LedgerEntry.Kind.USE, at__gt=since, at__lte=at
+    )
+    sums = rows.values("bank_id").annotate(total=Sum("minutes")).order_by()
+    return {row["bank_id"]: -int(row["total"] or 0) for row in sums}
 
 
 def bank_label(bank: HourBank, *, for_screen: bool = False) -> str:

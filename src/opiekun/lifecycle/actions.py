@@ -22,6 +22,7 @@ from opiekun.customers.actions import ContactError
 from opiekun.customers.models import Contact
 from opiekun.lifecycle import retention
 from opiekun.mail.models import InboundMail, Mailbox
+from opiekun.reports import export_work
 from opiekun.tickets.models import Attachment, Message, Ticket
 
 REMOVED = "[removed]"
@@ -49,6 +50,8 @@ def apply_retention(now: dt.datetime | None = None) -> retention.Report:
     _expire_audit_events(retention.audit_events(cut), cut)
     for ticket_id in list(retention.closed_tickets(cut).values_list("pk", flat=True)):
         _expire_ticket_files(ticket_id, cut)
+    for job in list(retention.exports(cut)):
+        export_work.expire(job)
     # Sessions: Django's own command, as `opiekun clearsessions` would (any engine).
     from django.core.management import call_command
 

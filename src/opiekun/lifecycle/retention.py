@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from opiekun.core.models import AuditEvent
 from opiekun.mail.models import InboundMail
+from opiekun.reports.models import ExportJob
 from opiekun.reports.register import STATUS_EVENTS
 from opiekun.tickets.models import Attachment, Ticket
 
@@ -38,6 +39,7 @@ class Cutoffs:
     raw_mail: dt.datetime | None
     audit: dt.datetime | None
     closed_attachments: dt.datetime | None
+    exports: dt.datetime | None = None
 
 
 def cutoffs(now: dt.datetime | None = None) -> Cutoffs:
@@ -49,7 +51,10 @@ def cutoffs(now: dt.datetime | None = None) -> Cutoffs:
         return now - dt.timedelta(days=n) if n else None
 
     return Cutoffs(
-        before(days.raw_mail_days), before(days.audit_days), before(days.closed_attachment_days)
+        before(days.raw_mail_days),
+        before(days.audit_days),
+        before(days.closed_attachment_days),
+        before(days.export_days),
     )
 
 
@@ -81,6 +86,16 @@ def closed_tickets(cut: Cutoffs) -> QuerySet[Ticket]:
     ).distinct()
 
 
+def exports(cut: Cutoffs) -> QuerySet[ExportJob]:
+    """Report exports finished before the cutoff whose files are still stored (issue 20):
+    the file goes, the row stays (expired), so the list still says what was asked."""
+    if cut.exports is None:
+        return ExportJob.objects.none()
+    return ExportJob.objects.filter(
+        status__in=(ExportJob.Status.READY, ExportJob.Status.FAILED), finished_at__lt=cut.exports
+    )
+
+
 def attachments(cut: Cutoffs) -> QuerySet[Attachment]:
     return Attachment.objects.filter(ticket__in=closed_tickets(cut))
 
@@ -101,6 +116,7 @@ class Report:
     attachment_bytes: int
     tickets: int
     sessions: int
+    exports: int = 0
 
     def lines(self) -> list[str]:
         return [
@@ -109,6 +125,7 @@ class Report:
             f"attachments of closed tickets: {self.attachments} file(s), "
             f"{self.attachment_bytes} bytes, on {self.tickets} ticket(s)",
             f"expired sessions: {self.sessions}",
+            f"report exports: {self.exports} file(s) removed (rows kept, expired)",
         ]
 
 
@@ -122,4 +139,5 @@ def report(now: dt.datetime | None = None) -> Report:
         attachment_bytes=sum(files.values_list("size", flat=True)),
         tickets=closed_tickets(cut).count(),
         sessions=expired_sessions(now),
+        exports=exports(cut).count(),
     )

@@ -1,5 +1,6 @@
 """Permission-checked fetches of disputes (issue 21, item 3): staff see every dispute, a
-contact its organisation's (as it sees its statements), anyone else none: 404."""
+contact its organisation's (as it sees its statements), anyone else none: 404. And of
+report exports (issue 20): the requester's own, every one for a support manager."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from opiekun.core.access import is_staff_member, organisation_id_of
-from opiekun.reports.models import Dispute
+from opiekun.reports.models import Dispute, ExportJob
 
 
 def visible_disputes(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Dispute]:
@@ -30,4 +31,21 @@ def dispute_for(user: AbstractBaseUser | AnonymousUser, dispute_id: int) -> Disp
     )
     if found is None:
         raise Http404("No such dispute")
+    return found
+
+
+def visible_exports(user: AbstractBaseUser | AnonymousUser) -> QuerySet[ExportJob]:
+    """A report's export is its requester's; a support manager (who answers for the
+    desk's figures) sees everyone's; customers and strangers none (issue 20)."""
+    if not is_staff_member(user):
+        return ExportJob.objects.none()
+    if user.staff_member.is_manager:  # type: ignore[union-attr]
+        return ExportJob.objects.all()
+    return ExportJob.objects.filter(requested_by=user.pk)
+
+
+def export_for(user: AbstractBaseUser | AnonymousUser, export_id: int) -> ExportJob:
+    found = visible_exports(user).filter(pk=export_id).first()
+    if found is None:
+        raise Http404("No such export")
     return found

@@ -355,3 +355,19 @@ class Dispute(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_status_display()}"
+
+
+# Defined in its own module (models.py stays under 400 lines); imported so Django finds it.
+from opiekun.reports.export_models import ExportJob  # noqa: E402
+
+__all__ = [
+    "BankMonth",
+    "CustomerMonth",
+    "Dispute",
+    "ExportJob",
+    "IssuedDocument",
+    "RegisterApproval",
+    "StatementRun",
+    "StatementRunItem",
+    "StatementSending",
+]

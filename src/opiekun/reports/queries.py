@@ -114,8 +114,11 @@ class Hours:
     overage: int = 0  # minutes beyond the banks, billed at the rate
 
 
-def hours_by_customer(month: dt.date) -> list[Hours]:
-    """Read from the monthly figures the actions keep (reports.hours), not the ledger."""
+def hours_by_customer(month: dt.date, limit: int | None = None) -> list[Hours]:
+    """Read from the monthly figures the actions keep (reports.hours), not the ledger;
+    the busiest ``limit`` customers. (Ordering and cutting in SQL was tried for issue
+    20: per-customer subqueries cost 1 s at 2,000 customers, these two grouped reads
+    0.15 s.)"""
     start = month_start(month)
     found: dict[str, Hours] = {}
     ledger = (
@@ -137,7 +140,8 @@ def hours_by_customer(month: dt.date) -> list[Hours]:
     for row in overage:
         name = row["organisation__name"]
         found.setdefault(name, Hours(name)).overage += row["total"]
-    return sorted(found.values(), key=lambda h: (-(h.used + h.overage), h.organisation))
+    busiest = sorted(found.values(), key=lambda h: (-(h.used + h.overage), h.organisation))
+    return busiest[:limit] if limit is not None else busiest
 
 
 # Age buckets of the backlog: upper bound in days and label; the last has no bound.

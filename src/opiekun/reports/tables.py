@@ -76,8 +76,55 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-def sla_report(first: dt.date, last: dt.date, now: dt.datetime | None = None) -> Table:
-    return _sla_report(first, last, now or timezone.now())
+def sla_report(
+    first: dt.date,
+    last: dt.date,
+    now: dt.datetime | None = None,
+    *,
+    window: slice | None = None,
+) -> Table:
+    """The report's rows in the order plan, organisation, month; ``window`` (a slice of
+    that order) builds only those rows: a page of the console (issue 20)."""
+    return _sla_report(first, last, now or timezone.now(), window)
+
+
+def sla_tickets(first: dt.date, last: dt.date) -> QuerySet[Ticket]:
+    """The tickets the report counts, with the local month each one came in."""
+    lo, hi = _range(first, last)
+    return Ticket.objects.filter(received_at__gte=lo, received_at__lt=hi).annotate(
+        month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone())
+    )
+
+
+SLA_KEYS = ("contract__plan__code", "organisation__name", "month")
+# The order of the rows, in SQL so a page is a slice of it; a ticket without a plan
+# ("—") last, as Python sorted "—" after letters before issue 20.
+SLA_ORDER = (
+    F("contract__plan__code").asc(nulls_last=True),
+    F("organisation__name").asc(),
+    F("month").asc(),
+)
+
+
+def sla_figures(now: dt.datetime) -> dict[str, Aggregate]:
+    guaranteed = Q(guaranteed=True)
+    late = Q(reaction_breached=True) | Q(reacted_at__isnull=True, reaction_due_at__lt=now)
+    figures: dict[str, Aggregate] = {
+        "met": Count("pk", filter=guaranteed & Q(reacted_at__isnull=False) & ~late),
+        "breached": Count("pk", filter=guaranteed & late),
+        "pending": Count("pk", filter=guaranteed & Q(reacted_at__isnull=True) & ~late),
+        "none": Count("pk", filter=~guaranteed),
+        "worst": Max(REACTION, filter=TIMED),
+        "rated": Count("rating"),
+        "score": Sum("rating__score"),
+    }
+    if connection.vendor == "postgresql":
+        figures["median"] = Median(REACTION, filter=TIMED)
+    return figures
+
+
+TIMED = Q(guaranteed=True) & Q(reaction_working_minutes__isnull=False)
+REACTION = Greatest(F("reaction_working_minutes") - F("paused_minutes"), Value(0))
 
 
 Group = tuple[str, str, dt.date]
@@ -92,8 +139,7 @@ def _group(row: dict[str, Any]) -> Group:
     return (row["contract__plan__code"] or "—", row["organisation__name"], month_start(month))
 
 
-def _sla_report(first: dt.date, last: dt.date, now: dt.datetime) -> Table:
-    lo, hi = _range(first, last)
+def _sla_report(first: dt.date, last: dt.date, now: dt.datetime, window: slice | None) -> Table:
     table = Table(
         "sla",
         _("Reaction SLA per plan, organisation and month"),
@@ -117,38 +163,24 @@ def _sla_report(first: dt.date, last: dt.date, now: dt.datetime) -> Table:
     )
     # One aggregate over the columns the actions keep (issue 20): no calendar is walked
     # here. A rating belongs to the month its ticket came in, as the reaction does.
-    keys = ("contract__plan__code", "organisation__name", "month")
-    tickets = Ticket.objects.filter(received_at__gte=lo, received_at__lt=hi).annotate(
-        month=TruncMonth("received_at", tzinfo=timezone.get_current_timezone())
-    )
-    guaranteed = Q(guaranteed=True)
-    late = Q(reaction_breached=True) | Q(reacted_at__isnull=True, reaction_due_at__lt=now)
-    timed = guaranteed & Q(reaction_working_minutes__isnull=False)
-    reaction = Greatest(F("reaction_working_minutes") - F("paused_minutes"), Value(0))
-    figures: dict[str, Aggregate] = {
-        "met": Count("pk", filter=guaranteed & Q(reacted_at__isnull=False) & ~late),
-        "breached": Count("pk", filter=guaranteed & late),
-        "pending": Count("pk", filter=guaranteed & Q(reacted_at__isnull=True) & ~late),
-        "none": Count("pk", filter=~guaranteed),
-        "worst": Max(reaction, filter=timed),
-        "rated": Count("rating"),
-        "score": Sum("rating__score"),
-    }
-    postgres = connection.vendor == "postgresql"
-    if postgres:
-        figures["median"] = Median(reaction, filter=timed)
-    rows = {_group(row): row for row in tickets.values(*keys).annotate(**figures).order_by()}
-    if not postgres:
+    tickets = sla_tickets(first, last)
+    grouped = tickets.values(*SLA_KEYS).annotate(**sla_figures(now)).order_by(*SLA_ORDER)
+    found = list(grouped[window] if window is not None else grouped)
+    rows = {_group(row): row for row in found}
+    if window is not None:
+        # The rest of the page's figures only for the page's customers.
+        tickets = tickets.filter(organisation__name__in={g[1] for g in rows})
+    if connection.vendor != "postgresql":
         # SQLite has no median aggregate: the embedded desk reads one integer a reacted
         # ticket of the period instead, still without walking a calendar.
         spans: dict[Group, list[int]] = defaultdict(list)
-        for row in tickets.filter(timed).values(*keys, minutes=reaction).order_by():
+        for row in tickets.filter(TIMED).values(*SLA_KEYS, minutes=REACTION).order_by():
             spans[_group(row)].append(row["minutes"])
         for group, minutes in spans.items():
-            rows[group]["median"] = statistics.median(minutes)
-    reasons = _why_no_guarantee(tickets.filter(~guaranteed), keys)
-    for group in sorted(rows):
-        row = rows[group]
+            if group in rows:
+                rows[group]["median"] = statistics.median(minutes)
+    reasons = _why_no_guarantee(tickets.filter(guaranteed=False), SLA_KEYS)
+    for group, row in rows.items():
         plan, organisation, month = group
         table.rows.append(
             [
@@ -163,12 +195,14 @@ def _sla_report(first: dt.date, last: dt.date, now: dt.datetime) -> Table:
                 round(row["median"]) if row.get("median") is not None else None,
                 row["worst"],
                 row["rated"],
-                (Decimal(row["score"]) / row["rated"]).quantize(Decimal("0.01"))
-                if row["rated"]
-                else None,
+                average_rating(row["score"], row["rated"]),
             ]
         )
     return table
+
+
+def average_rating(score: int | None, rated: int) -> Decimal | None:
+    return (Decimal(score or 0) / rated).quantize(Decimal("0.01")) if rated else None
 
 
 def _why_no_guarantee(
@@ -200,9 +234,12 @@ def _why_no_guarantee(
     }
 
 
-def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
+def hours_report(
+    month: dt.date, now: dt.datetime | None = None, *, window: slice | None = None
+) -> Table:
+    """One row a bank in the order organisation, start, with the customer's figures on
+    its first bank's row; ``window`` (a slice of that order) builds only those rows."""
     now = now or timezone.now()
-    lo, hi = _range(month, month)
     table = Table(
         "hours",
         _("Hours per bank and customer"),
@@ -222,31 +259,40 @@ def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
     )
     # The month's figures as the actions kept them (reports.hours), not the ledger.
     start = month_start(month)
+    active = hours_banks(month)
+    listed_extra: set[int] = set()
+    if window is not None:
+        # One bank before the page: whether the page's first row is its customer's first.
+        before = max((window.start or 0) - 1, 0)
+        chosen = list(banks.with_balances(active)[before : window.stop])
+        if window.start and chosen:
+            listed_extra.add(chosen.pop(0).contract.organisation_id)
+    else:
+        chosen = list(banks.with_balances(active))
+    ids = [bank.pk for bank in chosen]
     by_bank: dict[int, Mapping[str, Any]] = {
         row["bank"]: row
-        for row in BankMonth.objects.filter(month=start).values("bank", "granted", "used")
+        for row in BankMonth.objects.filter(month=start, bank__in=ids).values(
+            "bank", "granted", "used"
+        )
     }
     extra: dict[int, Mapping[str, Any]] = {
         row["organisation"]: row
-        for row in CustomerMonth.objects.filter(month=start).values(
-            "organisation", "overage", "emergencies"
-        )
+        for row in CustomerMonth.objects.filter(
+            month=start, organisation__in={b.contract.organisation_id for b in chosen}
+        ).values("organisation", "overage", "emergencies")
     }
-    active = (
-        HourBank.objects.exclude(kind=HourBank.Kind.GUARANTEE)
-        .filter(Q(pk__in=by_bank) | Q(closed_at__isnull=True, valid_from__lt=hi))
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=lo))
-        .select_related("contract__organisation")
-        .order_by("contract__organisation__name", "valid_from")
-    )
-    listed_extra = set()
-    for bank in banks.with_balances(active):
+    lately = banks.recent_use(ids, now)
+    for bank in chosen:
         org = bank.contract.organisation
         row = by_bank.get(bank.pk, {})
         first_of_org = org.pk not in listed_extra
         listed_extra.add(org.pk)
         ext = extra.get(org.pk, {}) if first_of_org else {}
         expires = timezone.localtime(bank.expires_at).date() if bank.expires_at else None
+        forecast = None
+        if bank.closed_at is None:
+            forecast = banks.run_out_forecast(bank, now, used_lately=lately.get(bank.pk, 0))
         table.rows.append(
             [
                 org.name,
@@ -255,12 +301,26 @@ def hours_report(month: dt.date, now: dt.datetime | None = None) -> Table:
                 row.get("used") or 0,
                 int(bank.balance_minutes or 0),  # type: ignore[attr-defined]
                 expires,
-                banks.run_out_forecast(bank, now) if bank.closed_at is None else None,
+                forecast,
                 ext.get("overage") or 0 if first_of_org else None,
                 ext.get("emergencies") or 0 if first_of_org else None,
             ]
         )
     return table
+
+
+def hours_banks(month: dt.date) -> QuerySet[HourBank]:
+    """The banks the hours report lists for ``month``: those with figures in the month
+    and those open in it, in the report's order."""
+    lo, hi = _range(month, month)
+    kept = BankMonth.objects.filter(month=month_start(month)).values("bank")
+    return (
+        HourBank.objects.exclude(kind=HourBank.Kind.GUARANTEE)
+        .filter(Q(pk__in=kept) | Q(closed_at__isnull=True, valid_from__lt=hi))
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=lo))
+        .select_related("contract__organisation")
+        .order_by("contract__organisation__name", "valid_from", "pk")
+    )
 
 
 def backlog_report(now: dt.datetime | None = None) -> Table:

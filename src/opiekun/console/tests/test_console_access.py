@@ -18,8 +18,8 @@ from opiekun.knowledge.models import Article, ForumThread
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import Notification
-from opiekun.reports import disputes, issuing, statements
-from opiekun.reports.models import Dispute, StatementRun, StatementSending
+from opiekun.reports import disputes, export_work, exporting, issuing, statements
+from opiekun.reports.models import Dispute, ExportJob, StatementRun, StatementSending
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
@@ -103,6 +103,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "inbound_id": mail_actions.receive(mailbox, TRIAGED)[0].pk,
         "statement_id": statements.issue(p.contract_a, dt.date(2026, 10, 1)).pk,  # type: ignore[arg-type]
         "run_id": issuing.start(dt.date(2026, 10, 1)).pk,
+        # The agent's report export, written (issue 20): its file is the agent's only.
+        "export_id": _written_export(p).pk,
     }
     methods = {
         *console_urls.TICKET_ACTIONS,
@@ -124,6 +126,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("check", "confirm"),
         *("penalty", "force-majeure", "reject"),
         "invoice",
+        "export",
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
@@ -140,6 +143,12 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         for m, u in found
         if not u.endswith("work-preview")
     ] + [("get", f"/console/tickets/{ticket.pk}/work-preview?kind=phone&minutes=17")]
+
+
+def _written_export(p: Personas) -> ExportJob:
+    job = exporting.request_export("sla", "csv", {}, actor=p.agent.user)
+    export_work.perform(job.pk)
+    return job
 
 
 @pytest.mark.parametrize("who", ["customer_a", "customer_b", "outsider"])
@@ -169,6 +178,7 @@ def test_no_console_page_answers_anyone_but_staff(
     assert Article.objects.get().status == "draft" and ForumThread.objects.get().ticket is None
     assert not Notification.objects.exclude(read_at=None).exists()
     assert Statement.objects.count() == 1 and StatementRun.objects.count() == 1
+    assert ExportJob.objects.count() == 1  # no POST of theirs asked for another
     assert not StatementSending.objects.exists()
     assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
 

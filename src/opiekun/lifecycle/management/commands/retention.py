@@ -1,5 +1,5 @@
 """`opiekun retention [--dry-run]`: what the retention periods remove today (raw inbound
-mail, audit events, files of closed tickets, expired sessions), printed; without
+mail, audit events, files of closed tickets, report exports, expired sessions), printed; without
 --dry-run it is removed, as the nightly beat job does (README, "Data lifecycle")."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ class Command(BaseCommand):
             ("RETENTION_RAW_MAIL_DAYS", days.raw_mail_days),
             ("RETENTION_AUDIT_DAYS", days.audit_days),
             ("RETENTION_CLOSED_ATTACHMENT_DAYS", days.closed_attachment_days),
+            ("RETENTION_EXPORT_DAYS", days.export_days),
         ):
             self.stdout.write(f"{label}={n}" + (" (kept for ever)" if not n else ""))
         if options["dry_run"]:
