@@ -11,7 +11,11 @@ with it; the receivers are connected in the higher apps' ``AppConfig.ready``.
   (``"register"``) or ``""``.
 - ``licence_dates_changed``: a licence purchase or update was recorded on ``contract``
   (R-CON-5: its open tickets' free-support eligibility is read again). Arguments:
-  ``contract``, ``actor``."""
+  ``contract``, ``actor``.
+- ``waiting_for_package``: asks which contracts have tickets waiting for a package
+  (R-HRS-3; the tickets live above contracts). A receiver returns a set of contract ids.
+- ``topup_offered``: top-up offers were made (issue 21, item 4); the customer is told.
+  Arguments: ``offers`` (TopUpOffer rows, with organisation and plan), ``actor``."""
 
 from django.dispatch import Signal
 
@@ -19,3 +23,5 @@ package_granted = Signal()
 month_closure = Signal()
 licence_dates_changed = Signal()
 bank_drawn = Signal()
+waiting_for_package = Signal()
+topup_offered = Signal()
