@@ -141,15 +141,15 @@ def money(amount: Decimal, currency: str) -> str:
 
 def explain(offer: TopUpOffer) -> str:
     """The offer's figures in the reader's language: "Used 14 h in the last 30 days;
-    6 h left, runs out about 12 Dec; offered 10 h (1 package of KJM-PACKAGE) at
-    1,500.00 PLN net, valid until 15 Dec."."""
+    6 h left, runs out about 12 December; offered 10 h (1 package of KJM-PACKAGE) at
+    1,500.00 PLN net, valid until 15 December 2026 10:00."."""
     used = _("Used %(used)s h in the last 30 days") % {"used": hours(offer.used_minutes)}
     if offer.left_minutes <= 0:
         left = _("no hours left; questions wait for a package")
     elif offer.runs_out_on is not None:
         left = _("%(left)s h left, runs out about %(day)s") % {
             "left": hours(offer.left_minutes),
-            "day": formats.date_format(offer.runs_out_on, "j M"),
+            "day": formats.date_format(offer.runs_out_on, "j E"),
         }
     else:
         left = _("%(left)s h left") % {"left": hours(offer.left_minutes)}
@@ -167,6 +167,6 @@ def explain(offer: TopUpOffer) -> str:
         "price": price,
     }
     until = _("valid until %(day)s") % {
-        "day": formats.date_format(timezone.localtime(offer.expires_at), "j M Y H:i")
+        "day": formats.date_format(timezone.localtime(offer.expires_at), "j E Y H:i")
     }
     return f"{used}; {left}; {offered}, {until}."

@@ -110,12 +110,15 @@ def test_issue_21_item_4_the_offer_explains_its_figures(ten_hours: Plan) -> None
     )
     with translation.override("en"):
         assert topup_sizing.explain(offer) == (
-            "Used 14 h in the last 30 days; 6 h left, runs out about 12 Dec; offered 10 h "
-            "(1 package of KJM-PACKAGE) at 1,500.00 PLN net, valid until 15 Dec 2026 10:00."
+            "Used 14 h in the last 30 days; 6 h left, runs out about 12 December; offered 10 h "
+            "(1 package of KJM-PACKAGE) at 1,500.00 PLN net, valid until 15 December 2026 10:00."
         )
     with translation.override("pl"):
         text = topup_sizing.explain(offer)
-    assert text.startswith("Wykorzystano 14 h w ostatnich 30 dniach; zostało 6 h")
+    assert text.startswith(
+        "Wykorzystano 14 h w ostatnich 30 dniach; zostało 6 h, wyczerpie się około 12 grudnia; "
+        "proponujemy 10 h (1 pakiet KJM-PACKAGE) za 1"
+    )
     assert "1\xa0500,00 PLN netto" in text or "1 500,00 PLN netto" in text
     offer.left_minutes, offer.runs_out_on = 0, None
     with translation.override("en"):
