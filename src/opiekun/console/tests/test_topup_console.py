@@ -27,7 +27,7 @@ def people(presets: None) -> Personas:
 
 
 def test_issue_21_item_4_an_agent_makes_and_withdraws_an_offer(people: Personas) -> None:
-    assert people.contract_b is not None
+    assert people.contract_a is not None and people.contract_b is not None
     client = Client()
     client.force_login(people.user("agent"))
     page = client.get("/console/topup-offers/").content.decode()

@@ -24,6 +24,7 @@ from opiekun.core.models import AuditEvent
 from opiekun.customers import actions as customer_actions
 from opiekun.customers.models import Organisation
 from opiekun.notifications.models import CustomerNotice
+from opiekun.staff.models import StaffMember
 from opiekun.testing.personas import Personas, make_personas
 from opiekun.tickets import actions
 from opiekun.tickets.models import Ticket
@@ -52,7 +53,7 @@ def _weekday_10am(days_ago: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(10), tzinfo=W)
 
 
-def running_out(organisation: Organisation, agent: object) -> Contract:
+def running_out(organisation: Organisation, agent: StaffMember) -> Contract:
     """A package of 20 h bought 25 days ago, 14 h used since: 6 h left, out in about 13
     days at that pace, long before it expires (3 months)."""
     contract = Contract.objects.get(organisation=organisation, plan__code="KJM-PACKAGE")
