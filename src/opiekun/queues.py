@@ -119,6 +119,12 @@ TASKS: dict[str, Route] = {
     "opiekun.contracts.tasks.grant_monthly_banks": Route(
         DEFAULT, True, "one bank per contract, kind and month (unique)"
     ),
+    "opiekun.contracts.tasks.make_topup_offers": Route(
+        DEFAULT,
+        True,
+        "one open offer per contract (a partial unique constraint): a second run makes "
+        "none, and each notice is keyed by its offer",
+    ),
     "opiekun.contracts.tasks.contract_dates": Route(
         DEFAULT, True, "locks each contract and checks its status again"
     ),

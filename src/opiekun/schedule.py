@@ -20,6 +20,7 @@ def beat_schedule(
         "heartbeat": every("opiekun.core.tasks.heartbeat", 60),
         "expire-banks": every("opiekun.contracts.tasks.expire_banks", 300),
         "grant-monthly-banks": every("opiekun.contracts.tasks.grant_monthly_banks", HOUR),
+        "topup-offers": every("opiekun.contracts.tasks.make_topup_offers", HOUR),
         "contract-dates": every("opiekun.contracts.tasks.contract_dates", HOUR),
         "maintenance-tickets": every("opiekun.tickets.tasks.create_maintenance_tickets", HOUR),
         "mail-poll": every("opiekun.mail.tasks.poll_due_mailboxes", mail_poll_seconds),

@@ -34,6 +34,7 @@ from opiekun.api import (
     ticket_files,
     ticket_history,
     tickets,
+    topup_offers,
 )
 from opiekun.api.auth import AUTH
 from opiekun.api.throttles import PerCallerThrottle
@@ -65,6 +66,7 @@ api.add_router("", licences.router)
 api.add_router("", contract_desk.router)
 api.add_router("", selling.router)
 api.add_router("", hour_requests.router)
+api.add_router("", topup_offers.router)  # issue 21
 api.add_router("", contacts.router)
 api.add_router("", erasure.router)
 api.add_router("", statements.router)

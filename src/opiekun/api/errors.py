@@ -27,6 +27,7 @@ from opiekun.contracts.hour_requests import RequestError
 from opiekun.contracts.licences import LicenceError
 from opiekun.contracts.penalties import PenaltyError
 from opiekun.contracts.selling import SaleError
+from opiekun.contracts.topup import OfferError
 from opiekun.core.bounds import OutOfBounds
 from opiekun.customers.actions import ContactError
 from opiekun.mail.actions import MailError
@@ -55,6 +56,7 @@ DOMAIN_ERRORS = (
     RequestError,
     RuleError,
     SaleError,
+    OfferError,
 )
 
 Code = Literal[

@@ -31,6 +31,7 @@ from opiekun.console import (
     statements,
     ticket_actions,
     ticket_page,
+    topup_offers,
     views,
 )
 
@@ -78,6 +79,13 @@ urlpatterns = [
         name="contract-renegotiate",
     ),
     path("banks/<int:bank_id>/correct", selling.correct, name="correct-bank"),
+    path("topup-offers/", topup_offers.offers, name="topup-offers"),
+    path("topup-offers/make", topup_offers.make, name="make-topup-offer"),
+    path(
+        "topup-offers/<int:offer_id>/withdraw",
+        topup_offers.withdraw,
+        name="withdraw-topup-offer",
+    ),
     path(
         "hour-requests/<int:request_id>/accept",
         hour_requests.accept,

@@ -8,8 +8,11 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
-from opiekun.contracts.models import Contract, Statement
+from opiekun.contracts.models import Contract, Statement, TopUpOffer
 from opiekun.core.access import is_staff_member, organisation_id_of
+from opiekun.customers.access import may_buy_hours
+from opiekun.customers.models import Contact
+from opiekun.staff.access import staff_for
 
 
 def visible_statements(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Statement]:
@@ -43,4 +46,32 @@ def contract_for(user: AbstractBaseUser | AnonymousUser, contract_id: int) -> Co
     found = contract.first()
     if found is None:
         raise Http404("No such contract")
+    return found
+
+
+def offers_for_buyer(contact: Contact) -> QuerySet[TopUpOffer]:
+    """The top-up offers a contact may see and answer: their organisation's, if they may
+    buy hours for it (issue 21, item 4); none otherwise."""
+    if not may_buy_hours(contact):
+        return TopUpOffer.objects.none()
+    return TopUpOffer.objects.filter(organisation_id=contact.organisation_id)
+
+
+def offer_for_buyer(contact: Contact | None, offer_id: int) -> TopUpOffer:
+    """One offer of the contact's organisation; 404 to anyone else (another customer, a
+    colleague who may not buy, staff on the customer's side of the API)."""
+    found = None
+    if contact is not None:
+        found = offers_for_buyer(contact).select_related("plan").filter(pk=offer_id).first()
+    if found is None:
+        raise Http404("No such offer")
+    return found
+
+
+def offer_for_staff(user: AbstractBaseUser | AnonymousUser, offer_id: int) -> TopUpOffer:
+    """Any offer, for staff (account managers and agents make and withdraw them)."""
+    staff_for(user)
+    found = TopUpOffer.objects.select_related("plan", "organisation").filter(pk=offer_id).first()
+    if found is None:
+        raise Http404("No such offer")
     return found

@@ -14,7 +14,11 @@ with it; the receivers are connected in the higher apps' ``AppConfig.ready``.
   ``contract``, ``actor``.
 - ``ledger_written``: ledger entries of ``bank_ids`` in ``month`` (its first day) were
   written by a bulk insert, which sends no ``post_save`` (the beat's monthly grants);
-  the figures kept per month are counted again. Arguments: ``bank_ids``, ``month``."""
+  the figures kept per month are counted again. Arguments: ``bank_ids``, ``month``.
+- ``waiting_for_package``: asks which contracts have tickets waiting for a package
+  (R-HRS-3; the tickets live above contracts). A receiver returns a set of contract ids.
+- ``topup_offered``: top-up offers were made (issue 21, item 4); the customer is told.
+  Arguments: ``offers`` (TopUpOffer rows, with organisation and plan), ``actor``."""
 
 from django.dispatch import Signal
 
@@ -23,3 +27,5 @@ month_closure = Signal()
 licence_dates_changed = Signal()
 bank_drawn = Signal()
 ledger_written = Signal()
+waiting_for_package = Signal()
+topup_offered = Signal()

@@ -21,3 +21,12 @@ def contract_dates() -> int:
     from opiekun.contracts import actions
 
     return actions.activate_due() + actions.end_due()
+
+
+@shared_task(name="opiekun.contracts.tasks.make_topup_offers", ignore_result=True)
+def make_topup_offers() -> int:
+    """Run by beat: top-up offers from the run-out forecast (issue 21, item 4), and open
+    offers past their validity expire. Idempotent: one open offer per contract."""
+    from opiekun.contracts import topup
+
+    return len(topup.make_due_offers())

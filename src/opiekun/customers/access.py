@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from opiekun.core.access import is_staff_member, organisation_id_of
@@ -72,3 +72,21 @@ def managed_contact_for(user: AbstractBaseUser | AnonymousUser, contact_id: int)
     if contact is None or not may_manage_contacts(user, contact.organisation):
         raise Http404("No such contact")
     return contact
+
+
+def may_buy_hours(contact: Contact) -> bool:
+    """Who may accept or decline the vendor's offer of hours for the organisation (issue
+    21, item 4): an active, authorised contact who is its administrator or its single
+    point of contact (R-PPL-2) -- buying is a commitment, not every colleague's."""
+    return bool(
+        contact.is_active
+        and contact.is_authorised
+        and (contact.is_organisation_admin or contact.is_single_point_of_contact)
+    )
+
+
+def buyers() -> QuerySet[Contact]:
+    """The contacts ``may_buy_hours`` lets buy, as a query (told of offers in one read)."""
+    return Contact.objects.filter(is_active=True, is_authorised=True).filter(
+        Q(is_organisation_admin=True) | Q(is_single_point_of_contact=True)
+    )

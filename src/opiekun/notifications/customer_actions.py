@@ -13,9 +13,11 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from opiekun.contracts.models import HourBank
+from opiekun.contracts import topup_sizing
+from opiekun.contracts.models import HourBank, TopUpOffer
 from opiekun.core import audit
 from opiekun.core.audit import Actor
+from opiekun.customers.access import buyers
 from opiekun.customers.models import Contact
 from opiekun.notifications import customer_preferences, customer_tasks
 from opiekun.notifications.customer_kinds import CustomerKind
@@ -166,4 +168,57 @@ def thresholds_reached(banks: Iterable[HourBank]) -> int:
                 expires=expires,
             )
         )
+    return told
+
+
+def tell_offers(offers: list[TopUpOffer]) -> list[CustomerNotice]:
+    """Tells the buyers of each offer's organisation (issue 21, item 4) in a fixed number
+    of queries for the whole batch: the contacts, their choices, the insert and the
+    re-read of what this call inserted. A notice told already (the same key) is kept,
+    not sent again."""
+    if not offers:
+        return []
+    by_org: dict[int, list[TopUpOffer]] = {}
+    for offer in offers:
+        by_org.setdefault(offer.organisation_id, []).append(offer)
+    contacts = list(buyers().filter(organisation_id__in=by_org))
+    off = set(
+        CustomerPreference.objects.filter(
+            contact__in=contacts, kind=CustomerKind.TOPUP_OFFER, enabled=False
+        ).values_list("contact_id", flat=True)
+    )
+    now = timezone.now()
+    planned = [
+        CustomerNotice(
+            contact=contact,
+            key=f"topup:{offer.pk}",
+            kind=CustomerKind.TOPUP_OFFER,
+            params={
+                "offer_id": offer.pk,
+                "hours": topup_sizing.hours(offer.minutes),
+                "price": f"{offer.price_net} {offer.currency}"
+                if offer.price_net is not None
+                else "-",
+            },
+            created_at=now,
+        )
+        for contact in contacts
+        if contact.pk not in off
+        for offer in by_org[contact.organisation_id]
+    ]
+    if not planned:
+        return []
+    CustomerNotice.objects.bulk_create(planned, ignore_conflicts=True)
+    told = list(
+        CustomerNotice.objects.filter(
+            key__in={n.key for n in planned}, contact__in=contacts, created_at=now
+        )
+    )
+    ids = [n.pk for n in told]
+
+    def send() -> None:
+        for pk in ids:
+            customer_tasks.send_notice.delay(pk)
+
+    transaction.on_commit(send)
     return told

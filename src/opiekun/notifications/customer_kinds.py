@@ -16,3 +16,4 @@ class CustomerKind(models.TextChoices):
     STATEMENT_READY = "statement_ready", _("a statement ready to approve")
     REGISTER_READY = "register_ready", _("a register ready to approve")
     DISPUTE_ANSWER = "dispute_answer", _("the vendor's answer to my question about a statement")
+    TOPUP_OFFER = "topup_offer", _("an offer of hours before my package runs out")

@@ -40,3 +40,8 @@ def unsubscribe_url(contact_id: int, kind: str) -> str:
 
 def ticket_url(ticket_id: int) -> str:
     return absolute(reverse("portal:ticket", args=[ticket_id]))
+
+
+def hours_url() -> str:
+    """The portal's hours page, where a top-up offer is accepted or declined."""
+    return absolute(reverse("portal:hours"))

@@ -10,8 +10,8 @@ from django.core.mail import EmailMessage
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from opiekun.contracts import banks
-from opiekun.contracts.models import HourBank
+from opiekun.contracts import banks, topup_sizing
+from opiekun.contracts.models import HourBank, TopUpOffer
 from opiekun.core import batch
 from opiekun.customers.models import Contact
 from opiekun.notifications import customer_links, customer_texts
@@ -78,6 +78,17 @@ def words(
         if "bank_id" in params:
             bank = HourBank.objects.filter(pk=params["bank_id"]).first()
             values["bank"] = banks.bank_label(bank, for_screen=True) if bank else ""
+        if "offer_id" in params:
+            # Issue 21, item 4: the offer's figures in the contact's language.
+            offer = TopUpOffer.objects.select_related("plan").filter(pk=params["offer_id"]).first()
+            if offer is not None:
+                values["explanation"] = topup_sizing.explain(offer)
+                values["expires"] = formats.date_format(
+                    timezone.localtime(offer.expires_at), "Y-m-d H:i"
+                )
+                values["offer_url"] = customer_links.hours_url()
+                if offer.price_net is not None:
+                    values["price"] = topup_sizing.money(offer.price_net, offer.currency)
         if "dispute_status" in params:
             # Issue 21: the status in the contact's language, not the agent's.
             values["status"] = str(Dispute.Status(params["dispute_status"]).label)

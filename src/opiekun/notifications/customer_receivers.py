@@ -35,6 +35,12 @@ def receipt_required(ticket: Ticket) -> bool:
     return bool(ticket.guaranteed and ticket.reaction_due_at)
 
 
+@receiver(contract_signals.topup_offered, dispatch_uid="notifications.customer_topup_offer")
+def topup_offered(sender: Any, *, offers: list[Any], **kwargs: Any) -> None:
+    # Issue 21, item 4: an e-mail with a link to the portal, to those who may buy.
+    customer_actions.tell_offers(offers)
+
+
 @receiver(signals.tickets_opened, dispatch_uid="notifications.customer_receipt")
 def receipt(sender: Any, *, tickets: list[Ticket], actor: Actor = None, **kwargs: Any) -> None:
     for ticket in tickets:

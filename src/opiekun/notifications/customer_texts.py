@@ -69,6 +69,16 @@ PLACEHOLDERS: dict[str, dict[str, object]] = {
         "status": gettext_lazy("the question's status: open, accepted or rejected"),
         "answer": gettext_lazy("the vendor's words"),
     },
+    CustomerKind.TOPUP_OFFER: {
+        **_COMMON,
+        "explanation": gettext_lazy(
+            "why and what is offered: the hours used, left, the run-out day, the price"
+        ),
+        "hours": gettext_lazy("hours offered"),
+        "price": gettext_lazy("the net price with its currency"),
+        "expires": gettext_lazy("the day the offer stands until"),
+        "offer_url": gettext_lazy("the page in the portal to accept or decline it"),
+    },
 }
 
 # (subject, body) per kind and language: what a fresh installation sends until a vendor
@@ -184,6 +194,20 @@ DEFAULTS: dict[str, dict[str, tuple[str, str]]] = {
             "({organisation}), status: {status}.\n\n{answer}\n\nDetails: {document_url}\n",
         ),
     },
+    CustomerKind.TOPUP_OFFER: {
+        "pl": (
+            "Propozycja doładowania: {hours} h przed wyczerpaniem pakietu",
+            "Dzień dobry,\n\nproponujemy doładowanie puli godzin ({organisation}).\n"
+            "{explanation}\n\nOfertę można przyjąć lub odrzucić w portalu do {expires}: "
+            "{offer_url}\n",
+        ),
+        "en": (
+            "A top-up offer: {hours} h before your package runs out",
+            "Hello,\n\nwe offer a top-up of your hours ({organisation}).\n"
+            "{explanation}\n\nAccept or decline it in the portal until {expires}: "
+            "{offer_url}\n",
+        ),
+    },
 }
 
 
@@ -254,4 +278,11 @@ def sample(kind: str) -> dict[str, str]:
         "document_url": "https://desk.example/portal/statements/7/",
         "status": _("accepted"),
         "answer": _("The call took 15 minutes; the statement was issued again."),
+        "explanation": _(
+            "Used 14 h in the last 30 days; 6 h left, runs out about 12 Dec; offered 10 h "
+            "(1 package of KJM-PACKAGE) at 1,500.00 PLN net, valid until 15 Dec 2026 10:00."
+        ),
+        "hours": "10",
+        "price": "1500.00 PLN",
+        "offer_url": "https://desk.example/portal/hours/",
     }

@@ -21,6 +21,7 @@ from opiekun.contracts import queries as contract_queries
 from opiekun.contracts.models import HourBank, LedgerEntry
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
+from opiekun.portal.topup import open_offers
 from opiekun.portal.wording import holidays_rule, short_hours
 from opiekun.tickets import access
 from opiekun.tickets.models import Ticket
@@ -125,6 +126,7 @@ def home(request: HttpRequest, contact: Contact) -> HttpResponse:
             "contact": contact,
             "rows": rows,
             "banks": balances(contact),
+            "offers": open_offers(contact),
             **_plan_hours(contract.plan if contract else None),
         },
     )

@@ -15,6 +15,7 @@ from opiekun.contracts import hour_requests
 from opiekun.contracts.models import HourRequest
 from opiekun.customers.models import Contact
 from opiekun.portal.guards import contacts_only
+from opiekun.portal.topup import answered_offers, open_offers
 
 
 def _plans(contact: Contact) -> list[Plan]:
@@ -55,4 +56,13 @@ def hours(request: HttpRequest, contact: Contact) -> HttpResponse:
     asked = HourRequest.objects.filter(organisation=contact.organisation_id).select_related(
         "plan", "contact"
     )[:50]
-    return render(request, "portal/hours.html", {"plans": plans, "asked": asked})
+    return render(
+        request,
+        "portal/hours.html",
+        {
+            "plans": plans,
+            "asked": asked,
+            "offers": open_offers(contact),
+            "answered_offers": answered_offers(contact),
+        },
+    )

@@ -12,6 +12,7 @@ from opiekun.portal import (
     notices,
     register,
     statements,
+    topup,
 )
 
 app_name = "portal"
@@ -29,6 +30,8 @@ urlpatterns = [
     path("tickets/<int:ticket_id>/rate", conversation.rate, name="rate"),
     path("rate/<str:token>", conversation.rate_by_link, name="rate-by-link"),
     path("hours/", hours.hours, name="hours"),
+    path("hours/offers/<int:offer_id>/accept", topup.accept, name="accept-offer"),
+    path("hours/offers/<int:offer_id>/decline", topup.decline, name="decline-offer"),
     path("kb/", knowledge.articles, name="articles"),
     path("kb/<int:article_id>/", knowledge.article, name="article"),
     path("forum/", knowledge.threads, name="threads"),

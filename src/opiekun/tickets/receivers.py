@@ -10,10 +10,15 @@ from django.dispatch import receiver
 
 from opiekun.catalog.signals import pinning_changed, plans_changed
 from opiekun.contracts.models import Contract
-from opiekun.contracts.signals import licence_dates_changed, package_granted
+from opiekun.contracts.signals import (
+    licence_dates_changed,
+    package_granted,
+    waiting_for_package,
+)
 from opiekun.core.audit import Actor
 from opiekun.tickets import eligibility
 from opiekun.tickets.actions import release_awaiting_package, repin_vendor_tickets
+from opiekun.tickets.models import Ticket
 from opiekun.tickets.tasks import recompute_open_deadlines
 
 
@@ -24,6 +29,13 @@ def release_waiting_tickets(
     # R-HRS-3: tickets that waited for a package go back to the queue, in the same
     # transaction as the purchase.
     release_awaiting_package(contract, actor=actor)
+
+
+@receiver(waiting_for_package, dispatch_uid="tickets.contracts_waiting")
+def contracts_waiting(sender: Any, **kwargs: Any) -> set[int]:
+    # Issue 21, item 4: a contract whose tickets wait for a package is offered one.
+    waiting = Ticket.objects.filter(status=Ticket.Status.AWAITING_PACKAGE)
+    return set(waiting.exclude(contract=None).values_list("contract_id", flat=True).distinct())
 
 
 @receiver(plans_changed, dispatch_uid="tickets.recompute_deadlines")

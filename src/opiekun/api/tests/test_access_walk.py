@@ -24,12 +24,14 @@ from opiekun.contracts.models import (
     LedgerEntry,
     PenaltyTerms,
     Statement,
+    TopUpOffer,
 )
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
 from opiekun.reports import disputes, issuing, statements
 from opiekun.reports.models import Dispute, StatementRun, StatementSending
+from opiekun.testing.offers import a_offer
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
 from opiekun.tickets.models import ForceMajeure
@@ -100,6 +102,10 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/my/hour-requests"): {"plan_code": "KJM-PACKAGE"},
     ("post", "/api/v1/hour-requests/{request_id}/decline"): {"reason": "obcy"},
     ("post", "/api/v1/hour-requests/{request_id}/accept"): {},
+    ("post", "/api/v1/my/topup-offers/{offer_id}/accept"): {},
+    ("post", "/api/v1/my/topup-offers/{offer_id}/decline"): {"reason": "obcy"},
+    ("post", "/api/v1/contracts/{contract_id}/topup-offers"): {},
+    ("post", "/api/v1/topup-offers/{offer_id}/withdraw"): {"reason": "obcy"},
     ("post", "/api/v1/tickets/{ticket_id}/rating"): {"score": 5, "comment": "obcy"},
     ("put", "/api/v1/my/notification-choices"): {"choices": [{"kind": "answer", "enabled": False}]},
     ("post", "/api/v1/organisations/{organisation_id}/invitations"): {
@@ -138,6 +144,7 @@ OWN = {
     ("put", "/api/v1/my/notification-choices"),
     ("get", "/api/v1/reaction-preview"),
     ("post", "/api/v1/my/hour-requests"),
+    ("get", "/api/v1/my/topup-offers"),
 }
 # Collections answer everyone with what they may see, which for A's things is nothing.
 COLLECTIONS = {
@@ -206,6 +213,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "organisation_id": str(p.org_a.pk),
         "contract_id": str(p.contract_a.pk if p.contract_a else 0),
         "request_id": str(_a_request(p).pk),
+        # An offer of hours to A (issue 21, item 4): A's buyers answer, staff withdraw.
+        "offer_id": str(a_offer(p).pk),
         "bank_id": str(_a_bank(p).pk),
         "contact_id": str(p.customer_a.pk),
         "number": "+48601000001",
@@ -292,6 +301,8 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert not StatementSending.objects.exists()
     assert not PenaltyTerms.objects.exists() and not ForceMajeure.objects.exists()
     assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
+    assert set(TopUpOffer.objects.values_list("status", flat=True)) == {"open"}
+    assert TopUpOffer.objects.count() == 1
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

@@ -92,6 +92,12 @@ class Plan(Timestamped):
     package_validity_months = models.PositiveSmallIntegerField(
         _("package validity (months)"), null=True, blank=True
     )
+    topup_offer_days = models.PositiveSmallIntegerField(
+        _("offer a top-up this many days before the package runs out"),
+        default=14,
+        validators=[MaxValueValidator(365)],
+        help_text=_("From the last 30 days' pace (issue 21). 0: no automatic offers."),
+    )
     requires_valid_package = models.BooleanField(
         _("work waits for a valid package"), default=False, help_text="R-HRS-3"
     )

@@ -12,7 +12,14 @@ from django.utils import timezone
 
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.console import urls as console_urls
-from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry, Statement
+from opiekun.contracts.models import (
+    Contract,
+    HourBank,
+    HourRequest,
+    LedgerEntry,
+    Statement,
+    TopUpOffer,
+)
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
 from opiekun.mail import actions as mail_actions
@@ -20,6 +27,7 @@ from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import Notification
 from opiekun.reports import disputes, export_work, exporting, issuing, statements
 from opiekun.reports.models import Dispute, ExportJob, StatementRun, StatementSending
+from opiekun.testing.offers import a_offer
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
@@ -78,6 +86,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
             minutes=60,
         ).pk,
         "bank_id": _a_bank(p).pk,
+        # An offer of hours to A (issue 21, item 4): staff withdraw it, nobody else.
+        "offer_id": a_offer(p).pk,
         "contact_id": p.customer_a.pk,
         "article_id": article.pk,
         "thread_id": thread.pk,
@@ -127,6 +137,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("penalty", "force-majeure", "reject"),
         "invoice",
         "export",
+        "make",
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
@@ -181,6 +192,7 @@ def test_no_console_page_answers_anyone_but_staff(
     assert ExportJob.objects.count() == 1  # no POST of theirs asked for another
     assert not StatementSending.objects.exists()
     assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
+    assert set(TopUpOffer.objects.values_list("status", flat=True)) == {"open"}
 
 
 def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:

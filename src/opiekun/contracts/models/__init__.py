@@ -10,6 +10,7 @@ from opiekun.contracts.models.quotes import QuoteRequest
 from opiekun.contracts.models.licences import LicenceEvent
 from opiekun.contracts.models.hour_requests import HourRequest
 from opiekun.contracts.models.penalties import PenaltyTerms
+from opiekun.contracts.models.topup import TopUpOffer
 # isort: on
 
 __all__ = [
@@ -24,4 +25,5 @@ __all__ = [
     "Statement",
     "StatementApproval",
     "StatementLine",
+    "TopUpOffer",
 ]

@@ -11,10 +11,11 @@ import re
 import pytest
 from django.test import Client
 
-from opiekun.contracts.models import StatementApproval
+from opiekun.contracts.models import StatementApproval, TopUpOffer
 from opiekun.portal import urls as portal_urls
 from opiekun.reports import statements
 from opiekun.reports.models import Dispute
+from opiekun.testing.offers import a_offer
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments, ratings
 
@@ -64,6 +65,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "statement_id": str(statement.pk),
         "line_id": str(statement.lines.first().pk),  # type: ignore[union-attr]
         "fmt": "pdf",
+        # An offer of hours to A (issue 21, item 4): only A's buyers answer it.
+        "offer_id": str(a_offer(p).pk),
         "token": "guessed",
     }
 
@@ -93,6 +96,7 @@ def test_no_portal_route_shows_or_changes_customer_a_for_anyone_else(
     assert not hasattr(ticket, "rating") or ticket.rating is None
     assert ticket.messages.filter(direction="in").count() == 0
     assert not Dispute.objects.exists() and not StatementApproval.objects.exists()
+    assert set(TopUpOffer.objects.values_list("status", flat=True)) == {"open"}
 
 
 def test_every_portal_route_is_classified_and_anonymous_visitors_sign_in(
