@@ -42,6 +42,7 @@ def _said(exc: fa3.StructureError) -> str:
     sentences = {
         "no_nip": _("%(field)s: %(value)s has no tax id (NIP)"),
         "not_nip": _("%(field)s: %(value)s is not a Polish NIP"),
+        "bad_id": _("%(field)s: %(value)s cannot be written as an FA(3) buyer's tax id"),
         "no_address": _("%(field)s: %(value)s has no address"),
         "rate": _("%(field)s: %(value)s%% cannot be written on an FA(3) invoice"),
         "no_lines": _("lines: the statement has no line with an amount"),
@@ -149,7 +150,11 @@ def issue(statement: Statement, *, actor: Actor = None) -> Invoice:
             # Never store an invoice KSeF would refuse: the first complaint says what.
             raise InvoiceError(f"FA(3): {problems[0]}")
         net, tax, gross = data.totals
-        if first is None and (net, tax, gross) != (statement.net, statement.vat, statement.gross):
+        # Not taxed in Poland (a business buyer abroad): the statement's net is billed and
+        # its VAT is not (the statement is a settlement, the invoice decides the tax).
+        taxed = data.treatment == fa3.DOMESTIC
+        expected = (statement.net, statement.vat, statement.gross) if taxed else (statement.net,)
+        if first is None and (net, tax, gross)[: len(expected)] != expected:
             raise InvoiceError(
                 _("statement: %(number)s totals differ from its lines with an amount")
                 % {"number": statement.number}
@@ -168,7 +173,7 @@ def issue(statement: Statement, *, actor: Actor = None) -> Invoice:
             buyer_name=data.buyer.name[:200],
             buyer_tax_id=data.buyer.tax_id,
             currency=statement.currency,
-            vat_rate=statement.vat_rate,
+            vat_rate=statement.vat_rate if taxed else Decimal(0),
             net=net,
             vat=tax,
             gross=gross,
