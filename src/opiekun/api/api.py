@@ -17,6 +17,7 @@ from opiekun.api import (
     errors,
     hour_requests,
     imports,
+    invoicing,
     licences,
     mailroom,
     notifications,
@@ -67,6 +68,7 @@ api.add_router("", hour_requests.router)
 api.add_router("", contacts.router)
 api.add_router("", erasure.router)
 api.add_router("", statements.router)
+api.add_router("", invoicing.router)
 api.add_router("", imports.router)
 api.add_router("", alerts.router)
 api.add_router("", attachments.router)

@@ -29,6 +29,7 @@ from opiekun.contracts.penalties import PenaltyError
 from opiekun.contracts.selling import SaleError
 from opiekun.core.bounds import OutOfBounds
 from opiekun.customers.actions import ContactError
+from opiekun.invoicing.actions import InvoiceError
 from opiekun.mail.actions import MailError
 from opiekun.reports.disputes import DisputeError
 from opiekun.reports.statements import StatementError
@@ -53,6 +54,7 @@ DOMAIN_ERRORS = (
     RequestError,
     RuleError,
     SaleError,
+    InvoiceError,
 )
 
 Code = Literal[

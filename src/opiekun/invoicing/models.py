@@ -113,3 +113,27 @@ class KsefSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id}: {self.state}"
+
+
+class VendorInvoicing(models.Model):
+    """How a vendor invoices (issue 21, item 1): data, not code. No row is the default:
+    invoices are issued by a manager, not on the customer's approval."""
+
+    vendor = models.OneToOneField(
+        "catalog.Vendor",
+        verbose_name=_("vendor"),
+        on_delete=models.CASCADE,
+        related_name="invoicing",
+    )
+    issue_on_approval = models.BooleanField(
+        _("issue the invoice when the customer approves the statement"),
+        default=False,
+        help_text=_("Otherwise a support manager issues it from the statement's page."),
+    )
+
+    class Meta:
+        verbose_name = _("vendor's invoicing")
+        verbose_name_plural = _("vendors' invoicing")
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id}: {self.issue_on_approval}"

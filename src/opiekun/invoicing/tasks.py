@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from opiekun.contracts.models import Statement
+from opiekun.core import audit
 from opiekun.invoicing import actions, ksef
 from opiekun.invoicing.ksef_auth import TokenAuth
 from opiekun.invoicing.models import KsefSubmission
@@ -77,3 +79,25 @@ def send_pending(
 @shared_task
 def send_pending_invoices() -> int:
     return send_pending()
+
+
+@shared_task
+def issue_approved(statement_id: int) -> str:
+    """The invoice of a statement just approved, for a vendor that issues on approval.
+    ``actions.issue`` returns the existing invoice when there is one, so a second
+    delivery of this task (or a manager who was quicker) makes no second invoice."""
+    statement = Statement.objects.filter(pk=statement_id).first()
+    if statement is None:
+        return ""
+    try:
+        return actions.issue(statement).number
+    except actions.InvoiceError as exc:
+        # Visible, not lost: the statement's audit trail says why no invoice came.
+        log.warning("statement %s not invoiced on approval: %s", statement.number, exc)
+        audit.record(
+            "invoice.issue_failed",
+            statement,
+            organisation=statement.contract.organisation,
+            error=str(exc)[:200],
+        )
+        return ""
