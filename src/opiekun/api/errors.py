@@ -30,6 +30,7 @@ from opiekun.contracts.selling import SaleError
 from opiekun.core.bounds import OutOfBounds
 from opiekun.customers.actions import ContactError
 from opiekun.invoicing.actions import InvoiceError
+from opiekun.invoicing.settings_actions import SettingsError
 from opiekun.mail.actions import MailError
 from opiekun.reports.disputes import DisputeError
 from opiekun.reports.statements import StatementError
@@ -55,6 +56,7 @@ DOMAIN_ERRORS = (
     RuleError,
     SaleError,
     InvoiceError,
+    SettingsError,
 )
 
 Code = Literal[

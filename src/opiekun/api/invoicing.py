@@ -8,7 +8,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from opiekun.api.types import Id
 from opiekun.catalog.models import Vendor
@@ -70,6 +70,22 @@ class InvoicingIn(Schema):
 class InvoicingOut(Schema):
     code: str
     issue_on_approval: bool
+    ksef_token: str = Field(description="Masked: '…' and at most the last four characters.")
+    ksef_token_set_at: dt.datetime | None
+
+    @staticmethod
+    def of(vendor: Vendor) -> InvoicingOut:
+        row = settings_actions.of(vendor)
+        return InvoicingOut(
+            code=vendor.code,
+            issue_on_approval=row.issue_on_approval,
+            ksef_token=settings_actions.masked(row.ksef_token),
+            ksef_token_set_at=row.ksef_token_set_at,
+        )
+
+
+class TokenIn(Schema):
+    ksef_token: str = Field(max_length=1000, description="The vendor's KSeF token; '' removes it.")
 
 
 def _vendor(code: str) -> Vendor:
@@ -86,10 +102,7 @@ def _vendor(code: str) -> Vendor:
 )
 def vendor_invoicing(request: HttpRequest, vendor_code: str) -> InvoicingOut:
     manager_for(request.user)
-    vendor = _vendor(vendor_code)
-    return InvoicingOut(
-        code=vendor.code, issue_on_approval=settings_actions.of(vendor).issue_on_approval
-    )
+    return InvoicingOut.of(_vendor(vendor_code))
 
 
 @router.put(
@@ -100,5 +113,18 @@ def vendor_invoicing(request: HttpRequest, vendor_code: str) -> InvoicingOut:
 def set_vendor_invoicing(request: HttpRequest, vendor_code: str, data: InvoicingIn) -> InvoicingOut:
     manager_for(request.user)
     vendor = _vendor(vendor_code)
-    row = settings_actions.set_issue_on_approval(vendor, data.issue_on_approval, actor=request.user)
-    return InvoicingOut(code=vendor.code, issue_on_approval=row.issue_on_approval)
+    settings_actions.set_issue_on_approval(vendor, data.issue_on_approval, actor=request.user)
+    return InvoicingOut.of(vendor)
+
+
+@router.put(
+    "/vendors/{vendor_code}/ksef-token",
+    response=InvoicingOut,
+    summary="Store the vendor's KSeF token, encrypted; '' removes it (managers)",
+)
+def set_ksef_token(request: HttpRequest, vendor_code: str, data: TokenIn) -> InvoicingOut:
+    manager_for(request.user)
+    vendor = _vendor(vendor_code)
+    # Shown back masked only: the response carries '…' and the last four characters.
+    settings_actions.set_ksef_token(vendor, data.ksef_token, actor=request.user)
+    return InvoicingOut.of(vendor)

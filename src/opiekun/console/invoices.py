@@ -76,10 +76,16 @@ def vendor_settings(request: HttpRequest, vendor_id: int) -> HttpResponse:
     """A vendor's invoicing (issue 21, item 1): support managers only."""
     manager_for(request.user)
     vendor = _vendor(vendor_id)
+    row = settings_actions.of(vendor)
     return render(
         request,
         "console/vendor_invoicing.html",
-        {"vendor": vendor, "settings": settings_actions.of(vendor)},
+        {
+            "vendor": vendor,
+            "settings": row,
+            # Only a masked form of the token reaches the page (issue 21, item 1).
+            "token_shown": settings_actions.masked(row.ksef_token),
+        },
     )
 
 
@@ -92,4 +98,23 @@ def on_approval(request: HttpRequest, vendor_id: int) -> HttpResponse:
     on = request.POST.get("issue_on_approval", "") in ("on", "true", "1")
     settings_actions.set_issue_on_approval(vendor, on, actor=request.user)
     messages.success(request, _("The invoicing setting was saved."))
+    return redirect("console:vendor-invoicing", vendor_id=vendor.pk)
+
+
+@require_POST
+@staff_only
+def ksef_token(request: HttpRequest, vendor_id: int) -> HttpResponse:
+    """Stores the vendor's KSeF token, or removes it ("remove"); it is never shown back."""
+    manager_for(request.user)
+    vendor = _vendor(vendor_id)
+    token = "" if request.POST.get("remove") else request.POST.get("ksef_token", "")[:2000]
+    if not token and not request.POST.get("remove"):
+        messages.error(request, _("ksef_token: paste the token, or remove the stored one"))
+        return redirect("console:vendor-invoicing", vendor_id=vendor.pk)
+    try:
+        settings_actions.set_ksef_token(vendor, token, actor=request.user)
+    except settings_actions.SettingsError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The KSeF token was saved."))
     return redirect("console:vendor-invoicing", vendor_id=vendor.pk)

@@ -139,6 +139,11 @@ urlpatterns = [
         invoices.on_approval,
         name="vendor-invoicing-on-approval",
     ),
+    path(
+        "vendors/<int:vendor_id>/invoicing/ksef-token",
+        invoices.ksef_token,
+        name="vendor-invoicing-ksef-token",
+    ),
     path("tickets/<int:ticket_id>/presence", presence.beat, name="presence"),
     *[
         path(

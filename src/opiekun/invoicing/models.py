@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opiekun.core.fields import MoneyField, ScaledDecimalField
+from opiekun.core.fields import EncryptedTextField, MoneyField, ScaledDecimalField
 from opiekun.core.models import AppendOnly
 
 
@@ -130,6 +130,10 @@ class VendorInvoicing(models.Model):
         default=False,
         help_text=_("Otherwise a support manager issues it from the statement's page."),
     )
+    # The vendor's KSeF token (issue 21, item 1): encrypted at rest with the secret box
+    # (ADR 8), since the sender must present it; never shown back in full.
+    ksef_token = EncryptedTextField(_("KSeF token"), blank=True)
+    ksef_token_set_at = models.DateTimeField(_("KSeF token set at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("vendor's invoicing")

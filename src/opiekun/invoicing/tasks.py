@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from opiekun.contracts.models import Statement
 from opiekun.core import audit
-from opiekun.invoicing import actions, ksef
+from opiekun.invoicing import actions, ksef, settings_actions
 from opiekun.invoicing.ksef_auth import TokenAuth
 from opiekun.invoicing.models import KsefSubmission
 
@@ -27,9 +27,15 @@ STALE = dt.timedelta(minutes=30)
 
 
 def configured_sender(nip: str) -> ksef.Sender | None:
+    """A sender for one seller: its vendor's KSeF token (issue 21, item 1), else the
+    installation's KSEF_TOKEN; none (the invoices wait) without a URL or a token."""
     if not settings.KSEF_API_URL:
         return None
-    auth = TokenAuth(settings.KSEF_API_URL, settings.KSEF_TOKEN, nip)
+    token = settings_actions.ksef_token_for(nip) or settings.KSEF_TOKEN
+    if not token:
+        log.warning("no KSeF token for seller %s: its invoices wait", nip)
+        return None
+    auth = TokenAuth(settings.KSEF_API_URL, token, nip)
     return ksef.BatchSender(settings.KSEF_API_URL, auth)
 
 
@@ -52,7 +58,8 @@ def send_pending(
     for nip, group in groupby(waiting, key=lambda s: s.invoice.seller_tax_id):
         sender = sender_for(nip)
         if sender is None:
-            return accepted
+            # This seller has no sender (no token yet): its invoices wait, others go.
+            continue
         mine = [s for s in group if actions.claim(s.pk, stale_after=STALE)]
         if not mine:
             continue

@@ -62,6 +62,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("put", "/api/v1/vendors/{vendor_code}/assignment"): {"assignment_rule": "none"},
     ("put", "/api/v1/vendors/{vendor_code}/pinning"): {"pin_critical": True},
     ("put", "/api/v1/vendors/{vendor_code}/invoicing"): {"issue_on_approval": True},
+    ("put", "/api/v1/vendors/{vendor_code}/ksef-token"): {"ksef_token": "secret"},
     ("post", "/api/v1/statements/{statement_id}/invoice"): {},
     ("post", "/api/v1/contracts/{contract_id}/licence"): {"kind": "update", "on": "2026-11-30"},
     ("post", "/api/v1/organisations/{organisation_id}/packages"): {"plan_code": "KJM-PACKAGE"},

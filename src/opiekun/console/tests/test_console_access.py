@@ -126,6 +126,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("penalty", "force-majeure", "reject"),
         "invoice",
         "on-approval",
+        "ksef-token",
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
