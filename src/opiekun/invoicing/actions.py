@@ -8,6 +8,7 @@ detail, not things sold."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from decimal import Decimal
@@ -22,6 +23,7 @@ from opiekun.contracts.models import Statement, StatementApproval, StatementLine
 from opiekun.core import audit
 from opiekun.core.audit import Actor
 from opiekun.invoicing import fa3, schema
+from opiekun.invoicing import upo as upo_check
 from opiekun.invoicing.models import Invoice, KsefSubmission
 from opiekun.tariff.periods import next_month_start
 from opiekun.tickets.actions import next_reference
@@ -231,7 +233,19 @@ def record_outcome(
         sub.attempts += 1
         sub.session_reference = session_reference[:100]
         sub.error = error[:500]
+        wrong = ""
         if ksef_number:
+            # The receipt must confirm this invoice as sent (issue 21, item 1).
+            sent = sub.invoice.xml.encode("utf-8")
+            digest = base64.b64encode(hashlib.sha256(sent).digest()).decode("ascii")
+            wrong = upo_check.mismatch(upo, ksef_number=ksef_number, invoice_hash=digest)
+        if ksef_number and wrong:
+            sub.state = KsefSubmission.State.MISMATCH
+            sub.ksef_number = ksef_number
+            sub.upo = upo
+            sub.error = wrong[:500]
+            error = wrong
+        elif ksef_number:
             sub.state = KsefSubmission.State.ACCEPTED
             sub.ksef_number = ksef_number
             sub.upo = upo

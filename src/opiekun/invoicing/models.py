@@ -84,6 +84,9 @@ class KsefSubmission(models.Model):
         SENDING = "sending", _("being sent")
         ACCEPTED = "accepted", _("accepted by KSeF")
         REJECTED = "rejected", _("rejected by KSeF")
+        # KSeF gave a number, but its receipt (UPO) names another number or file hash:
+        # not accepted, not sent again (it may be in KSeF), for a person to look at.
+        MISMATCH = "mismatch", _("KSeF's receipt does not match the invoice")
 
     invoice = models.OneToOneField(
         Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="ksef"

@@ -72,14 +72,14 @@ def send_pending(
                 actions.record_outcome(s.pk, session_reference="", error=str(exc), retry=True)
             continue
         for outcome in result.outcomes:
-            actions.record_outcome(
+            done = actions.record_outcome(
                 outcome.key,
                 session_reference=result.session_reference,
                 ksef_number=outcome.ksef_number,
                 upo=outcome.upo,
                 error=outcome.error,
             )
-            accepted += bool(outcome.ksef_number)
+            accepted += done.state == KsefSubmission.State.ACCEPTED
     return accepted
 
 
