@@ -94,6 +94,12 @@ TASKS: dict[str, Route] = {
         "claims each KSeF submission before sending (a claim older than 30 minutes is a "
         "dead worker's and is taken over)",
     ),
+    "opiekun.invoicing.tasks.issue_approved": Route(
+        EXPORTS,
+        True,
+        "issuing returns the statement's invoice when it exists (one invoice per "
+        "statement, decided under the organisation's lock), so a second run makes none",
+    ),
     # Periodic jobs and the rest: each claims its rows (ADR 0024).
     "opiekun.core.tasks.heartbeat": Route(DEFAULT, True, "overwrites one row"),
     "opiekun.tickets.tasks.sweep_sla": Route(

@@ -361,7 +361,8 @@ HEALTHZ_HEARTBEAT_MAX_AGE_SECONDS = _observability.heartbeat_max_age_seconds
 
 # KSeF (ADR 0030): no KSEF_API_URL (production https://api.ksef.mf.gov.pl/v2), no sending.
 KSEF_API_URL = env.url("KSEF_API_URL", "")
-KSEF_TOKEN = env.text("KSEF_TOKEN") if KSEF_API_URL else ""  # the vendor's KSeF token
+# The installation's KSeF token: for sellers whose vendor stored none (issue 21, item 1).
+KSEF_TOKEN = env.text("KSEF_TOKEN", "") if KSEF_API_URL else ""
 KSEF_QR_URL = env.url("KSEF_QR_URL", "https://qr.ksef.mf.gov.pl", schemes=("https",))
 CELERY_BEAT_SCHEDULE = beat_schedule(
     mail_poll_seconds=MAIL_POLL_CHECK_SECONDS,

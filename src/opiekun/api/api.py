@@ -18,6 +18,7 @@ from opiekun.api import (
     exports,
     hour_requests,
     imports,
+    invoicing,
     licences,
     mailroom,
     notifications,
@@ -70,6 +71,7 @@ api.add_router("", topup_offers.router)  # issue 21
 api.add_router("", contacts.router)
 api.add_router("", erasure.router)
 api.add_router("", statements.router)
+api.add_router("", invoicing.router)
 api.add_router("", imports.router)
 api.add_router("", alerts.router)
 api.add_router("", attachments.router)

@@ -30,6 +30,8 @@ from opiekun.contracts.selling import SaleError
 from opiekun.contracts.topup import OfferError
 from opiekun.core.bounds import OutOfBounds
 from opiekun.customers.actions import ContactError
+from opiekun.invoicing.actions import InvoiceError
+from opiekun.invoicing.settings_actions import SettingsError
 from opiekun.mail.actions import MailError
 from opiekun.reports.disputes import DisputeError
 from opiekun.reports.exportjobs import ExportError
@@ -57,6 +59,8 @@ DOMAIN_ERRORS = (
     RuleError,
     SaleError,
     OfferError,
+    InvoiceError,
+    SettingsError,
 )
 
 Code = Literal[

@@ -142,6 +142,17 @@ urlpatterns = [
         name="vendor-assignment",
     ),
     path("vendors/<int:vendor_id>/pinning", plan_settings.vendor_pinning, name="vendor-pinning"),
+    path("vendors/<int:vendor_id>/invoicing", invoices.vendor_settings, name="vendor-invoicing"),
+    path(
+        "vendors/<int:vendor_id>/invoicing/on-approval",
+        invoices.on_approval,
+        name="vendor-invoicing-on-approval",
+    ),
+    path(
+        "vendors/<int:vendor_id>/invoicing/ksef-token",
+        invoices.ksef_token,
+        name="vendor-invoicing-ksef-token",
+    ),
     path("tickets/<int:ticket_id>/presence", presence.beat, name="presence"),
     *[
         path(

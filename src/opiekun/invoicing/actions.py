@@ -8,6 +8,7 @@ detail, not things sold."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 from decimal import Decimal
@@ -22,6 +23,7 @@ from opiekun.contracts.models import Statement, StatementApproval, StatementLine
 from opiekun.core import audit
 from opiekun.core.audit import Actor
 from opiekun.invoicing import fa3, schema
+from opiekun.invoicing import upo as upo_check
 from opiekun.invoicing.models import Invoice, KsefSubmission
 from opiekun.tariff.periods import next_month_start
 from opiekun.tickets.actions import next_reference
@@ -42,6 +44,7 @@ def _said(exc: fa3.StructureError) -> str:
     sentences = {
         "no_nip": _("%(field)s: %(value)s has no tax id (NIP)"),
         "not_nip": _("%(field)s: %(value)s is not a Polish NIP"),
+        "bad_id": _("%(field)s: %(value)s cannot be written as an FA(3) buyer's tax id"),
         "no_address": _("%(field)s: %(value)s has no address"),
         "rate": _("%(field)s: %(value)s%% cannot be written on an FA(3) invoice"),
         "no_lines": _("lines: the statement has no line with an amount"),
@@ -149,7 +152,11 @@ def issue(statement: Statement, *, actor: Actor = None) -> Invoice:
             # Never store an invoice KSeF would refuse: the first complaint says what.
             raise InvoiceError(f"FA(3): {problems[0]}")
         net, tax, gross = data.totals
-        if first is None and (net, tax, gross) != (statement.net, statement.vat, statement.gross):
+        # Not taxed in Poland (a business buyer abroad): the statement's net is billed and
+        # its VAT is not (the statement is a settlement, the invoice decides the tax).
+        taxed = data.treatment == fa3.DOMESTIC
+        expected = (statement.net, statement.vat, statement.gross) if taxed else (statement.net,)
+        if first is None and (net, tax, gross)[: len(expected)] != expected:
             raise InvoiceError(
                 _("statement: %(number)s totals differ from its lines with an amount")
                 % {"number": statement.number}
@@ -168,7 +175,7 @@ def issue(statement: Statement, *, actor: Actor = None) -> Invoice:
             buyer_name=data.buyer.name[:200],
             buyer_tax_id=data.buyer.tax_id,
             currency=statement.currency,
-            vat_rate=statement.vat_rate,
+            vat_rate=statement.vat_rate if taxed else Decimal(0),
             net=net,
             vat=tax,
             gross=gross,
@@ -226,7 +233,19 @@ def record_outcome(
         sub.attempts += 1
         sub.session_reference = session_reference[:100]
         sub.error = error[:500]
+        wrong = ""
         if ksef_number:
+            # The receipt must confirm this invoice as sent (issue 21, item 1).
+            sent = sub.invoice.xml.encode("utf-8")
+            digest = base64.b64encode(hashlib.sha256(sent).digest()).decode("ascii")
+            wrong = upo_check.mismatch(upo, ksef_number=ksef_number, invoice_hash=digest)
+        if ksef_number and wrong:
+            sub.state = KsefSubmission.State.MISMATCH
+            sub.ksef_number = ksef_number
+            sub.upo = upo
+            sub.error = wrong[:500]
+            error = wrong
+        elif ksef_number:
             sub.state = KsefSubmission.State.ACCEPTED
             sub.ksef_number = ksef_number
             sub.upo = upo

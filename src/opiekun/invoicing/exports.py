@@ -37,8 +37,8 @@ HEADER = [
 ]
 
 
-def lines(invoice: Invoice) -> list[tuple[str, Decimal]]:
-    """(description, net) of each line as it counts: before-lines negated."""
+def lines(invoice: Invoice) -> list[tuple[str, Decimal, str]]:
+    """(description, net, P_12) of each line as it counts: before-lines negated."""
     root = etree.fromstring(invoice.xml.encode("utf-8"), etree.XMLParser(resolve_entities=False))
     ns = {"fa": NAMESPACE}
     out = []
@@ -46,7 +46,7 @@ def lines(invoice: Invoice) -> list[tuple[str, Decimal]]:
         net = Decimal(row.findtext("fa:P_11", "0", ns))
         if row.findtext("fa:StanPrzed", "", ns) == "1":
             net = -net
-        out.append((row.findtext("fa:P_7", "", ns), net))
+        out.append((row.findtext("fa:P_7", "", ns), net, row.findtext("fa:P_12", "", ns)))
     return out
 
 
@@ -57,7 +57,7 @@ def rows(invoices: Iterable[Invoice]) -> list[list[exports.Cell]]:
         ksef_number = sub.ksef_number if sub else ""
         items = lines(invoice)
         vat_left = invoice.vat
-        for n, (description, net) in enumerate(items, start=1):
+        for n, (description, net, rate) in enumerate(items, start=1):
             tax = vat_left if n == len(items) else quantise(net * invoice.vat_rate / 100)
             vat_left -= tax
             out.append(
@@ -73,7 +73,8 @@ def rows(invoices: Iterable[Invoice]) -> list[list[exports.Cell]]:
                     n,
                     description,
                     net,
-                    invoice.vat_rate,
+                    # "np I"/"np II" (not taxed in Poland) as the invoice says it.
+                    invoice.vat_rate if rate[:1].isdigit() else rate,
                     tax,
                     net + tax,
                     invoice.currency,

@@ -5,18 +5,36 @@ official XSD (``schema``).
 A line is whatever carries an amount: a subscription, a package, hours beyond the banks,
 an out-of-hours intervention, or a credit (an SLA penalty) with a negative net. A credit
 needs no code of its own: its negative net and unit price go into P_9A/P_11 and lower
-the totals, which the schema allows (TKwotowy is signed)."""
+the totals, which the schema allows (TKwotowy is signed).
+
+The buyer is identified as its tax id says (issue 21, item 1): a NIP (Podmiot2/NIP), an
+EU VAT number (KodUE + NrVatUE), another country's number (KodKraju + NrID), or none
+(BrakID). The buyer also decides the VAT: support is a service, so for a business buyer
+abroad its place of supply is the buyer's country (art. 28b of the VAT act) and no Polish
+VAT is charged: "np II" (P_13_9, and "odwrotne obciążenie", P_18 = 1) for an EU VAT payer,
+"np I" (P_13_8) outside the EU. A buyer with a NIP or with no tax id pays the statement's
+rate."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from lxml import etree
 
-from opiekun.invoicing.schema import NAMESPACE
+from opiekun.invoicing.schema import NAMESPACE, eu_prefixes
 from opiekun.tariff import quantise, vat
+
+# The KodKraju of an address: the same codes but Greece's (EL is a VAT prefix, not a
+# country code) and Northern Ireland's (in the United Kingdom).
+ADDRESS_COUNTRY = {"EL": "GR", "XI": "GB"}
+DOMESTIC, NP_EU, NP_OUTSIDE = "domestic", "np II", "np I"
+# Where a not-taxed-in-Poland sale is summed: outside the country (np I), services of art.
+# 100 ust. 1 pkt 4, i.e. to an EU VAT payer (np II).
+NP_FIELDS = {NP_OUTSIDE: "8", NP_EU: "9"}
+_VAT_UE = re.compile(r"[0-9A-Z+*]{1,12}")
 
 # P_12 (TStawkaPodatku) takes these percentages; each has its pair of total fields
 # (P_13_x net, P_14_x VAT). Other rates (0 KR, zw, np) are not billed here.
@@ -44,6 +62,26 @@ class Party:
     tax_id: str
     address: str
     country: str = "PL"
+
+    @property
+    def identity(self) -> tuple[str, str, str]:
+        """(kind, code, number) of the buyer's tax id as FA(3) writes it: ("NIP", "",
+        NIP), ("UE", "DE", "136695976"), ("ID", "GB", "GB980780684"), ("BRAK", "", "")."""
+        tid = self.tax_id
+        if not tid:
+            return "BRAK", "", ""
+        if tid.isdigit():
+            return "NIP", "", tid
+        if tid[:2] in eu_prefixes():
+            return "UE", tid[:2], tid[2:]
+        return "ID", tid[:2], tid
+
+    @property
+    def address_country(self) -> str:
+        kind, code, _number = self.identity
+        if kind in ("UE", "ID"):
+            return ADDRESS_COUNTRY.get(code, code)
+        return self.country
 
 
 @dataclass(frozen=True)
@@ -89,7 +127,15 @@ class Invoice:
     def net_before(self) -> Decimal:
         return quantise(sum((i.net for i in self.items_before), Decimal(0)))
 
+    @property
+    def treatment(self) -> str:
+        """DOMESTIC (the statement's rate), NP_EU or NP_OUTSIDE (no Polish VAT)."""
+        kind = self.buyer.identity[0]
+        return {"UE": NP_EU, "ID": NP_OUTSIDE}.get(kind, DOMESTIC)
+
     def vat_of(self, net: Decimal) -> Decimal:
+        if self.treatment != DOMESTIC:
+            return Decimal("0.00")
         # The tariff module's VAT, as on the statement: so the totals agree to the grosz.
         return vat(net, self.vat_rate)[0]
 
@@ -113,29 +159,44 @@ def _rate(value: Decimal) -> str:
 def build(inv: Invoice) -> bytes:
     """The FA(3) XML of ``inv`` (UTF-8). Raises StructureError for data the structure
     cannot carry (a missing NIP, an unsupported VAT rate, no lines)."""
+    treatment = inv.treatment
     group = RATE_FIELDS.get(inv.vat_rate.normalize())
-    if group is None:
+    if treatment == DOMESTIC and group is None:
         raise StructureError(
             f"vat_rate: {inv.vat_rate}% has no FA(3) field",
             field="vat_rate",
             code="rate",
             value=str(inv.vat_rate),
         )
-    for who, party in (("seller", inv.seller), ("buyer", inv.buyer)):
-        if not party.tax_id:
-            raise StructureError(
-                f"{who}: {party.name} has no tax id (NIP)",
-                field=who,
-                code="no_nip",
-                value=party.name,
-            )
-        if not party.tax_id.isdigit() or len(party.tax_id) != 10:
-            raise StructureError(
-                f"{who}: {party.tax_id} is not a Polish NIP",
-                field=who,
-                code="not_nip",
-                value=party.tax_id,
-            )
+    if not inv.seller.tax_id:
+        raise StructureError(
+            f"seller: {inv.seller.name} has no tax id (NIP)",
+            field="seller",
+            code="no_nip",
+            value=inv.seller.name,
+        )
+    if not (inv.seller.tax_id.isdigit() and len(inv.seller.tax_id) == 10):
+        raise StructureError(
+            f"seller: {inv.seller.tax_id} is not a Polish NIP",
+            field="seller",
+            code="not_nip",
+            value=inv.seller.tax_id,
+        )
+    # A buyer's NIP is ten digits, a VAT UE number as NrVatUE allows (letters, digits, +
+    # and *, up to 12), any other id up to 50 characters (TNrIdentyfikacjiPodatkowej).
+    kind, _code, number = inv.buyer.identity
+    fits = {
+        "NIP": len(number) == 10,
+        "UE": _VAT_UE.fullmatch(number) is not None,
+        "ID": len(number) <= 50,
+    }
+    if not fits.get(kind, True):
+        raise StructureError(
+            f"buyer: {inv.buyer.tax_id} cannot be written as an FA(3) buyer's tax id",
+            field="buyer",
+            code="bad_id",
+            value=inv.buyer.tax_id,
+        )
     if not inv.seller.address.strip():
         raise StructureError(
             f"seller: {inv.seller.name} has no address",
@@ -168,12 +229,22 @@ def build(inv: Invoice) -> bytes:
     for tag, party in (("Podmiot1", inv.seller), ("Podmiot2", inv.buyer)):
         p = sub(root, tag)
         ids = sub(p, "DaneIdentyfikacyjne")
-        sub(ids, "NIP", party.tax_id)
+        kind, code, number = party.identity
+        if kind == "NIP":
+            sub(ids, "NIP", number)
+        elif kind == "UE":
+            sub(ids, "KodUE", code)
+            sub(ids, "NrVatUE", number)
+        elif kind == "ID":
+            sub(ids, "KodKraju", code)
+            sub(ids, "NrID", number)
+        else:
+            sub(ids, "BrakID", "1")
         sub(ids, "Nazwa", party.name[:512])
         if party.address.strip():
             lines = [x.strip() for x in party.address.splitlines() if x.strip()]
             adr = sub(p, "Adres")
-            sub(adr, "KodKraju", party.country)
+            sub(adr, "KodKraju", party.address_country)
             sub(adr, "AdresL1", lines[0][:512])
             if len(lines) > 1:
                 sub(adr, "AdresL2", ", ".join(lines[1:])[:512])
@@ -188,12 +259,20 @@ def build(inv: Invoice) -> bytes:
     sub(fa, "P_2", inv.number)
     sub(fa, "P_6", inv.service_end.isoformat())
     net, tax, gross = inv.totals
-    sub(fa, f"P_13_{group}", _amount(net))
-    sub(fa, f"P_14_{group}", _amount(tax))
+    if treatment == DOMESTIC:
+        sub(fa, f"P_13_{group}", _amount(net))
+        sub(fa, f"P_14_{group}", _amount(tax))
+    else:
+        # Not taxed in Poland: the net alone, in its own field, and no VAT field.
+        sub(fa, f"P_13_{NP_FIELDS[treatment]}", _amount(net))
     sub(fa, "P_15", _amount(gross))
     notes = sub(fa, "Adnotacje")
-    for tag in ("P_16", "P_17", "P_18", "P_18A"):
-        sub(notes, tag, "2")
+    # P_18: "odwrotne obciążenie" where the buyer settles the tax, which the act requires
+    # on the invoice for an EU buyer (art. 106e ust. 1 pkt 18); outside the EU the
+    # buyer's own law decides, so the invoice does not claim it.
+    marks = {"P_16": "2", "P_17": "2", "P_18": "1" if treatment == NP_EU else "2", "P_18A": "2"}
+    for tag, value in marks.items():
+        sub(notes, tag, value)
     sub(sub(notes, "Zwolnienie"), "P_19N", "1")
     sub(sub(notes, "NoweSrodkiTransportu"), "P_22N", "1")
     sub(notes, "P_23", "2")
@@ -232,7 +311,7 @@ def build(inv: Invoice) -> bytes:
                 unit_price = -unit_price
             sub(row, "P_9A", _amount(unit_price))
             sub(row, "P_11", _amount(item.net))
-            sub(row, "P_12", _rate(inv.vat_rate))
+            sub(row, "P_12", _rate(inv.vat_rate) if treatment == DOMESTIC else treatment)
             if before:
                 sub(row, "StanPrzed", "1")
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from opiekun.core.fields import MoneyField, ScaledDecimalField
+from opiekun.core.fields import EncryptedTextField, MoneyField, ScaledDecimalField
 from opiekun.core.models import AppendOnly
 
 
@@ -84,6 +84,9 @@ class KsefSubmission(models.Model):
         SENDING = "sending", _("being sent")
         ACCEPTED = "accepted", _("accepted by KSeF")
         REJECTED = "rejected", _("rejected by KSeF")
+        # KSeF gave a number, but its receipt (UPO) names another number or file hash:
+        # not accepted, not sent again (it may be in KSeF), for a person to look at.
+        MISMATCH = "mismatch", _("KSeF's receipt does not match the invoice")
 
     invoice = models.OneToOneField(
         Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="ksef"
@@ -113,3 +116,31 @@ class KsefSubmission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id}: {self.state}"
+
+
+class VendorInvoicing(models.Model):
+    """How a vendor invoices (issue 21, item 1): data, not code. No row is the default:
+    invoices are issued by a manager, not on the customer's approval."""
+
+    vendor = models.OneToOneField(
+        "catalog.Vendor",
+        verbose_name=_("vendor"),
+        on_delete=models.CASCADE,
+        related_name="invoicing",
+    )
+    issue_on_approval = models.BooleanField(
+        _("issue the invoice when the customer approves the statement"),
+        default=False,
+        help_text=_("Otherwise a support manager issues it from the statement's page."),
+    )
+    # The vendor's KSeF token (issue 21, item 1): encrypted at rest with the secret box
+    # (ADR 8), since the sender must present it; never shown back in full.
+    ksef_token = EncryptedTextField(_("KSeF token"), blank=True)
+    ksef_token_set_at = models.DateTimeField(_("KSeF token set at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("vendor's invoicing")
+        verbose_name_plural = _("vendors' invoicing")
+
+    def __str__(self) -> str:
+        return f"{self.vendor_id}: {self.issue_on_approval}"

@@ -32,6 +32,19 @@ def schema() -> etree.XMLSchema:
     return etree.XMLSchema(doc)
 
 
+@cache
+def eu_prefixes() -> frozenset[str]:
+    """The KodUE list of FA(3) (TKodyKrajowUE) without PL: a VAT number with one of these
+    prefixes is an EU buyer's (Greece is EL; XI is Northern Ireland's traders). Read from
+    the schema, so a new member state arrives with the schema."""
+    doc = etree.parse(str(XSD_DIR / MAIN), etree.XMLParser(no_network=True))
+    xs = {"xsd": "http://www.w3.org/2001/XMLSchema"}
+    values = doc.xpath(
+        "//xsd:simpleType[@name='TKodyKrajowUE']//xsd:enumeration/@value", namespaces=xs
+    )
+    return frozenset(str(v) for v in values) - {"PL"}
+
+
 def errors(xml: bytes) -> list[str]:
     """The schema's complaints about a document, each with its line; empty when valid."""
     parser = etree.XMLParser(no_network=True, resolve_entities=False)

@@ -12,7 +12,9 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from opiekun.invoicing import actions, ksef
+from opiekun.contracts.models import Statement
+from opiekun.core import audit
+from opiekun.invoicing import actions, ksef, settings_actions
 from opiekun.invoicing.ksef_auth import TokenAuth
 from opiekun.invoicing.models import KsefSubmission
 
@@ -25,9 +27,15 @@ STALE = dt.timedelta(minutes=30)
 
 
 def configured_sender(nip: str) -> ksef.Sender | None:
+    """A sender for one seller: its vendor's KSeF token (issue 21, item 1), else the
+    installation's KSEF_TOKEN; none (the invoices wait) without a URL or a token."""
     if not settings.KSEF_API_URL:
         return None
-    auth = TokenAuth(settings.KSEF_API_URL, settings.KSEF_TOKEN, nip)
+    token = settings_actions.ksef_token_for(nip) or settings.KSEF_TOKEN
+    if not token:
+        log.warning("no KSeF token for seller %s: its invoices wait", nip)
+        return None
+    auth = TokenAuth(settings.KSEF_API_URL, token, nip)
     return ksef.BatchSender(settings.KSEF_API_URL, auth)
 
 
@@ -50,7 +58,8 @@ def send_pending(
     for nip, group in groupby(waiting, key=lambda s: s.invoice.seller_tax_id):
         sender = sender_for(nip)
         if sender is None:
-            return accepted
+            # This seller has no sender (no token yet): its invoices wait, others go.
+            continue
         mine = [s for s in group if actions.claim(s.pk, stale_after=STALE)]
         if not mine:
             continue
@@ -63,17 +72,39 @@ def send_pending(
                 actions.record_outcome(s.pk, session_reference="", error=str(exc), retry=True)
             continue
         for outcome in result.outcomes:
-            actions.record_outcome(
+            done = actions.record_outcome(
                 outcome.key,
                 session_reference=result.session_reference,
                 ksef_number=outcome.ksef_number,
                 upo=outcome.upo,
                 error=outcome.error,
             )
-            accepted += bool(outcome.ksef_number)
+            accepted += done.state == KsefSubmission.State.ACCEPTED
     return accepted
 
 
 @shared_task
 def send_pending_invoices() -> int:
     return send_pending()
+
+
+@shared_task
+def issue_approved(statement_id: int) -> str:
+    """The invoice of a statement just approved, for a vendor that issues on approval.
+    ``actions.issue`` returns the existing invoice when there is one, so a second
+    delivery of this task (or a manager who was quicker) makes no second invoice."""
+    statement = Statement.objects.filter(pk=statement_id).first()
+    if statement is None:
+        return ""
+    try:
+        return actions.issue(statement).number
+    except actions.InvoiceError as exc:
+        # Visible, not lost: the statement's audit trail says why no invoice came.
+        log.warning("statement %s not invoiced on approval: %s", statement.number, exc)
+        audit.record(
+            "invoice.issue_failed",
+            statement,
+            organisation=statement.contract.organisation,
+            error=str(exc)[:200],
+        )
+        return ""

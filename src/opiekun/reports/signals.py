@@ -13,7 +13,10 @@ apps' ``AppConfig.ready``.
   ``transaction.on_commit``.
 - ``dispute_changed``: a step of ``dispute`` (``reports.disputes``) was taken: ``step`` is
   ``raised`` (tell the vendor), ``answered``, ``accepted`` or ``rejected`` (tell the
-  customer). Arguments: ``dispute``, ``step``, ``actor``."""
+  customer). Arguments: ``dispute``, ``step``, ``actor``.
+- ``statement_approved``: the customer approved ``statement`` (``statements.approve``).
+  Arguments: ``statement``, ``actor``. Invoicing issues the invoice after the commit when
+  the vendor chose so (issue 21, item 1)."""
 
 from django.dispatch import Signal
 
@@ -21,3 +24,4 @@ statement_issued = Signal()
 register_issued = Signal()
 statement_sent = Signal()
 dispute_changed = Signal()
+statement_approved = Signal()

@@ -226,6 +226,7 @@ def approve(statement: Statement, *, contact: Contact, actor: Actor = None) -> S
             contact=contact.pk,
             month=f"{statement.period_start:%Y-%m}",
         )
+        signals.statement_approved.send(sender=Statement, statement=statement, actor=actor)
     return approval
 
 

@@ -26,6 +26,7 @@ from opiekun.contracts.models import (
     Statement,
     TopUpOffer,
 )
+from opiekun.invoicing.models import Invoice, VendorInvoicing
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
@@ -62,6 +63,9 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("put", "/api/v1/plans/{plan_code}/assignment"): {"assignment_rule": "none"},
     ("put", "/api/v1/vendors/{vendor_code}/assignment"): {"assignment_rule": "none"},
     ("put", "/api/v1/vendors/{vendor_code}/pinning"): {"pin_critical": True},
+    ("put", "/api/v1/vendors/{vendor_code}/invoicing"): {"issue_on_approval": True},
+    ("put", "/api/v1/vendors/{vendor_code}/ksef-token"): {"ksef_token": "secret"},
+    ("post", "/api/v1/statements/{statement_id}/invoice"): {},
     ("post", "/api/v1/contracts/{contract_id}/licence"): {"kind": "update", "on": "2026-11-30"},
     ("post", "/api/v1/organisations/{organisation_id}/packages"): {"plan_code": "KJM-PACKAGE"},
     ("post", "/api/v1/banks/{bank_id}/corrections"): {"minutes": 60, "reason": "x"},
@@ -286,6 +290,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert not Plan.objects.filter(portal_counts_as_email=True).exists()
     assert set(Vendor.objects.values_list("assignment_rule", flat=True)) == {"account_manager"}
     assert not Vendor.objects.filter(pin_critical=True).exists()
+    assert not VendorInvoicing.objects.exists() and not Invoice.objects.exists()
     assert not HourBank.objects.filter(kind="package").exists()
     assert not HourRequest.objects.exclude(status="open").exists()
     assert not LedgerEntry.objects.filter(kind="correction").exists()

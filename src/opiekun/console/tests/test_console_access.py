@@ -37,7 +37,8 @@ pytestmark = pytest.mark.django_db
 MANAGERS_ONLY = {"/console/lockouts/", "/console/plans/", "/console/canned/new"}
 # Importing customers and the vendor's alerts are the contract desk's (issue 17).
 MANAGERS_ONLY |= {"/console/import/", "/console/import/template", "/console/alerts/"}
-MANAGERS_ONLY_PATTERN = re.compile(r"/console/canned/\d+/")
+# A vendor's invoicing settings (issue 21, item 1) are a support manager's.
+MANAGERS_ONLY_PATTERN = re.compile(r"/console/canned/\d+/|/console/vendors/\d+/invoicing")
 TRIAGED = b"From: nowy@c.example\r\nSubject: Kto to?\r\nMessage-ID: <t1@c.example>\r\n\r\nHej\r\n"
 
 
@@ -138,6 +139,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "invoice",
         "export",
         "make",
+        "on-approval",
+        "ksef-token",
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:

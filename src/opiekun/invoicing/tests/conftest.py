@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 from collections.abc import Callable, Iterator
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -107,3 +110,15 @@ def approve(personas: Personas) -> Approve:
         return statement
 
     return run
+
+
+def receipt(invoice: Any, ksef_number: str) -> str:
+    """A UPO as the fake KSeF writes it, confirming ``invoice`` under ``ksef_number``:
+    an invoice counts as accepted only with a receipt that names both (issue 21)."""
+    digest = base64.b64encode(hashlib.sha256(invoice.xml.encode("utf-8")).digest()).decode()
+    return (
+        '<Potwierdzenie xmlns="http://upo.schematy.mf.gov.pl/KSeF/v4-2"><Dokument>'
+        f"<NumerKSeFDokumentu>{ksef_number}</NumerKSeFDokumentu>"
+        f"<NumerFaktury>{invoice.number}</NumerFaktury>"
+        f"<SkrotDokumentu>{digest}</SkrotDokumentu></Dokument></Potwierdzenie>"
+    )

@@ -14,7 +14,7 @@ from opiekun.contracts.models import Statement
 from opiekun.customers.models import Organisation
 from opiekun.invoicing import actions, qr
 from opiekun.invoicing.models import Invoice
-from opiekun.invoicing.tests.conftest import OCTOBER, Approve, october_of
+from opiekun.invoicing.tests.conftest import OCTOBER, Approve, october_of, receipt
 from opiekun.reports import statements
 from opiekun.staff.models import StaffMember
 from opiekun.testing.personas import Personas
@@ -47,7 +47,9 @@ def customer_client(personas: Personas, who: str) -> Client:
 
 def accept(invoice: Invoice) -> None:
     actions.claim(invoice.ksef.pk, stale_after=dt.timedelta(minutes=30))
-    actions.record_outcome(invoice.ksef.pk, session_reference="S", ksef_number=NUMBER, upo="<U/>")
+    actions.record_outcome(
+        invoice.ksef.pk, session_reference="S", ksef_number=NUMBER, upo=receipt(invoice, NUMBER)
+    )
 
 
 def test_a_manager_issues_the_invoice_from_the_console_and_both_sides_see_the_ksef_number(

@@ -18,7 +18,7 @@ from opiekun.core.models import AppendOnlyError, AuditEvent
 from opiekun.customers.models import Organisation
 from opiekun.invoicing import actions, fa3, schema
 from opiekun.invoicing.models import Invoice, KsefSubmission
-from opiekun.invoicing.tests.conftest import OCTOBER, Approve, october_of
+from opiekun.invoicing.tests.conftest import OCTOBER, Approve, october_of, receipt
 from opiekun.reports import drafts
 from opiekun.reports import statements as statement_actions
 from opiekun.testing.personas import Personas
@@ -178,7 +178,9 @@ def test_a_correction_of_an_invoice_kSeF_accepted_names_its_ksef_number(
     first = actions.issue(first_statement)
     number = "5260250274-20261201-0A1B2C-3D4E5F-01"
     actions.claim(first.ksef.pk, stale_after=dt.timedelta(minutes=30))
-    actions.record_outcome(first.ksef.pk, session_reference="S", ksef_number=number, upo="<U/>")
+    actions.record_outcome(
+        first.ksef.pk, session_reference="S", ksef_number=number, upo=receipt(first, number)
+    )
     Contract.objects.filter(pk=contract.pk).update(hourly_rate_net=Decimal("150.00"))
     kor = actions.issue(approve(statement_actions.correct(first_statement)))
     ref = parsed(kor).find("fa:Fa/fa:DaneFaKorygowanej", NS)
