@@ -30,8 +30,8 @@ from opiekun.invoicing.models import Invoice, VendorInvoicing
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
-from opiekun.reports import disputes, issuing, statements
-from opiekun.reports.models import Dispute, StatementRun, StatementSending
+from opiekun.reports import disputes, exporting, issuing, statements
+from opiekun.reports.models import Dispute, ExportJob, StatementRun, StatementSending
 from opiekun.testing.offers import a_offer
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
@@ -139,6 +139,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/disputes/{dispute_id}/answer"): {"answer": "obcy"},
     ("post", "/api/v1/disputes/{dispute_id}/accept"): {"reason": "obcy", "raw_minutes": 0},
     ("post", "/api/v1/disputes/{dispute_id}/reject"): {"reason": "obcy"},
+    ("post", "/api/v1/exports"): {"kind": "sla", "format": "csv"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # A contact's own settings: another contact reads and sets their own, never A's; a
@@ -235,6 +236,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "run_id": str(issuing.start(dt.date(2026, 10, 1)).pk),
         # A's question about its work: A and staff see it, staff decide it.
         "dispute_id": str(disputes.raise_dispute(p.customer_a, work_log=work, reason="Tajne A").pk),
+        # The agent's export of a report (issue 20, item 4): staff's, never a customer's.
+        "export_id": str(exporting.request_export("sla", "csv", {}, actor=p.agent.user).pk),
     }
 
 
@@ -308,6 +311,7 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
     assert set(TopUpOffer.objects.values_list("status", flat=True)) == {"open"}
     assert TopUpOffer.objects.count() == 1
+    assert ExportJob.objects.count() == 1  # no POST of theirs asked for another
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:
