@@ -2,6 +2,7 @@ from django.urls import path
 
 from opiekun.console import (
     alerts,
+    api_tokens,
     appointments,
     assignment,
     canned,
@@ -193,6 +194,8 @@ urlpatterns = [
     path("mail/mailboxes", mailroom.mailboxes, name="mail-mailboxes"),
     path("mail/mailboxes/<int:mailbox_id>/test", mailroom.test_mailbox, name="mail-test"),
     path("security/", security.security, name="security"),
+    path("tokens/", api_tokens.tokens, name="api-tokens"),
+    path("tokens/<int:token_id>/revoke", api_tokens.revoke, name="api-token-revoke"),
     path("lockouts/", security.lockouts, name="lockouts"),
     path("lockouts/unlock", security.unlock, name="unlock"),
     path(

@@ -25,6 +25,8 @@ from opiekun.contracts.models import (
     PenaltyTerms,
     Statement,
 )
+from opiekun.core import tokens
+from opiekun.core.models import ApiToken
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
@@ -129,6 +131,8 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/disputes/{dispute_id}/answer"): {"answer": "obcy"},
     ("post", "/api/v1/disputes/{dispute_id}/accept"): {"reason": "obcy", "raw_minutes": 0},
     ("post", "/api/v1/disputes/{dispute_id}/reject"): {"reason": "obcy"},
+    ("post", "/api/v1/my/api-tokens"): {"name": "Obcy"},
+    ("post", "/api/v1/my/api-tokens/{token_id}/revoke"): {},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # A contact's own settings: another contact reads and sets their own, never A's; a
@@ -138,6 +142,9 @@ OWN = {
     ("put", "/api/v1/my/notification-choices"),
     ("get", "/api/v1/reaction-preview"),
     ("post", "/api/v1/my/hour-requests"),
+    # Gap 1: B lists and creates B's own tokens; an outsider holds none (404).
+    ("get", "/api/v1/my/api-tokens"),
+    ("post", "/api/v1/my/api-tokens"),
 }
 # Collections answer everyone with what they may see, which for A's things is nothing.
 COLLECTIONS = {
@@ -222,6 +229,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "run_id": str(issuing.start(dt.date(2026, 10, 1)).pk),
         # A's question about its work: A and staff see it, staff decide it.
         "dispute_id": str(disputes.raise_dispute(p.customer_a, work_log=work, reason="Tajne A").pk),
+        # A's own API token (gap 1): only A lists or revokes it.
+        "token_id": str(tokens.create_token(p.customer_a.user, "Tajne A")[0].pk),  # type: ignore[arg-type]
     }
 
 
@@ -292,6 +301,8 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert not StatementSending.objects.exists()
     assert not PenaltyTerms.objects.exists() and not ForceMajeure.objects.exists()
     assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
+    a_token = ApiToken.objects.get(user=contracted_personas.customer_a.user)
+    assert a_token.revoked_at is None
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

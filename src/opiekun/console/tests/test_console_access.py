@@ -13,6 +13,8 @@ from django.utils import timezone
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.console import urls as console_urls
 from opiekun.contracts.models import Contract, HourBank, HourRequest, LedgerEntry, Statement
+from opiekun.core import tokens
+from opiekun.core.models import ApiToken
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
 from opiekun.mail import actions as mail_actions
@@ -103,6 +105,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "inbound_id": mail_actions.receive(mailbox, TRIAGED)[0].pk,
         "statement_id": statements.issue(p.contract_a, dt.date(2026, 10, 1)).pk,  # type: ignore[arg-type]
         "run_id": issuing.start(dt.date(2026, 10, 1)).pk,
+        # The agent's own API token (gap 1): a customer may not revoke it.
+        "token_id": tokens.create_token(p.agent.user, "Agenta")[0].pk,
     }
     methods = {
         *console_urls.TICKET_ACTIONS,
@@ -124,6 +128,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("check", "confirm"),
         *("penalty", "force-majeure", "reject"),
         "invoice",
+        "revoke",
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
@@ -171,6 +176,7 @@ def test_no_console_page_answers_anyone_but_staff(
     assert Statement.objects.count() == 1 and StatementRun.objects.count() == 1
     assert not StatementSending.objects.exists()
     assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
+    assert not ApiToken.objects.exclude(revoked_at=None).exists()
 
 
 def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:
