@@ -19,6 +19,7 @@ from opiekun.api import (
     imports,
     licences,
     mailroom,
+    my_statements,
     my_tokens,
     notifications,
     organisations,
@@ -81,3 +82,4 @@ api.add_router("", ratings.router)
 api.add_router("", penalties.router)  # issue 21
 api.add_router("", disputes.router)  # issue 21
 api.add_router("", my_tokens.router)  # gap 1: a caller's own tokens
+api.add_router("", my_statements.router)  # gap 3: a contact's statements and register

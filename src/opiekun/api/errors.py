@@ -31,6 +31,7 @@ from opiekun.core.bounds import OutOfBounds
 from opiekun.customers.actions import ContactError
 from opiekun.mail.actions import MailError
 from opiekun.reports.disputes import DisputeError
+from opiekun.reports.register import RegisterError
 from opiekun.reports.statements import StatementError
 from opiekun.tariff import BillingError
 from opiekun.tickets.actions import IntakeError
@@ -53,6 +54,7 @@ DOMAIN_ERRORS = (
     RequestError,
     RuleError,
     SaleError,
+    RegisterError,  # gap 3: a contact approves a register through the API
 )
 
 Code = Literal[

@@ -24,6 +24,7 @@ from opiekun.contracts.models import (
     LedgerEntry,
     PenaltyTerms,
     Statement,
+    StatementApproval,
 )
 from opiekun.core import tokens
 from opiekun.core.models import ApiToken
@@ -31,7 +32,7 @@ from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
 from opiekun.reports import disputes, issuing, statements
-from opiekun.reports.models import Dispute, StatementRun, StatementSending
+from opiekun.reports.models import Dispute, RegisterApproval, StatementRun, StatementSending
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
 from opiekun.tickets.models import ForceMajeure
@@ -133,6 +134,8 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/disputes/{dispute_id}/reject"): {"reason": "obcy"},
     ("post", "/api/v1/my/api-tokens"): {"name": "Obcy"},
     ("post", "/api/v1/my/api-tokens/{token_id}/revoke"): {},
+    ("post", "/api/v1/my/statements/{statement_id}/approve"): {},
+    ("post", "/api/v1/my/register/approve"): {"month": "2026-10"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # A contact's own settings: another contact reads and sets their own, never A's; a
@@ -145,6 +148,9 @@ OWN = {
     # Gap 1: B lists and creates B's own tokens; an outsider holds none (404).
     ("get", "/api/v1/my/api-tokens"),
     ("post", "/api/v1/my/api-tokens"),
+    # Gap 3: B lists B's statements and approves B's register, never A's.
+    ("get", "/api/v1/my/statements"),
+    ("post", "/api/v1/my/register/approve"),
 }
 # Collections answer everyone with what they may see, which for A's things is nothing.
 COLLECTIONS = {
@@ -301,6 +307,8 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert not StatementSending.objects.exists()
     assert not PenaltyTerms.objects.exists() and not ForceMajeure.objects.exists()
     assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
+    assert not StatementApproval.objects.exists()
+    assert not RegisterApproval.objects.filter(organisation=contracted_personas.org_a).exists()
     a_token = ApiToken.objects.get(user=contracted_personas.customer_a.user)
     assert a_token.revoked_at is None
 
