@@ -134,6 +134,7 @@ urlpatterns = [
         name="vendor-assignment",
     ),
     path("vendors/<int:vendor_id>/pinning", plan_settings.vendor_pinning, name="vendor-pinning"),
+    path("vendors/<int:vendor_id>/seller", plan_settings.vendor_seller, name="vendor-seller"),
     path("tickets/<int:ticket_id>/presence", presence.beat, name="presence"),
     *[
         path(

@@ -135,6 +135,7 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/my/api-tokens"): {"name": "Obcy"},
     ("post", "/api/v1/my/api-tokens/{token_id}/revoke"): {},
     ("post", "/api/v1/my/statements/{statement_id}/approve"): {},
+    ("put", "/api/v1/vendors/{vendor_code}/seller"): {"tax_id": "5260250274"},
     ("post", "/api/v1/my/register/approve"): {"month": "2026-10"},
 }
 PUBLIC = {("get", "/api/v1/plans")}

@@ -129,6 +129,7 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         *("penalty", "force-majeure", "reject"),
         "invoice",
         "revoke",
+        "seller",
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
