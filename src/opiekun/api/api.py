@@ -21,6 +21,8 @@ from opiekun.api import (
     invoicing,
     licences,
     mailroom,
+    my_statements,
+    my_tokens,
     notifications,
     organisations,
     organising,
@@ -85,3 +87,5 @@ api.add_router("", ratings.router)
 api.add_router("", penalties.router)  # issue 21
 api.add_router("", disputes.router)  # issue 21
 api.add_router("", exports.router)  # issue 20
+api.add_router("", my_tokens.router)  # gap 1: a caller's own tokens
+api.add_router("", my_statements.router)  # gap 3: a contact's statements and register

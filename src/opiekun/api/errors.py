@@ -35,6 +35,7 @@ from opiekun.invoicing.settings_actions import SettingsError
 from opiekun.mail.actions import MailError
 from opiekun.reports.disputes import DisputeError
 from opiekun.reports.exportjobs import ExportError
+from opiekun.reports.register import RegisterError
 from opiekun.reports.statements import StatementError
 from opiekun.tariff import BillingError
 from opiekun.tickets.actions import IntakeError
@@ -61,6 +62,7 @@ DOMAIN_ERRORS = (
     OfferError,
     InvoiceError,
     SettingsError,
+    RegisterError,  # gap 3: a contact approves a register through the API
 )
 
 Code = Literal[

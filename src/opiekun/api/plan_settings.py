@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from opiekun.api.types import OneOf
-from opiekun.catalog import assignment, portal_channel
+from opiekun.catalog import assignment, portal_channel, seller
 from opiekun.catalog.choices import AssignmentRule
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.staff.access import manager_for
@@ -140,3 +140,35 @@ def _plan(code: str) -> Plan:
     if plan is None:
         raise Http404("No such plan")
     return plan
+
+
+class SellerIn(Schema):
+    legal_name: Annotated[str, Field(max_length=seller.LEGAL_NAME_MAX)] = ""
+    tax_id: Annotated[str, Field(max_length=32, description="A NIP, or an EU VAT number.")] = ""
+    address: Annotated[str, Field(max_length=seller.ADDRESS_MAX)] = ""
+
+
+class SellerOut(Schema):
+    code: str
+    legal_name: str
+    tax_id: str
+    address: str
+
+
+@router.put(
+    "/vendors/{vendor_code}/seller",
+    response=SellerOut,
+    summary="Set the vendor's legal name, NIP and address for its invoices (managers)",
+)
+def set_seller(request: HttpRequest, vendor_code: str, data: SellerIn) -> SellerOut:
+    manager_for(request.user)
+    vendor = seller.set_seller(
+        _vendor(vendor_code),
+        legal_name=data.legal_name,
+        tax_id=data.tax_id,
+        address=data.address,
+        actor=request.user,
+    )
+    return SellerOut(
+        code=vendor.code, legal_name=vendor.legal_name, tax_id=vendor.tax_id, address=vendor.address
+    )

@@ -62,13 +62,20 @@ def load_presets(names: list[str], *, actor: Actor = None) -> dict[str, Tally]:
     return tallies
 
 
+# What the vendor's invoices carry as the seller (gap 2): the preset's demo values fill
+# a blank, and a value a manager set stays when the preset is loaded again.
+_SELLER_FIELDS = ("legal_name", "tax_id", "address")
+
+
 def _load_vendor(data: dict[str, Any], tally: Tally) -> Vendor:
     v = data["vendor"]
+    current = Vendor.objects.filter(code=v["code"]).values(*_SELLER_FIELDS).first() or {}
+    seller = {k: current.get(k) or v.get(k, "") for k in _SELLER_FIELDS}
     vendor = upsert(
         Vendor,
         tally,
         {"code": v["code"]},
-        {k: v.get(k, "") for k in ("name", "legal_name", "tax_id", "email", "phone")},
+        {**{k: v.get(k, "") for k in ("name", "email", "phone")}, **seller},
     )
     products = {
         p["code"]: upsert(

@@ -11,10 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from opiekun.catalog import assignment, portal_channel
+from opiekun.catalog import assignment, portal_channel, seller
 from opiekun.catalog.choices import AssignmentRule
 from opiekun.catalog.models import Plan, Vendor
 from opiekun.console.guards import staff_only
+from opiekun.core.bounds import OutOfBounds
+from opiekun.core.forms import sentence
 from opiekun.staff.access import manager_for
 
 
@@ -81,6 +83,34 @@ def vendor_pinning(request: HttpRequest, vendor_id: int) -> HttpResponse:
         vendor, bool(request.POST.get("pin_critical")), actor=request.user
     )
     messages.success(request, _("The queue order was saved."))
+    return redirect("console:plans")
+
+
+@require_POST
+@staff_only
+def vendor_seller(request: HttpRequest, vendor_id: int) -> HttpResponse:
+    """The vendor's NIP, legal name and address for its invoices (gap 2)."""
+    manager_for(request.user)
+    vendor = Vendor.objects.filter(pk=vendor_id).first()
+    if vendor is None:
+        raise Http404("No such vendor")
+    try:
+        seller.set_seller(
+            vendor,
+            legal_name=request.POST.get("legal_name", ""),
+            tax_id=request.POST.get("tax_id", ""),
+            address=request.POST.get("address", ""),
+            actor=request.user,
+        )
+    except OutOfBounds as exc:
+        labels = {
+            "tax_id": _("tax id (NIP)"),
+            "legal_name": _("legal name"),
+            "address": _("address"),
+        }
+        messages.error(request, sentence(exc, labels))
+    else:
+        messages.success(request, _("The seller's details were saved."))
     return redirect("console:plans")
 
 

@@ -2,6 +2,7 @@ from django.urls import path
 
 from opiekun.console import (
     alerts,
+    api_tokens,
     appointments,
     assignment,
     canned,
@@ -153,6 +154,7 @@ urlpatterns = [
         invoices.ksef_token,
         name="vendor-invoicing-ksef-token",
     ),
+    path("vendors/<int:vendor_id>/seller", plan_settings.vendor_seller, name="vendor-seller"),
     path("tickets/<int:ticket_id>/presence", presence.beat, name="presence"),
     *[
         path(
@@ -217,6 +219,8 @@ urlpatterns = [
     path("mail/mailboxes", mailroom.mailboxes, name="mail-mailboxes"),
     path("mail/mailboxes/<int:mailbox_id>/test", mailroom.test_mailbox, name="mail-test"),
     path("security/", security.security, name="security"),
+    path("tokens/", api_tokens.tokens, name="api-tokens"),
+    path("tokens/<int:token_id>/revoke", api_tokens.revoke, name="api-token-revoke"),
     path("lockouts/", security.lockouts, name="lockouts"),
     path("lockouts/unlock", security.unlock, name="unlock"),
     path(

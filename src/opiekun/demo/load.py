@@ -24,6 +24,7 @@ from opiekun.demo.records import (
     FORUM,
     OCTOBER_WORK,
     STAFF,
+    TAX_IDS,
     TICKETS,
     WORK,
     Login,
@@ -133,7 +134,11 @@ def load_demo() -> Tally:
             org = Organisation.objects.filter(short_name=short).first()
             if org is None:
                 org = customer_actions.create_organisation(
-                    name, short, kind=kind, account_manager=staff["opiekun"]
+                    name,
+                    short,
+                    kind=kind,
+                    account_manager=staff["opiekun"],
+                    tax_id=TAX_IDS.get(short, ""),
                 )
                 tally["created"] += 1
             orgs[short] = org

@@ -20,6 +20,17 @@ class Login:
     who: str
 
 
+# Demo NIPs of the customers (gap 2): an invoice's buyer needs one. Check digits are
+# right so invoicing can be tried; runs of ones (1111111...) mark them as made up.
+TAX_IDS = {
+    "nowak": "1111111068",
+    "lis": "1111111074",
+    "mewa": "1111111080",
+    "ug-debnica": "1111111097",
+    "bor": "1111111105",
+    "sosna": "1111111128",
+}
+
 STAFF = [
     # username, full name, roles, mobile, password
     ("kierownik", "Krystyna Kierownik", ("manager", "agent"), "", "demo-kierownik"),

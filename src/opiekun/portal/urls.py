@@ -1,6 +1,7 @@
 from django.urls import path
 
 from opiekun.portal import (
+    api_tokens,
     asking,
     contacts,
     conversation,
@@ -60,5 +61,7 @@ urlpatterns = [
     path("register/", register.page, name="register"),
     path("register/approve", register.approve, name="register-approve"),
     path("notifications/", notices.preferences, name="notifications"),
+    path("tokens/", api_tokens.tokens, name="api-tokens"),
+    path("tokens/<int:token_id>/revoke", api_tokens.revoke, name="api-token-revoke"),
     path("unsubscribe/<str:token>/", notices.unsubscribe, name="unsubscribe"),
 ]

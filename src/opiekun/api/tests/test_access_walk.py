@@ -24,14 +24,23 @@ from opiekun.contracts.models import (
     LedgerEntry,
     PenaltyTerms,
     Statement,
+    StatementApproval,
     TopUpOffer,
 )
+from opiekun.core import tokens
+from opiekun.core.models import ApiToken
 from opiekun.invoicing.models import Invoice, VendorInvoicing
 from opiekun.mail import actions as mail_actions
 from opiekun.mail.models import Mailbox
 from opiekun.notifications.models import CustomerPreference, Notification
 from opiekun.reports import disputes, exporting, issuing, statements
-from opiekun.reports.models import Dispute, ExportJob, StatementRun, StatementSending
+from opiekun.reports.models import (
+    Dispute,
+    ExportJob,
+    RegisterApproval,
+    StatementRun,
+    StatementSending,
+)
 from opiekun.testing.offers import a_offer
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions, attachments
@@ -140,6 +149,11 @@ BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("post", "/api/v1/disputes/{dispute_id}/accept"): {"reason": "obcy", "raw_minutes": 0},
     ("post", "/api/v1/disputes/{dispute_id}/reject"): {"reason": "obcy"},
     ("post", "/api/v1/exports"): {"kind": "sla", "format": "csv"},
+    ("post", "/api/v1/my/api-tokens"): {"name": "Obcy"},
+    ("post", "/api/v1/my/api-tokens/{token_id}/revoke"): {},
+    ("post", "/api/v1/my/statements/{statement_id}/approve"): {},
+    ("put", "/api/v1/vendors/{vendor_code}/seller"): {"tax_id": "5260250274"},
+    ("post", "/api/v1/my/register/approve"): {"month": "2026-10"},
 }
 PUBLIC = {("get", "/api/v1/plans")}
 # A contact's own settings: another contact reads and sets their own, never A's; a
@@ -150,6 +164,12 @@ OWN = {
     ("get", "/api/v1/reaction-preview"),
     ("post", "/api/v1/my/hour-requests"),
     ("get", "/api/v1/my/topup-offers"),
+    # Gap 1: B lists and creates B's own tokens; an outsider holds none (404).
+    ("get", "/api/v1/my/api-tokens"),
+    ("post", "/api/v1/my/api-tokens"),
+    # Gap 3: B lists B's statements and approves B's register, never A's.
+    ("get", "/api/v1/my/statements"),
+    ("post", "/api/v1/my/register/approve"),
 }
 # Collections answer everyone with what they may see, which for A's things is nothing.
 COLLECTIONS = {
@@ -238,6 +258,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         "dispute_id": str(disputes.raise_dispute(p.customer_a, work_log=work, reason="Tajne A").pk),
         # The agent's export of a report (issue 20, item 4): staff's, never a customer's.
         "export_id": str(exporting.request_export("sla", "csv", {}, actor=p.agent.user).pk),
+        # A's own API token (gap 1): only A lists or revokes it.
+        "token_id": str(tokens.create_token(p.customer_a.user, "Tajne A")[0].pk),  # type: ignore[arg-type]
     }
 
 
@@ -312,6 +334,10 @@ def test_no_route_shows_customer_a_to_anyone_else(
     assert set(TopUpOffer.objects.values_list("status", flat=True)) == {"open"}
     assert TopUpOffer.objects.count() == 1
     assert ExportJob.objects.count() == 1  # no POST of theirs asked for another
+    assert not StatementApproval.objects.exists()
+    assert not RegisterApproval.objects.filter(organisation=contracted_personas.org_a).exists()
+    a_token = ApiToken.objects.get(user=contracted_personas.customer_a.user)
+    assert a_token.revoked_at is None
 
 
 def test_anonymous_callers_get_401_except_on_public_routes(a_objects: dict[str, str]) -> None:

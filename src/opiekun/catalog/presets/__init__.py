@@ -13,6 +13,8 @@ from decimal import Decimal, InvalidOperation
 from importlib import resources
 from typing import Any
 
+from stdnum.pl import nip
+
 from opiekun.catalog.billing_needs import missing_work_kinds
 
 PRESETS: tuple[str, ...] = ("kjm", "pwsk", "ship", "eks", "mer")
@@ -20,7 +22,7 @@ PRESETS: tuple[str, ...] = ("kjm", "pwsk", "ship", "eks", "mer")
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _SECTION_KEYS = {
-    "vendor": {"code", "name", "legal_name", "tax_id", "email", "phone"},
+    "vendor": {"code", "name", "legal_name", "tax_id", "address", "email", "phone"},
     "products": {"code", "name", "description"},
     "calendars": {"code", "name", "time_zone", "holiday_country", "observes_holidays", "week"},
     "plans": {
@@ -126,6 +128,9 @@ def _check_keys(name: str, data: dict[str, Any]) -> None:
         raise PresetError(f"{name}.toml: unknown section(s) {sorted(unknown)}")
     if "vendor" not in data:
         raise PresetError(f"{name}.toml: the [vendor] section is missing")
+    tax_id = data["vendor"].get("tax_id", "")
+    if tax_id and not nip.is_valid(tax_id):
+        raise PresetError(f"{name}.toml vendor: tax_id {tax_id!r} is no valid NIP")
     for section, allowed in _SECTION_KEYS.items():
         items = data.get(section, [])
         for item in [items] if isinstance(items, dict) else items:

@@ -20,6 +20,8 @@ from opiekun.contracts.models import (
     Statement,
     TopUpOffer,
 )
+from opiekun.core import tokens
+from opiekun.core.models import ApiToken
 from opiekun.knowledge import actions as kb
 from opiekun.knowledge.models import Article, ForumThread
 from opiekun.mail import actions as mail_actions
@@ -116,6 +118,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "run_id": issuing.start(dt.date(2026, 10, 1)).pk,
         # The agent's report export, written (issue 20): its file is the agent's only.
         "export_id": _written_export(p).pk,
+        # The agent's own API token (gap 1): a customer may not revoke it.
+        "token_id": tokens.create_token(p.agent.user, "Agenta")[0].pk,
     }
     methods = {
         *console_urls.TICKET_ACTIONS,
@@ -141,6 +145,8 @@ def pages(contracted_personas: Personas) -> list[tuple[str, str]]:
         "make",
         "on-approval",
         "ksef-token",
+        "revoke",
+        "seller",
     }
     found, posted_names = [], set()
     for pattern in console_urls.urlpatterns:
@@ -196,6 +202,7 @@ def test_no_console_page_answers_anyone_but_staff(
     assert not StatementSending.objects.exists()
     assert Dispute.objects.get().status == "open" and Dispute.objects.get().answer == ""
     assert set(TopUpOffer.objects.values_list("status", flat=True)) == {"open"}
+    assert not ApiToken.objects.exclude(revoked_at=None).exists()
 
 
 def test_the_anonymous_are_sent_to_sign_in(pages: list[tuple[str, str]]) -> None:

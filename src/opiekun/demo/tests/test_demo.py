@@ -1,5 +1,7 @@
 """The demo a newcomer gets from `make run`."""
 
+from pathlib import Path
+
 import pytest
 from django.contrib.auth import authenticate
 from django.test import RequestFactory
@@ -66,3 +68,23 @@ def test_the_demo_has_articles_a_forum_thread_and_a_statement_to_approve(
     statement = Statement.objects.get()  # October is over: Mewa's statement is issued
     assert statement.organisation_name == "Sklep Wysyłkowy Mewa"
     assert statement.lines.filter(kind="work").count() == 2
+
+
+def test_gap_2_the_demo_can_be_invoiced_seller_and_buyers_have_a_nip(
+    presets: None, tmp_path: Path
+) -> None:
+    from django.core.management import call_command
+    from stdnum.pl import nip
+
+    demo.load_demo()
+    for org in Organisation.objects.all():
+        assert nip.is_valid(org.tax_id), org.short_name
+    # `opiekun invoice mewa 2026-10` stopped at "sprzedawca: SHIP nie ma NIP".
+    from opiekun.contracts.models import Statement
+    from opiekun.reports import statements
+
+    mewa = Organisation.objects.get(short_name="mewa")
+    statement = Statement.objects.get(contract__organisation=mewa, period_start__month=10)
+    statements.approve(statement, contact=mewa.contacts.get())
+    call_command("invoice", "mewa", "2026-10", "-o", str(tmp_path / "fa.xml"))
+    assert "<NIP>1111111045</NIP>" in (tmp_path / "fa.xml").read_text()

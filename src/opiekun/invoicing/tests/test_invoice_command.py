@@ -122,3 +122,17 @@ def test_the_accounting_rows_add_up_to_each_invoice(
     values = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(values) == len(rows)
     assert sum(Decimal(str(v[12])) for v in values) == sum(i.vat for i in Invoice.objects.all())
+
+
+def test_gap_4_a_contract_number_nobody_has_is_a_wrong_argument_in_the_readers_language(
+    personas: Personas, buyer: Organisation, tmp_path: Path
+) -> None:
+    from django.utils import translation
+
+    out = str(tmp_path / "x.xml")
+    october_of("SHIP-START", personas, number="S/G")
+    code, message = exit_status(buyer.short_name, "2026-10", "--contract", "9" * 23, "-o", out)
+    assert code == 2 and message.startswith("--contract:")
+    with translation.override("pl"):
+        code, message = exit_status(buyer.short_name, "2026-09", "-o", out)
+    assert code == 3 and message == f"period: {buyer.short_name} nie ma zestawienia za 2026-09"

@@ -12,6 +12,8 @@ import pytest
 from django.test import Client
 
 from opiekun.contracts.models import StatementApproval, TopUpOffer
+from opiekun.core import tokens
+from opiekun.core.models import ApiToken
 from opiekun.portal import urls as portal_urls
 from opiekun.reports import statements
 from opiekun.reports.models import Dispute
@@ -37,6 +39,7 @@ OWN = {
     "statements/",
     "register/",
     "register/approve",
+    "tokens/",
 }
 # Public by a secret: the signed link of a rating e-mail (a guess is a 404).
 SECRET = {"rate/<str:token>", "unsubscribe/<str:token>/"}
@@ -68,6 +71,8 @@ def a_objects(contracted_personas: Personas) -> dict[str, str]:
         # An offer of hours to A (issue 21, item 4): only A's buyers answer it.
         "offer_id": str(a_offer(p).pk),
         "token": "guessed",
+        # A's own API token (gap 1): nobody else may revoke it, staff neither.
+        "token_id": str(tokens.create_token(p.customer_a.user, "Tajne A")[0].pk),  # type: ignore[arg-type]
     }
 
 
@@ -97,6 +102,7 @@ def test_no_portal_route_shows_or_changes_customer_a_for_anyone_else(
     assert ticket.messages.filter(direction="in").count() == 0
     assert not Dispute.objects.exists() and not StatementApproval.objects.exists()
     assert set(TopUpOffer.objects.values_list("status", flat=True)) == {"open"}
+    assert not ApiToken.objects.exclude(revoked_at=None).exists()
 
 
 def test_every_portal_route_is_classified_and_anonymous_visitors_sign_in(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from opiekun.core import bounds
 from opiekun.customers.models import Organisation
@@ -32,26 +33,43 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         org = Organisation.objects.filter(short_name=options["org"][:50]).first()
         if org is None:
-            raise CommandError(f"org: unknown organisation {options['org']!r}", returncode=2)
+            raise CommandError(
+                "org: " + _("unknown organisation %(org)r") % {"org": options["org"]}, returncode=2
+            )
         month = month_of(options["period"])
         contracts = org.contracts.filter(statements__period_start=month).distinct()
-        if options["contract"]:
-            contracts = contracts.filter(number=options["contract"][:40])
+        number = options["contract"]
+        if number:
+            # A number the organisation has no contract under is a wrong argument (2),
+            # whatever its length; only a real contract without a statement is a 3.
+            if not org.contracts.filter(number=number[:40]).exists() or len(number) > 40:
+                raise CommandError(
+                    "--contract: "
+                    + _("%(org)s has no contract %(number)s")
+                    % {"org": org.short_name, "number": number[:40]},
+                    returncode=2,
+                )
+            contracts = contracts.filter(number=number)
         found = list(contracts)
+        no_statement = _("%(org)s has no statement for %(month)s") % {
+            "org": org.short_name,
+            "month": f"{month:%Y-%m}",
+        }
         if not found:
-            raise CommandError(
-                f"period: {org.short_name} has no statement for {month:%Y-%m}", returncode=3
-            )
+            raise CommandError("period: " + no_statement, returncode=3)
         if len(found) > 1:
             numbers = ", ".join(c.number for c in found)
-            raise CommandError(f"--contract: one of {numbers}", returncode=2)
+            raise CommandError(
+                "--contract: " + _("one of %(numbers)s") % {"numbers": numbers}, returncode=2
+            )
         statement = statements.latest(found[0], month)
         if statement is None:  # the filter above found one; a guard for the type checker
-            raise CommandError(f"period: no statement for {month:%Y-%m}", returncode=3)
+            raise CommandError("period: " + no_statement, returncode=3)
         if not hasattr(statement, "approval"):
             raise CommandError(
-                f"period: statement {statement.number} for {month:%Y-%m} is not approved "
-                "by the customer",
+                "period: "
+                + _("statement %(number)s for %(month)s is not approved by the customer")
+                % {"number": statement.number, "month": f"{month:%Y-%m}"},
                 returncode=4,
             )
         try:
