@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import Http404, HttpRequest
 from ninja import Field, Router, Schema
 
-from opiekun.api.types import Id
+from opiekun.api.types import Id, OneOf
 from opiekun.catalog.models import Vendor
 from opiekun.contracts.access import statement_for
 from opiekun.invoicing import actions, settings_actions
@@ -22,7 +23,7 @@ router = Router(tags=["invoicing"])
 
 class InvoiceOut(Schema):
     number: str
-    kind: str
+    kind: Annotated[str, OneOf.of(Invoice.Kind, check=False)]
     statement_id: int
     issue_date: dt.date
     buyer_tax_id: str

@@ -13,6 +13,7 @@ from opiekun.contracts.models import (
     Statement,
     StatementApproval,
     StatementLine,
+    TopUpOffer,
 )
 from opiekun.core.admin import ReadOnlyAdmin
 
@@ -175,3 +176,13 @@ class PenaltyTermsAdmin(ReadOnlyAdmin):
     list_filter = ["basis"]
     search_fields = ["plan__code", "contract__number"]
     list_select_related = ["plan", "contract"]
+
+
+@admin.register(TopUpOffer)
+class TopUpOfferAdmin(ReadOnlyAdmin):
+    # Made by the beat or by staff, answered on the portal (contracts/topup): a record of
+    # quotes and their answers, never edited here.
+    list_display = ["created_at", "organisation", "plan", "minutes", "status", "expires_at"]
+    list_filter = ["status", "origin"]
+    search_fields = ["organisation__name", "contract__number", "reason"]
+    list_select_related = ["organisation", "plan"]
