@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from opiekun.catalog.models import Vendor
-from opiekun.core import audit
+from opiekun.core import audit, bounds
 from opiekun.core.audit import Actor
 from opiekun.core.bounds import OutOfBounds
 from opiekun.core.taxids import normalise_tax_id
@@ -21,11 +20,9 @@ ADDRESS_MAX = 500
 def set_seller(
     vendor: Vendor, *, legal_name: str, tax_id: str, address: str, actor: Actor = None
 ) -> Vendor:
-    legal_name, address = legal_name.strip(), address.strip()
-    if len(legal_name) > LEGAL_NAME_MAX:
-        raise OutOfBounds("legal_name: " + _("at most %(n)s characters") % {"n": LEGAL_NAME_MAX})
-    if len(address) > ADDRESS_MAX:
-        raise OutOfBounds("address: " + _("at most %(n)s characters") % {"n": ADDRESS_MAX})
+    # The shared bound also refuses what the database cannot store (a NUL byte).
+    legal_name = bounds.text("legal_name", legal_name.strip(), max_length=LEGAL_NAME_MAX)
+    address = bounds.text("address", address.strip(), max_length=ADDRESS_MAX)
     try:
         tax_id = normalise_tax_id(tax_id[:40])
     except ValidationError as exc:

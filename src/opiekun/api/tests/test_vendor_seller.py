@@ -72,6 +72,17 @@ def test_gap_2_the_api_sets_the_seller(manager: Client) -> None:
     assert Vendor.objects.get(code="kjm").legal_name == "KJM S.A."
 
 
+def test_gap_2_a_nul_in_the_seller_is_refused_naming_the_field(manager: Client) -> None:
+    answer = manager.put(
+        "/api/v1/vendors/kjm/seller",
+        {"legal_name": "KJM\u0000", "tax_id": "5260250274", "address": ""},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["field"] == "legal_name"
+    assert Vendor.objects.get(code="kjm").legal_name != "KJM\x00"
+
+
 @pytest.mark.parametrize("who", ["agent", "customer_a", "outsider"])
 def test_gap_2_nobody_but_a_manager_sets_the_seller(
     contracted_personas: Personas, who: str
