@@ -57,6 +57,14 @@ def _setup_logging(**_: Any) -> None:
     logging.config.dictConfig(settings.LOGGING)
 
 
+def _beat_ready(sender: Any = None, **_: Any) -> None:
+    """Beat says "Starting..." before it opens its schedule file, and a stop signal
+    while the file is being set up ends it with an error. This line comes after: the
+    schedule is loaded and a process manager (or a test) may stop beat cleanly."""
+    jobs = len(getattr(getattr(sender, "scheduler", None), "schedule", {}) or {})
+    logging.getLogger("opiekun.beat").info("beat: schedule ready with %d periodic jobs", jobs)
+
+
 def connect() -> None:
     # weak=False: the receivers are module functions, but say it outright; dispatch_uid
     # keeps a second connect() (a test reloading) from counting every run twice.
@@ -65,3 +73,4 @@ def connect() -> None:
     signals.task_postrun.connect(_postrun, weak=False, dispatch_uid="opiekun-task-runs")
     signals.task_failure.connect(_failure, weak=False, dispatch_uid="opiekun-task-failures")
     signals.setup_logging.connect(_setup_logging, weak=False, dispatch_uid="opiekun-logging")
+    signals.beat_init.connect(_beat_ready, weak=False, dispatch_uid="opiekun-beat-ready")
