@@ -208,10 +208,18 @@ def register_page(request: HttpRequest) -> HttpResponse:
         download = downloads.register(request, organisation, month)
         if download is not None:
             return download
-        made = register.build(organisation, month)
-        # The page shows the register a page of rows at a time (a big customer's month
-        # was 1.1 MB of HTML); the totals and the downloaded files stay whole.
-        page = Paginator(made.rows, REGISTER_PAGE).get_page(request.GET.get("page"))
+        # The page shows the register a page of rows at a time, and builds only those
+        # (a big customer's month was 1.1 MB of HTML); the count and totals are of the
+        # whole month, as are the downloaded files.
+        pages: list[Page] = []
+
+        def window(count: int) -> slice:
+            pages.append(Paginator(range(count), REGISTER_PAGE).get_page(request.GET.get("page")))
+            first = (pages[0].number - 1) * REGISTER_PAGE
+            return slice(first, first + REGISTER_PAGE)
+
+        made = register.build(organisation, month, page=window)
+        page = pages[0]
     return render(
         request,
         "console/register.html",
@@ -222,7 +230,7 @@ def register_page(request: HttpRequest) -> HttpResponse:
             "formats": documents.FORMATS,
             "month": form.cleaned_data["period"] if made else None,
             "page": page,
-            "rows": page.object_list if page else None,
+            "rows": made.rows if made else None,
             "kept": urlencode({k: v for k, v in data.items() if k in ("organisation", "period")}),
         },
     )

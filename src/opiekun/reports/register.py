@@ -17,7 +17,8 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, Sum
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from opiekun.catalog.choices import Channel
@@ -63,9 +64,20 @@ class Register:
     contract: str
     period: str  # YYYY-MM
     rows: list[Row] = field(default_factory=list)
+    # A page of the register (the console's preview, issue 20) holds only its rows; the
+    # month's count and totals come with it, counted over every row. It has no content
+    # hash: the hash is of the whole register, printed on every copy handed over.
+    count: int | None = None
+    month_totals: dict[str, int] | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.count is None
 
     @property
     def totals(self) -> dict[str, int]:
+        if self.month_totals is not None:
+            return self.month_totals
         return {
             "questions": len(self.rows),
             "closed": sum(1 for r in self.rows if r.status == "closed"),
@@ -89,6 +101,8 @@ class Register:
 
     @property
     def content_hash(self) -> str:
+        if not self.whole:
+            raise RegisterError("a page of the register has no content hash; build it whole")
         return hashlib.sha256(self.canonical()).hexdigest()
 
 
@@ -105,13 +119,28 @@ def _local(moment: dt.datetime | None) -> str:
 Progress = Callable[[int, int], None]  # (done, total) as rows are made
 
 
+@dataclass(frozen=True)
+class _Question:
+    """A ticket of the register as the selection sees it: what every row needs before
+    the page is known (the heavy parts are read for the page's tickets only)."""
+
+    pk: int
+    received_at: dt.datetime
+    vendor: str | None
+
+
 def build(
     organisation: Organisation,
     month: dt.date,
     *,
     contract: Contract | None = None,
     progress: Progress | None = None,
+    page: Callable[[int], slice] | None = None,
 ) -> Register:
+    """The register of a month. With ``page`` (given the month's number of rows, the
+    slice of them to show), only that page's rows are made; the count and the totals
+    are still over the whole month (a big customer's month is 1,400 rows at 1M
+    tickets, and the console shows 100)."""
     start = month_start(month)
     lo, hi = local_midnight(start), local_midnight(next_month_start(start))
     if contract is not None and contract.organisation_id != organisation.pk:
@@ -121,13 +150,14 @@ def build(
         tickets_qs = tickets_qs.filter(contract=contract)
     # Candidates: asked in the month, or open now, or finished at or after its start; the
     # audit trail then decides which were open at some moment of the month.
-    candidates = list(
-        tickets_qs.filter(
+    candidates = [
+        _Question(*values)
+        for values in tickets_qs.filter(
             Q(received_at__gte=lo) | Q(is_open=True) | Q(resolved_at__gte=lo) | Q(closed_at__gte=lo)
         )
-        .select_related("contract__plan__vendor")
         .order_by("received_at", "pk")
-    )
+        .values_list("pk", "received_at", "contract__plan__vendor__name")
+    ]
     events: dict[int, list[tuple[dt.datetime, str]]] = defaultdict(list)
     for subject_id, at, kind in AuditEvent.objects.filter(
         subject_type="tickets.ticket",
@@ -136,30 +166,45 @@ def build(
         at__lt=hi,
     ).values_list("subject_id", "at", "kind"):
         events[int(subject_id)].append((at, kind))
+    for found in events.values():
+        found.sort()
 
-    def done_at(ticket: Ticket, moment: dt.datetime) -> bool:
-        before = sorted(e for e in events[ticket.pk] if e[0] < moment)
-        return bool(before) and before[-1][1] in DONE
+    def done_at(pk: int, moment: dt.datetime) -> bool:
+        before = [kind for at, kind in events[pk] if at < moment]
+        return bool(before) and before[-1] in DONE
 
-    def changed_within(ticket: Ticket) -> bool:
-        return any(lo <= at < hi for at, _kind in events[ticket.pk])
+    def changed_within(pk: int) -> bool:
+        return any(lo <= at < hi for at, _kind in events[pk])
 
-    tickets = [
-        t for t in candidates if t.received_at >= lo or not done_at(t, lo) or changed_within(t)
+    questions = [
+        t
+        for t in candidates
+        if t.received_at >= lo or not done_at(t.pk, lo) or changed_within(t.pk)
     ]
-    ids = [t.pk for t in tickets]
-    answers: dict[int, Message] = {}
-    for message in Message.objects.filter(
-        ticket_id__in=ids,
-        direction=Message.Direction.OUTBOUND,
-        author_staff__isnull=False,
-        created_at__lt=hi,
-    ).order_by("created_at", "pk"):
-        answers[message.ticket_id] = message  # the last answer given by the month's end
+    window = page(len(questions)) if page is not None else slice(None)
+    shown = questions[window]
+    first_position = 1 + range(len(questions))[window].start if shown else 1
+    ids = [t.pk for t in shown]
+    tickets = Ticket.objects.only("channel", "reference", "subject", "received_at").in_bulk(ids)
+    answers: dict[int, tuple[str, str, dt.datetime]] = {}
+    for ticket_id, body, reference, created_at in (
+        Message.objects.filter(
+            ticket_id__in=ids,
+            direction=Message.Direction.OUTBOUND,
+            author_staff__isnull=False,
+            created_at__lt=hi,
+        )
+        .order_by("created_at", "pk")
+        .values_list(
+            "ticket_id", Left("body_text", ANSWER_LIMIT), "documentation_ref", "created_at"
+        )
+    ):
+        answers[ticket_id] = (body, reference, created_at)  # the last answer by the month's end
+    month_logs = WorkLog.objects.filter(started_at__gte=lo, started_at__lt=hi)
     minutes: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for ticket_id, raw, billable, overage in WorkLog.objects.filter(
-        ticket_id__in=ids, started_at__gte=lo, started_at__lt=hi
-    ).values_list("ticket_id", "raw_minutes", "billable_minutes", "overage_minutes"):
+    for ticket_id, raw, billable, overage in month_logs.filter(ticket_id__in=ids).values_list(
+        "ticket_id", "raw_minutes", "billable_minutes", "overage_minutes"
+    ):
         minutes[ticket_id][0] += raw
         minutes[ticket_id][1] += billable
         minutes[ticket_id][2] += overage
@@ -177,7 +222,8 @@ def build(
         drawn[entry.work_log.ticket_id][bank_label(entry.bank)] += -entry.minutes
 
     rows = []
-    for n, ticket in enumerate(tickets, start=1):
+    for n, question in enumerate(shown, start=first_position):
+        ticket = tickets[question.pk]
         reply = answers.get(ticket.pk)
         raw, billable, overage = minutes[ticket.pk]
         banks = [f"{label} {m} min" for label, m in sorted(drawn[ticket.pk].items())]
@@ -190,19 +236,19 @@ def build(
                 channel=stored_label(Channel(ticket.channel)),
                 reference=ticket.reference,
                 subject=ticket.subject,
-                answer=(reply.body_text[:ANSWER_LIMIT] if reply else ""),
-                documentation_ref=reply.documentation_ref if reply else "",
-                answered_at=_local(reply.created_at) if reply else "",
-                status="closed" if done_at(ticket, hi) else "pending",
+                answer=reply[0] if reply else "",
+                documentation_ref=reply[1] if reply else "",
+                answered_at=_local(reply[2]) if reply else "",
+                status="closed" if done_at(ticket.pk, hi) else "pending",
                 raw_minutes=raw,
                 billable_minutes=billable,
                 banks=", ".join(banks),
             )
         )
         if progress is not None:
-            progress(n, len(tickets))
+            progress(n, len(questions))
     vendors = sorted(
-        {t.contract.plan.vendor.name for t in tickets if t.contract}
+        {t.vendor for t in questions if t.vendor}
         | (
             {contract.plan.vendor.name}
             if contract is not None
@@ -216,7 +262,7 @@ def build(
             )
         )
     )
-    return Register(
+    made = Register(
         vendor=", ".join(vendors),
         organisation=organisation.name,
         organisation_tax_id=organisation.tax_id,
@@ -224,3 +270,17 @@ def build(
         period=f"{start:%Y-%m}",
         rows=rows,
     )
+    if page is not None:
+        made.count = len(questions)
+        closed = sum(1 for t in questions if done_at(t.pk, hi))
+        worked = month_logs.filter(ticket_id__in=[t.pk for t in questions]).aggregate(
+            raw=Sum("raw_minutes"), billable=Sum("billable_minutes")
+        )
+        made.month_totals = {
+            "questions": len(questions),
+            "closed": closed,
+            "pending": len(questions) - closed,
+            "raw_minutes": worked["raw"] or 0,
+            "billable_minutes": worked["billable"] or 0,
+        }
+    return made

@@ -58,6 +58,32 @@ def test_r_reg_1_the_register_lists_the_months_questions_and_the_pending_ones_be
     assert made.vendor and made.organisation == "Firma A"
 
 
+def test_a_page_of_the_register_is_a_slice_of_the_whole_with_the_months_totals(
+    office: Personas,
+) -> None:
+    """R-REG-1 on the console's preview (issue 20): a page makes only its rows, numbered
+    over the month, and carries the month's count and totals; it has no hash of its own."""
+    ticket = Ticket.objects.get(subject="Gdzie jest rejestr decyzji?")
+    ticket_actions.log_work(
+        ticket, staff=office.agent, kind="phone", raw_minutes=5, started_at=at(10, 6, 11)
+    )
+    whole = register.build(office.org_a, OCTOBER)
+    assert len(whole.rows) == 3 and whole.whole
+    for size in (1, 2, 3):
+        pages = [
+            register.build(office.org_a, OCTOBER, page=lambda count, n=n, k=size: slice(n, n + k))
+            for n in range(0, 3, size)
+        ]
+        assert [row for page in pages for row in page.rows] == whole.rows
+        assert {page.count for page in pages} == {3}
+        assert all(page.totals == whole.totals for page in pages)
+        assert not any(page.whole for page in pages)
+    past_the_end = register.build(office.org_a, OCTOBER, page=lambda count: slice(9, 10))
+    assert (past_the_end.rows, past_the_end.totals) == ([], whole.totals)
+    with pytest.raises(register.RegisterError):
+        _ = past_the_end.content_hash
+
+
 def test_the_hash_is_stable_and_changes_with_the_content(office: Personas) -> None:
     one = register.build(office.org_a, OCTOBER).content_hash
     assert register.build(office.org_a, OCTOBER).content_hash == one
