@@ -20,6 +20,7 @@ from opiekun.reports.models import BankMonth, CustomerMonth
 from opiekun.tariff.periods import month_start
 
 PAGE_ROWS = 200  # rows of a report on one page of the console
+PAGES_AT_MOST = 100_000  # a bound on ?page= before the report's size is known
 
 
 @dataclass
@@ -81,9 +82,15 @@ def sla_row_count(first: dt.date, last: dt.date) -> int:
 def sla_page(first: dt.date, last: dt.date, page: str | None, size: int | None = None) -> Paged:
     size = size or PAGE_ROWS
     now = timezone.now()
-    count = sla_row_count(first, last)
-    number = page_number(page, count, size)
+    # The page asked for, and the report's size with it; only a page past the end (a
+    # stale link) costs a second read, of the last page.
+    number = page_number(page, PAGES_AT_MOST * size, size)
     table = tables.sla_report(first, last, now, window=_window(number, size))
+    if table.whole_rows is None and number > 1:
+        count = sla_row_count(first, last)
+        number = page_number(page, count, size)
+        table = tables.sla_report(first, last, now, window=_window(number, size))
+    count = table.whole_rows or 0
     return Paged(table, number, count, size, sla_totals(first, last, now))
 
 

@@ -19,7 +19,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Max, Min, Q, QuerySet, Sum, Value
+from django.db.models import (
+    Aggregate,
+    Count,
+    F,
+    FloatField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    Window,
+)
 from django.db.models.functions import Greatest, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +55,8 @@ class Table:
     chart: str = "grouped"  # or "stacked"
     series: tuple[int, ...] = ()  # the columns the chart draws
     labels: tuple[int, ...] = (0,)  # the columns that name a bar
+    # Rows of the whole report when this table holds only a window of them (a page).
+    whole_rows: int | None = None
 
     def export(self, fmt: str, meta: list[str] | None = None) -> bytes:
         if fmt == "csv":
@@ -165,9 +179,14 @@ def _sla_report(first: dt.date, last: dt.date, now: dt.datetime, window: slice |
     # here. A rating belongs to the month its ticket came in, as the reaction does.
     tickets = sla_tickets(first, last)
     grouped = tickets.values(*SLA_KEYS).annotate(**sla_figures(now)).order_by(*SLA_ORDER)
+    if window is not None:
+        # The number of rows of the whole report in the same pass: a window function
+        # over the groups (a separate count grouped the period's tickets a second time).
+        grouped = grouped.annotate(whole_rows=Window(Count("*")))
     found = list(grouped[window] if window is not None else grouped)
     rows = {_group(row): row for row in found}
     if window is not None:
+        table.whole_rows = found[0]["whole_rows"] if found else None
         # The rest of the page's figures only for the page's customers.
         tickets = tickets.filter(organisation__name__in={g[1] for g in rows})
     if connection.vendor != "postgresql":

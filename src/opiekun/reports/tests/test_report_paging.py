@@ -4,6 +4,7 @@ all rows (one aggregate in SQL) stand on every page."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -44,6 +45,9 @@ def test_issue_20_item_4_sla_pages_are_slices_of_the_whole_report_with_its_total
     # Nonsense or a page past the end: the first or the last page, never an error.
     assert paging.sla_page(OCTOBER, OCTOBER, "abc", size=1).number == 1
     assert paging.sla_page(OCTOBER, OCTOBER, "999999999999", size=1).number == 2
+    assert paging.sla_page(OCTOBER, OCTOBER, "9" * 40, size=1).number == 2
+    empty = paging.sla_page(dt.date(2020, 1, 1), dt.date(2020, 1, 1), "3", size=1)
+    assert (empty.number, empty.count, empty.table.rows) == (1, 0, [])
 
 
 def test_issue_20_item_4_the_sla_totals_count_medians_and_ratings_over_all_rows(
