@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 
 import pytest
 from openpyxl import load_workbook
@@ -69,16 +70,20 @@ def test_a_page_of_the_register_is_a_slice_of_the_whole_with_the_months_totals(
     )
     whole = register.build(office.org_a, OCTOBER)
     assert len(whole.rows) == 3 and whole.whole
+
+    def rows_from(first: int, size: int) -> Callable[[int], slice]:
+        return lambda _count: slice(first, first + size)
+
     for size in (1, 2, 3):
         pages = [
-            register.build(office.org_a, OCTOBER, page=lambda count, n=n, k=size: slice(n, n + k))
+            register.build(office.org_a, OCTOBER, page=rows_from(n, size))
             for n in range(0, 3, size)
         ]
         assert [row for page in pages for row in page.rows] == whole.rows
         assert {page.count for page in pages} == {3}
         assert all(page.totals == whole.totals for page in pages)
         assert not any(page.whole for page in pages)
-    past_the_end = register.build(office.org_a, OCTOBER, page=lambda count: slice(9, 10))
+    past_the_end = register.build(office.org_a, OCTOBER, page=rows_from(9, 1))
     assert (past_the_end.rows, past_the_end.totals) == ([], whole.totals)
     with pytest.raises(register.RegisterError):
         _ = past_the_end.content_hash
