@@ -18,6 +18,7 @@ import threading
 import time
 from pathlib import Path
 
+import psycopg
 import scaledata
 from django.conf import settings
 from django.db import connection
@@ -39,6 +40,99 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICK
+
+
+def processes(name: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == name:
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def children_of(pid: int) -> list[int]:
+    found = [pid]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError):
+                continue
+            if parent == pid:
+                found.append(int(entry.name))
+    return found
+
+
+class Profile:
+    """Where a create run's time goes (issue 20, item 6: "or the closing note shows by
+    profile what bounds it"): the CPU the web workers and PostgreSQL used per ticket, and
+    how often a busy backend was waiting for a lock (the gapless reference counter of
+    R-CH-1 is the only lock intake holds for long)."""
+
+    def __init__(self, server: int) -> None:
+        self.server = server
+        self.samples = 0
+        self.busy = 0
+        self.waiting = 0
+        self._stop = threading.Event()
+
+    def __enter__(self) -> Profile:
+        self.web0 = cpu_seconds(children_of(self.server))
+        self.pg0 = cpu_seconds(processes("postgres"))
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+        return self
+
+    def _sample(self) -> None:
+        db = settings.DATABASES["default"]
+        with psycopg.connect(
+            host=db["HOST"] or "127.0.0.1", user=db["USER"], dbname=db["NAME"], autocommit=True
+        ) as watch:
+            while not self._stop.wait(0.05):
+                busy, waiting = watch.execute(
+                    "SELECT count(*) FILTER (WHERE state = 'active'),"
+                    " count(*) FILTER (WHERE state = 'active' AND wait_event_type = 'Lock')"
+                    " FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+                ).fetchone()  # type: ignore[misc]
+                self.samples += 1
+                self.busy += busy
+                self.waiting += waiting
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.web = cpu_seconds(children_of(self.server)) - self.web0
+        self.pg = cpu_seconds(processes("postgres")) - self.pg0
+
+    def line(self, tickets: int, seconds: float) -> str:
+        cores = os.cpu_count() or 1
+        per = 1000 / max(tickets, 1)
+        used = (self.web + self.pg) / (seconds * cores)
+        locked = self.waiting / self.busy if self.busy else 0.0
+        return (
+            f"CPU per ticket: web {self.web * per:.1f} ms, PostgreSQL {self.pg * per:.1f} ms"
+            f" ({used:.0%} of {cores} cores); busy backends waiting on a lock {locked:.0%}"
+        )
 
 
 def create_rates(clients: list[int], seconds: int) -> list[tuple[int, float, float, float]]:
@@ -72,10 +166,12 @@ def create_rates(clients: list[int], seconds: int) -> list[tuple[int, float, flo
         http_creates(port, plain, orgs, max(clients), 3)
         results = []
         for n in clients:
-            rate, p95 = http_creates(port, plain, orgs, n, seconds)
+            with Profile(server.pid) as profile:
+                rate, p95 = http_creates(port, plain, orgs, n, seconds)
             pg = pgbench(script, n, seconds)
             scaledata.log(
-                f"create at {n} clients: {rate:.0f}/s (p95 {p95:.0f} ms), pgbench {pg:.0f}/s"
+                f"create at {n} clients: {rate:.0f}/s (p95 {p95:.0f} ms), pgbench {pg:.0f}/s;"
+                f" {profile.line(round(rate * seconds), seconds)}"
             )
             results.append((n, rate, p95, pg))
         return results

@@ -19,6 +19,7 @@ from opiekun.api.pagination import Pages
 from opiekun.api.types import Id, OneOf
 from opiekun.contracts.access import statement_for
 from opiekun.contracts.models import Statement, StatementLine
+from opiekun.contracts.models.statements import VatTreatment
 from opiekun.core import bounds
 from opiekun.customers.access import organisation_for
 from opiekun.reports import issuing, statements
@@ -111,6 +112,8 @@ class StatementOut(Schema):
     plan_code: str
     currency: str
     net: Decimal
+    vat_rate: Decimal
+    vat_treatment: Annotated[str, OneOf.of(VatTreatment, check=False)]
     vat: Decimal
     gross: Decimal
     issued_at: dt.datetime
@@ -132,6 +135,8 @@ class StatementOut(Schema):
             plan_code=s.plan_code,
             currency=s.currency,
             net=s.net,
+            vat_rate=s.vat_rate,
+            vat_treatment=s.vat_treatment,
             vat=s.vat,
             gross=s.gross,
             issued_at=s.issued_at,

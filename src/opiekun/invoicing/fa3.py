@@ -25,12 +25,12 @@ from decimal import Decimal
 from lxml import etree
 
 from opiekun.invoicing.schema import NAMESPACE, eu_prefixes
-from opiekun.tariff import quantise, vat
+from opiekun.tariff import quantise, taxation, vat
 
 # The KodKraju of an address: the same codes but Greece's (EL is a VAT prefix, not a
 # country code) and Northern Ireland's (in the United Kingdom).
 ADDRESS_COUNTRY = {"EL": "GR", "XI": "GB"}
-DOMESTIC, NP_EU, NP_OUTSIDE = "domestic", "np II", "np I"
+DOMESTIC, NP_EU, NP_OUTSIDE = taxation.DOMESTIC, taxation.NP_EU, taxation.NP_OUTSIDE
 # Where a not-taxed-in-Poland sale is summed: outside the country (np I), services of art.
 # 100 ust. 1 pkt 4, i.e. to an EU VAT payer (np II).
 NP_FIELDS = {NP_OUTSIDE: "8", NP_EU: "9"}
@@ -67,14 +67,7 @@ class Party:
     def identity(self) -> tuple[str, str, str]:
         """(kind, code, number) of the buyer's tax id as FA(3) writes it: ("NIP", "",
         NIP), ("UE", "DE", "136695976"), ("ID", "GB", "GB980780684"), ("BRAK", "", "")."""
-        tid = self.tax_id
-        if not tid:
-            return "BRAK", "", ""
-        if tid.isdigit():
-            return "NIP", "", tid
-        if tid[:2] in eu_prefixes():
-            return "UE", tid[:2], tid[2:]
-        return "ID", tid[:2], tid
+        return taxation.identity(self.tax_id, eu_prefixes())
 
     @property
     def address_country(self) -> str:
@@ -130,8 +123,7 @@ class Invoice:
     @property
     def treatment(self) -> str:
         """DOMESTIC (the statement's rate), NP_EU or NP_OUTSIDE (no Polish VAT)."""
-        kind = self.buyer.identity[0]
-        return {"UE": NP_EU, "ID": NP_OUTSIDE}.get(kind, DOMESTIC)
+        return taxation.treatment(self.buyer.tax_id, eu_prefixes())
 
     def vat_of(self, net: Decimal) -> Decimal:
         if self.treatment != DOMESTIC:

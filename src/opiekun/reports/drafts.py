@@ -18,7 +18,7 @@ from opiekun.contracts import queries
 from opiekun.contracts.banks import bank_label, local_midnight
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry, StatementLine
 from opiekun.reports import penalties
-from opiekun.tariff import for_minutes, prorate_update, quantise, vat
+from opiekun.tariff import for_minutes, prorate_update, quantise, taxation, vat
 from opiekun.tariff.periods import month_start, months_in_year_without, next_month_start
 from opiekun.tickets import worklogs
 from opiekun.tickets.models import WorkLog
@@ -53,8 +53,17 @@ class Draft:
         return quantise(sum((line.net for line in self.lines if line.net is not None), Decimal(0)))
 
     @property
+    def vat_treatment(self) -> str:
+        """The buyer's tax id decides whether Polish VAT is charged (tariff.taxation)."""
+        return taxation.treatment(self.contract.organisation.tax_id)
+
+    @property
+    def vat_rate(self) -> Decimal:
+        return settings.VAT_RATE_PERCENT if self.vat_treatment == taxation.DOMESTIC else Decimal(0)
+
+    @property
     def vat_and_gross(self) -> tuple[Decimal, Decimal]:
-        return vat(self.net, settings.VAT_RATE_PERCENT)
+        return vat(self.net, self.vat_rate)
 
 
 def hours(minutes: int) -> Decimal:

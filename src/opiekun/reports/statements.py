@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opiekun.contracts import locks
 from opiekun.contracts.models import Contract, Statement, StatementApproval, StatementLine
+from opiekun.contracts.models.statements import VatTreatment
 from opiekun.core import audit, exports
 from opiekun.core.audit import Actor
 from opiekun.customers.models import Contact
@@ -87,7 +87,8 @@ def issued(
             plan_name=contract.plan.name,
             currency=contract.plan.currency,
             hourly_rate_net=d.rate,
-            vat_rate=settings.VAT_RATE_PERCENT,
+            vat_rate=d.vat_rate,
+            vat_treatment=d.vat_treatment,
             net=d.net,
             vat=tax,
             gross=gross,
@@ -266,9 +267,18 @@ def rows(statement: Statement) -> list[list[exports.Cell]]:
     ]
     blank: list[exports.Cell] = [None] * 8
     out.append([*blank, "net", None, None, statement.net])
-    out.append([*blank, f"VAT {statement.vat_rate}%", None, None, statement.vat])
+    out.append([*blank, vat_label(statement), None, None, statement.vat])
     out.append([*blank, "gross", None, None, statement.gross])
     return out
+
+
+def vat_label(statement: Statement) -> str:
+    """The VAT row's label in a statement's file (English, as its other labels)."""
+    if statement.vat_treatment == VatTreatment.NP_EU:
+        return "VAT np II (reverse charge: the buyer accounts for the VAT)"
+    if statement.vat_treatment == VatTreatment.NP_OUTSIDE:
+        return "VAT np I (not taxed in Poland)"
+    return f"VAT {statement.vat_rate}%"
 
 
 def export(statement: Statement, fmt: str) -> bytes:

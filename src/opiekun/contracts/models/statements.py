@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from opiekun.contracts.models.contracts import Contract
 from opiekun.core.fields import MoneyField, ScaledDecimalField
 from opiekun.core.models import AppendOnly
+from opiekun.tariff import taxation
+
+
+class VatTreatment(models.TextChoices):
+    DOMESTIC = taxation.DOMESTIC, _("Polish VAT")
+    NP_EU = taxation.NP_EU, _("not taxed in Poland: reverse charge (np II)")
+    NP_OUTSIDE = taxation.NP_OUTSIDE, _("not taxed in Poland: outside the EU (np I)")
 
 
 class Statement(AppendOnly):
@@ -48,6 +55,14 @@ class Statement(AppendOnly):
     currency = models.CharField(_("currency"), max_length=3)
     hourly_rate_net = MoneyField(_("hourly rate (net)"), null=True, blank=True)
     vat_rate = ScaledDecimalField(_("VAT rate (%)"), max_digits=5, decimal_places=2)
+    # Decided by the buyer's tax id when issued (opiekun.tariff.taxation): a buyer abroad
+    # pays no Polish VAT, and the e-invoice made of the statement says the same.
+    vat_treatment = models.CharField(
+        _("VAT treatment"),
+        max_length=8,
+        choices=VatTreatment.choices,
+        default=VatTreatment.DOMESTIC,
+    )
     net = MoneyField(_("net"))
     vat = MoneyField(_("VAT"))
     gross = MoneyField(_("gross"))
@@ -63,6 +78,10 @@ class Statement(AppendOnly):
                 name="statement_one_original_per_month",
             ),
             models.CheckConstraint(condition=Q(gross=F("net") + F("vat")), name="statement_gross"),
+            models.CheckConstraint(
+                condition=Q(vat_treatment=VatTreatment.DOMESTIC) | Q(vat=0, vat_rate=0),
+                name="statement_untaxed_has_no_vat",
+            ),
         ]
 
     def __str__(self) -> str:
