@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from opiekun.catalog.choices import Activation
 from opiekun.catalog.models import Plan
-from opiekun.contracts import banks
+from opiekun.contracts import banks, sweeps
 from opiekun.contracts.models import Contract
 from opiekun.core import audit
 from opiekun.core.audit import Actor
@@ -148,22 +148,9 @@ def accept_quote(contract: Contract, *, accepted_on: dt.date, actor: Actor = Non
 
 
 def activate_due(today: dt.date | None = None) -> int:
-    """Run by beat: accepted contracts whose first day has come become active."""
-    today = today or timezone.localdate()
-    done = 0
-    for pk in Contract.objects.filter(
-        status=Contract.Status.ACCEPTED, starts_on__lte=today
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            contract = _locked(Contract(pk=pk))
-            if contract.status != Contract.Status.ACCEPTED:
-                continue
-            contract.status = Contract.Status.ACTIVE
-            contract.save(update_fields=["status", "updated_at"])
-            audit.record("contract.activated", contract, organisation=contract.organisation)
-            banks.ensure_month_banks(contract, today)
-            done += 1
-    return done
+    """Run by beat: accepted contracts whose first day has come become active, in
+    batches (``sweeps.activate_due``, ADR 0038)."""
+    return sweeps.activate_due(today)
 
 
 def minimum_end(contract: Contract) -> dt.date | None:
@@ -271,29 +258,5 @@ def _renegotiate(
 
 def end_due(today: dt.date | None = None) -> int:
     """Run by beat: contracts past their last day end (terminated after notice, expired
-    after a fixed term)."""
-    today = today or timezone.localdate()
-    done = 0
-    for pk in Contract.objects.filter(
-        status__in=[Contract.Status.ACTIVE, Contract.Status.NOTICE], ends_on__lt=today
-    ).values_list("pk", flat=True):
-        with transaction.atomic():
-            contract = _locked(Contract(pk=pk))
-            if contract.status not in (Contract.Status.ACTIVE, Contract.Status.NOTICE):
-                # A second beat (or a task delivered twice) ended it first: read again
-                # under the lock, else a terminated contract would be "expired" as well.
-                continue
-            contract.status = (
-                Contract.Status.TERMINATED
-                if contract.status == Contract.Status.NOTICE
-                else Contract.Status.EXPIRED
-            )
-            contract.save(update_fields=["status", "updated_at"])
-            audit.record(
-                "contract.ended",
-                contract,
-                organisation=contract.organisation,
-                status=contract.status,
-            )
-            done += 1
-    return done
+    after a fixed term), in batches (``sweeps.end_due``, ADR 0038)."""
+    return sweeps.end_due(today)

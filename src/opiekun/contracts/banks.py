@@ -231,6 +231,25 @@ def has_valid_package(contract: Contract, at: dt.datetime) -> bool:
     return balances.filter(left__gt=0).exists()
 
 
+def with_valid_package(contract_ids: Iterable[int], at: dt.datetime) -> set[int]:
+    """``has_valid_package`` of many contracts at one moment: those that have one, in
+    one query."""
+    return set(
+        HourBank.objects.filter(
+            contract_id__in=set(contract_ids),
+            kind=HourBank.Kind.PACKAGE,
+            closed_at__isnull=True,
+            valid_from__lte=at,
+        )
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
+        .annotate(left=Sum("entries__minutes"))
+        .filter(left__gt=0)
+        .order_by()
+        .values_list("contract_id", flat=True)
+        .distinct()
+    )
+
+
 def drawable(contract: Contract, at: dt.datetime) -> list[HourBank]:
     """The banks ``draw`` takes from at ``at``, in its order: the soonest-expiring
     package first, then the month's allotment."""

@@ -47,6 +47,15 @@ def remember(key: Hashable, compute: Callable[[], T]) -> T:
     return cache[key]  # type: ignore[return-value]
 
 
+def seed(key: Hashable, value: object) -> None:
+    """Stores ``value`` under ``key`` for the rest of the batch, as ``remember`` would
+    have computed it: for a read made for many keys at once. Nothing outside a batch;
+    a key remembered already keeps its value."""
+    cache = _cache.get()
+    if cache is not None:
+        cache.setdefault(key, value)
+
+
 def lasting(key: Hashable, compute: Callable[[], T]) -> T:
     """``compute()``, once per key in this process (the key must name the version of
     what it is computed from); the least recently used of ``LASTING_SIZE`` keys go."""

@@ -15,6 +15,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,8 +23,10 @@ from opiekun.contracts import locks
 from opiekun.contracts.models import Statement, StatementApproval, StatementLine
 from opiekun.core import audit
 from opiekun.core.audit import Actor
+from opiekun.core.models import AuditEvent
 from opiekun.invoicing import fa3, schema
 from opiekun.invoicing import upo as upo_check
+from opiekun.invoicing.ksef import Outcome
 from opiekun.invoicing.models import Invoice, KsefSubmission
 from opiekun.tariff.periods import next_month_start
 from opiekun.tickets.actions import next_reference
@@ -198,23 +201,31 @@ def issue(statement: Statement, *, actor: Actor = None) -> Invoice:
 
 def claim(submission_id: int, *, stale_after: dt.timedelta) -> bool:
     """Takes a pending submission (or one whose sender died) for sending; False when
-    another worker has it. The conditional UPDATE is the lock (two beats at once)."""
+    another worker has it."""
+    return bool(claim_many([submission_id], stale_after=stale_after))
+
+
+def claim_many(submission_ids: list[int], *, stale_after: dt.timedelta) -> list[int]:
+    """Takes those of ``submission_ids`` that are pending, or whose claim is older than
+    ``stale_after`` (a worker that died mid-send), for sending: locked (``skip_locked``
+    on PostgreSQL, so a second beat skips them; SQLite's write lock serialises) and
+    marked in one update. Returns the ids this call took."""
     now = timezone.now()
-    taken = (
-        KsefSubmission.objects.filter(pk=submission_id)
-        .filter(state=KsefSubmission.State.PENDING)
-        .update(state=KsefSubmission.State.SENDING, claimed_at=now)
+    free = Q(state=KsefSubmission.State.PENDING) | Q(
+        state=KsefSubmission.State.SENDING, claimed_at__lt=now - stale_after
     )
-    if taken:
-        return True
-    # A claim older than ``stale_after`` belongs to a worker that died mid-send.
-    return bool(
-        KsefSubmission.objects.filter(
-            pk=submission_id,
-            state=KsefSubmission.State.SENDING,
-            claimed_at__lt=now - stale_after,
-        ).update(claimed_at=now)
-    )
+    with transaction.atomic():
+        taken = list(
+            KsefSubmission.objects.select_for_update(skip_locked=True)
+            .filter(free, pk__in=submission_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        if taken:
+            KsefSubmission.objects.filter(pk__in=taken).update(
+                state=KsefSubmission.State.SENDING, claimed_at=now
+            )
+    return taken
 
 
 def record_outcome(
@@ -228,40 +239,85 @@ def record_outcome(
 ) -> KsefSubmission:
     """What KSeF answered for one invoice: accepted with its number and UPO, rejected
     with its reason, or (``retry``) a failure to reach it, back to pending."""
-    with transaction.atomic():
-        sub = KsefSubmission.objects.select_for_update().get(pk=submission_id)
-        sub.attempts += 1
-        sub.session_reference = session_reference[:100]
-        sub.error = error[:500]
-        wrong = ""
-        if ksef_number:
-            # The receipt must confirm this invoice as sent (issue 21, item 1).
-            sent = sub.invoice.xml.encode("utf-8")
-            digest = base64.b64encode(hashlib.sha256(sent).digest()).decode("ascii")
-            wrong = upo_check.mismatch(upo, ksef_number=ksef_number, invoice_hash=digest)
-        if ksef_number and wrong:
-            sub.state = KsefSubmission.State.MISMATCH
-            sub.ksef_number = ksef_number
-            sub.upo = upo
-            sub.error = wrong[:500]
-            error = wrong
-        elif ksef_number:
-            sub.state = KsefSubmission.State.ACCEPTED
-            sub.ksef_number = ksef_number
-            sub.upo = upo
-            sub.accepted_at = timezone.now()
-        elif retry:
-            sub.state = KsefSubmission.State.PENDING
-            sub.claimed_at = None
-        else:
-            sub.state = KsefSubmission.State.REJECTED
-        sub.save()
-        invoice = sub.invoice
-        audit.record(
-            f"invoice.ksef_{sub.state}",
-            invoice,
-            organisation=invoice.organisation,
-            ksef_number=ksef_number or None,
-            error=error[:200] or None,
-        )
+    (sub,) = record_outcomes(
+        [Outcome(submission_id, ksef_number, upo, error)],
+        session_reference=session_reference,
+        retry=retry,
+    )
     return sub
+
+
+def record_outcomes(
+    outcomes: list[Outcome], *, session_reference: str, retry: bool = False
+) -> list[KsefSubmission]:
+    """``record_outcome`` for a KSeF session's batch, in a fixed number of statements:
+    the submissions locked and read with their invoices, one update and one insert of
+    the audit events. Checking each receipt against its invoice is per row, but in
+    memory."""
+    if not outcomes:
+        return []
+    with transaction.atomic():
+        subs = (
+            KsefSubmission.objects.select_for_update(of=("self",))
+            .select_related("invoice")
+            .in_bulk([o.key for o in outcomes])
+        )
+        done, events = [], []
+        for outcome in outcomes:
+            sub = subs[outcome.key]
+            error = _apply(sub, outcome, session_reference=session_reference, retry=retry)
+            done.append(sub)
+            event = audit.event(
+                f"invoice.ksef_{sub.state}",
+                sub.invoice,
+                ksef_number=outcome.ksef_number or None,
+                error=error[:200] or None,
+            )
+            event.organisation_id = sub.invoice.organisation_id
+            events.append(event)
+        KsefSubmission.objects.bulk_update(done, OUTCOME_FIELDS)
+        AuditEvent.objects.bulk_create(events)
+    return done
+
+
+OUTCOME_FIELDS = [
+    "attempts",
+    "session_reference",
+    "error",
+    "state",
+    "ksef_number",
+    "upo",
+    "accepted_at",
+    "claimed_at",
+]
+
+
+def _apply(sub: KsefSubmission, outcome: Outcome, *, session_reference: str, retry: bool) -> str:
+    """Sets what ``outcome`` says on ``sub``; returns the error to audit."""
+    ksef_number, upo, error = outcome.ksef_number, outcome.upo, outcome.error
+    sub.attempts += 1
+    sub.session_reference = session_reference[:100]
+    sub.error = error[:500]
+    wrong = ""
+    if ksef_number:
+        # The receipt must confirm this invoice as sent (issue 21, item 1).
+        sent = sub.invoice.xml.encode("utf-8")
+        digest = base64.b64encode(hashlib.sha256(sent).digest()).decode("ascii")
+        wrong = upo_check.mismatch(upo, ksef_number=ksef_number, invoice_hash=digest)
+    if ksef_number and wrong:
+        sub.state = KsefSubmission.State.MISMATCH
+        sub.ksef_number = ksef_number
+        sub.upo = upo
+        sub.error = wrong[:500]
+        error = wrong
+    elif ksef_number:
+        sub.state = KsefSubmission.State.ACCEPTED
+        sub.ksef_number = ksef_number
+        sub.upo = upo
+        sub.accepted_at = timezone.now()
+    elif retry:
+        sub.state = KsefSubmission.State.PENDING
+        sub.claimed_at = None
+    else:
+        sub.state = KsefSubmission.State.REJECTED
+    return error

@@ -60,26 +60,26 @@ def send_pending(
         if sender is None:
             # This seller has no sender (no token yet): its invoices wait, others go.
             continue
-        mine = [s for s in group if actions.claim(s.pk, stale_after=STALE)]
+        group_list = list(group)
+        taken = set(actions.claim_many([s.pk for s in group_list], stale_after=STALE))
+        mine = [s for s in group_list if s.pk in taken]
         if not mine:
             continue
         batch = [ksef.Outgoing(s.pk, s.invoice.number, s.invoice.xml.encode("utf-8")) for s in mine]
         try:
+            # The one call per seller that goes out: KSeF's session takes the batch, its
+            # HTTP exchanges per invoice (upload, status, UPO) are the sender's.
             result = sender.send(batch)
         except ksef.KsefUnavailable as exc:
             log.warning("KSeF unavailable, %d invoices wait: %s", len(batch), exc)
-            for s in mine:
-                actions.record_outcome(s.pk, session_reference="", error=str(exc), retry=True)
-            continue
-        for outcome in result.outcomes:
-            done = actions.record_outcome(
-                outcome.key,
-                session_reference=result.session_reference,
-                ksef_number=outcome.ksef_number,
-                upo=outcome.upo,
-                error=outcome.error,
+            actions.record_outcomes(
+                [ksef.Outcome(s.pk, error=str(exc)) for s in mine],
+                session_reference="",
+                retry=True,
             )
-            accepted += done.state == KsefSubmission.State.ACCEPTED
+            continue
+        done = actions.record_outcomes(result.outcomes, session_reference=result.session_reference)
+        accepted += sum(sub.state == KsefSubmission.State.ACCEPTED for sub in done)
     return accepted
 
 

@@ -11,7 +11,8 @@ import logging
 
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
-from django.db.models import F, Field
+from django.db.models import CharField, F, Field, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from opiekun.catalog.choices import Channel
@@ -358,24 +359,36 @@ def resend(message: Message, *, actor: Actor = None) -> Message:
 
 
 def sweep_stuck(now: dt.datetime | None = None) -> list[int]:
-    """The messages stuck pending (``outbound.stuck``) to be sent again, each claimed by
-    a conditional update (so two sweeps never take one twice); those tried
-    MAIL_SEND_RETRIES times already are failed instead, shown on their tickets."""
+    """The messages stuck pending (``outbound.stuck``) to be sent again, claimed a batch
+    at a time in one transaction: locked (``skip_locked`` on PostgreSQL, so two sweeps
+    share the work; SQLite's write lock serialises them), then one update for those to
+    send again and one for those tried MAIL_SEND_RETRIES times already, which are
+    failed instead and shown on their tickets (``outbound.fail_many``). The same
+    statements for 3 messages or 500 (issue 20, item 5)."""
     now = now or timezone.now()
-    again: list[int] = []
-    for pk, attempts, updated_at in outbound.stuck(now).values_list("pk", "attempts", "updated_at")[
-        :500
-    ]:
-        if attempts >= settings.MAIL_SEND_RETRIES:
-            outbound.fail(pk, f"stuck: still pending after {attempts} attempts; not sent")
-            continue
-        claimed = Message.objects.filter(
-            pk=pk, delivery=Message.Delivery.PENDING, updated_at=updated_at
-        ).update(
-            attempts=F("attempts") + 1,
-            updated_at=now,
-            delivery_error="stuck pending: sent again by the sweep",
+    with transaction.atomic():
+        due = list(
+            outbound.stuck(now)
+            .select_for_update(skip_locked=True)
+            .order_by("pk")
+            .values_list("pk", "attempts")[:500]
         )
-        if claimed:
-            again.append(pk)
+        hopeless = [pk for pk, attempts in due if attempts >= settings.MAIL_SEND_RETRIES]
+        again = [pk for pk, attempts in due if attempts < settings.MAIL_SEND_RETRIES]
+        if hopeless:
+            outbound.fail_many(
+                hopeless,
+                Concat(
+                    Value("stuck: still pending after "),
+                    Cast("attempts", CharField()),
+                    Value(" attempts; not sent"),
+                ),
+            )
+        if again:
+            # Young again: a second sweep does not take them, the send's task has time.
+            Message.objects.filter(pk__in=again).update(
+                attempts=F("attempts") + 1,
+                updated_at=now,
+                delivery_error="stuck pending: sent again by the sweep",
+            )
     return again

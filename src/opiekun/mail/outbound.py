@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage
 from django.core.mail.message import sanitize_address
 from django.db import models, transaction
 from django.db.models import F
+from django.db.models.functions import Left
 from django.utils import timezone
 
 from opiekun.catalog.choices import Channel
@@ -217,3 +218,26 @@ def fail(message_pk: int, error: str) -> None:
         if changed:
             failed = Message.objects.select_related("ticket").get(pk=message_pk)
             signals.delivery_failed.send(Message, message=failed, error=error[:500])
+
+
+def fail_many(message_pks: list[int], error: str | models.Expression) -> list[int]:
+    """``fail`` for a batch, in a fixed number of statements: the messages not sent or
+    failed already are marked (``error`` may be an expression of the row, e.g. naming
+    its attempts) and their people told with one ``deliveries_failed``. Returns the ids
+    this call marked failed; the caller holds their rows locked."""
+    if not message_pks:
+        return []
+    with transaction.atomic():
+        open_ = Message.objects.filter(pk__in=message_pks).exclude(
+            delivery__in=[Message.Delivery.SENT, Message.Delivery.FAILED]
+        )
+        marked = list(open_.values_list("pk", flat=True))
+        if not marked:
+            return []
+        shown = Left(error, 500) if isinstance(error, models.Expression) else error[:500]
+        Message.objects.filter(pk__in=marked).update(
+            delivery=Message.Delivery.FAILED, delivery_error=shown
+        )
+        failed = list(Message.objects.filter(pk__in=marked).order_by("pk"))
+        signals.deliveries_failed.send(Message, failures=[(m, m.delivery_error) for m in failed])
+    return marked

@@ -14,6 +14,9 @@ acknowledgements of a chunk of new tickets); they leave as one task for them all
 (refused, given up after retries, or bounced); sent once per failure, inside the
 transaction that marked it. The notifications app tells its author and the assignee.
 
+``deliveries_failed(failures)``: the same for a batch (the stuck-mail sweep), one
+signal for all: ``failures`` is a list of ``(message, error)``.
+
 ``receipt_words(ticket, contact)``: asks for the words of a new e-mail ticket's automatic
 acknowledgement (the receipt template kept above mail, issue 16). A receiver returns
 ``(subject, body)``, or False when the contact chose not to receive receipts; with no
@@ -24,4 +27,5 @@ from django.dispatch import Signal
 emails_ready = Signal()
 bounce_due = Signal()
 delivery_failed = Signal()
+deliveries_failed = Signal()
 receipt_words = Signal()

@@ -5,6 +5,7 @@ leaves by the worker after commit (customer_tasks)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -14,7 +15,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from opiekun.contracts import topup_sizing
-from opiekun.contracts.models import HourBank, TopUpOffer
+from opiekun.contracts.models import HourBank, LedgerEntry, TopUpOffer
 from opiekun.core import audit
 from opiekun.core.audit import Actor
 from opiekun.customers.access import buyers
@@ -114,31 +115,108 @@ def bank_figures(bank: HourBank) -> tuple[int, int]:
 
 
 def warn_expiring(now: dt.datetime | None = None) -> int:
-    """Tells the contacts of each open package that expires within 30 days, once per
-    package; run hourly by beat. Returns how many were told."""
+    """Tells the active contacts of each open package that expires within 30 days, once
+    per package (R-HRS-3: what is left then lapses); run hourly by beat. Returns how
+    many were told. The same statements for any number of packages (issue 20, item 5):
+    the packages, their ledger figures grouped, the contacts, their choices, the insert
+    and the re-read of what this call inserted; each e-mail is its own task, rendered in
+    its contact's language when it is sent."""
     now = now or timezone.now()
-    told = 0
     with transaction.atomic():
-        soon = HourBank.objects.filter(
-            kind=HourBank.Kind.PACKAGE,
-            closed_at__isnull=True,
-            expires_at__gt=now,
-            expires_at__lte=now + dt.timedelta(days=EXPIRY_NOTICE_DAYS),
-        ).select_related("contract")
-        for bank in soon:
-            given, used = bank_figures(bank)
-            if given - used <= 0:
-                continue  # used up: nothing is lost when it expires
-            told += len(
-                tell_organisation(
-                    CustomerKind.PACKAGE_EXPIRY,
-                    bank.contract.organisation_id,
-                    key=f"expiry:{bank.pk}",
-                    bank_id=bank.pk,
-                    left=hours(given - used),
-                    expires=f"{timezone.localtime(bank.expires_at):%Y-%m-%d}",
-                )
+        soon = list(
+            HourBank.objects.filter(
+                kind=HourBank.Kind.PACKAGE,
+                closed_at__isnull=True,
+                expires_at__gt=now,
+                expires_at__lte=now + dt.timedelta(days=EXPIRY_NOTICE_DAYS),
             )
+            .select_related("contract")
+            .order_by("pk")
+        )
+        figures = banks_figures([bank.pk for bank in soon])
+        left = {
+            bank.pk: figures[bank.pk][0] - figures[bank.pk][1]
+            for bank in soon
+            if figures[bank.pk][0] - figures[bank.pk][1] > 0  # used up: nothing is lost
+        }
+        by_org: dict[int, list[HourBank]] = defaultdict(list)
+        for bank in soon:
+            if bank.pk in left:
+                by_org[bank.contract.organisation_id].append(bank)
+        if not by_org:
+            return 0
+        contacts = list(Contact.objects.filter(organisation_id__in=by_org, is_active=True))
+        off = _switched_off(contacts, CustomerKind.PACKAGE_EXPIRY)
+        planned = [
+            CustomerNotice(
+                contact=contact,
+                key=f"expiry:{bank.pk}",
+                kind=CustomerKind.PACKAGE_EXPIRY,
+                params={
+                    "bank_id": bank.pk,
+                    "left": hours(left[bank.pk]),
+                    "expires": f"{timezone.localtime(bank.expires_at):%Y-%m-%d}",
+                },
+            )
+            for contact in contacts
+            if contact.pk not in off
+            for bank in by_org[contact.organisation_id]
+        ]
+        return len(_tell_all(planned, contacts))
+
+
+def banks_figures(bank_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """``bank_figures`` of many banks in one grouped query; a bank without entries
+    has (0, 0)."""
+    found: dict[int, tuple[int, int]] = defaultdict(lambda: (0, 0))
+    if not bank_ids:
+        return found
+    for bank_id, kind, minutes in (
+        LedgerEntry.objects.filter(bank_id__in=bank_ids)
+        .order_by()
+        .values_list("bank_id", "kind")
+        .annotate(total=Sum("minutes"))
+    ):
+        given, used = found[bank_id]
+        if kind == "use":
+            used -= int(minutes or 0)
+        elif kind != "expiry":
+            given += int(minutes or 0)
+        found[bank_id] = (given, used)
+    return found
+
+
+def _switched_off(contacts: list[Contact], kind: str) -> set[int]:
+    """The contacts of ``contacts`` who switched ``kind`` off (no row means on)."""
+    return set(
+        CustomerPreference.objects.filter(
+            contact__in=contacts, kind=kind, enabled=False
+        ).values_list("contact_id", flat=True)
+    )
+
+
+def _tell_all(planned: list[CustomerNotice], contacts: list[Contact]) -> list[CustomerNotice]:
+    """Inserts the notices ``planned`` at once; one told already (the same contact and
+    key: a second beat, a second run) is kept, not sent again. Returns those this call
+    inserted, read again by their moment, each sent by a task after the commit."""
+    if not planned:
+        return []
+    stamp = timezone.now()
+    for notice in planned:
+        notice.created_at = stamp
+    CustomerNotice.objects.bulk_create(planned, ignore_conflicts=True)
+    told = list(
+        CustomerNotice.objects.filter(
+            key__in={n.key for n in planned}, contact__in=contacts, created_at=stamp
+        )
+    )
+    ids = [n.pk for n in told]
+
+    def send() -> None:
+        for pk in ids:
+            customer_tasks.send_notice.delay(pk)
+
+    transaction.on_commit(send)
     return told
 
 
@@ -182,12 +260,7 @@ def tell_offers(offers: list[TopUpOffer]) -> list[CustomerNotice]:
     for offer in offers:
         by_org.setdefault(offer.organisation_id, []).append(offer)
     contacts = list(buyers().filter(organisation_id__in=by_org))
-    off = set(
-        CustomerPreference.objects.filter(
-            contact__in=contacts, kind=CustomerKind.TOPUP_OFFER, enabled=False
-        ).values_list("contact_id", flat=True)
-    )
-    now = timezone.now()
+    off = _switched_off(contacts, CustomerKind.TOPUP_OFFER)
     planned = [
         CustomerNotice(
             contact=contact,
@@ -200,25 +273,9 @@ def tell_offers(offers: list[TopUpOffer]) -> list[CustomerNotice]:
                 if offer.price_net is not None
                 else "-",
             },
-            created_at=now,
         )
         for contact in contacts
         if contact.pk not in off
         for offer in by_org[contact.organisation_id]
     ]
-    if not planned:
-        return []
-    CustomerNotice.objects.bulk_create(planned, ignore_conflicts=True)
-    told = list(
-        CustomerNotice.objects.filter(
-            key__in={n.key for n in planned}, contact__in=contacts, created_at=now
-        )
-    )
-    ids = [n.pk for n in told]
-
-    def send() -> None:
-        for pk in ids:
-            customer_tasks.send_notice.delay(pk)
-
-    transaction.on_commit(send)
-    return told
+    return _tell_all(planned, contacts)

@@ -171,3 +171,31 @@ def delivery_failed(sender: Any, *, message: Message, error: str, **kwargs: Any)
         key=f"mail_failed:{message.pk}:{timezone.now().isoformat()}",
         error=error[:300],
     )
+
+
+@receiver(mail_signals.deliveries_failed, dispatch_uid="notifications.deliveries_failed")
+def deliveries_failed(sender: Any, *, failures: list[tuple[Message, str]], **kwargs: Any) -> None:
+    # delivery_failed for a sweep's batch: the tickets with their assignees and the
+    # authors are read once for all, and the rows written by one notify_many.
+    if not failures:
+        return
+    tickets = Ticket.objects.select_related("assignee__user").in_bulk(
+        {m.ticket_id for m, _error in failures}
+    )
+    authors = StaffMember.objects.select_related("user").in_bulk(
+        {m.author_staff_id for m, _error in failures if m.author_staff_id is not None}
+    )
+    moment = timezone.now().isoformat()
+    notify_many(
+        Event(
+            Kind.MAIL_FAILED,
+            tickets[message.ticket_id],
+            (
+                authors.get(message.author_staff_id) if message.author_staff_id else None,
+                tickets[message.ticket_id].assignee,
+            ),
+            f"mail_failed:{message.pk}:{moment}",
+            {"error": error[:300]},
+        )
+        for message, error in failures
+    )

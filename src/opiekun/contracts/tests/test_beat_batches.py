@@ -88,3 +88,63 @@ def test_issue_20_item_5_expiry_costs_the_same_for_3_or_30_banks(
     assert event.organisation_id == bank.contract.organisation_id
     assert event.data["lapsed"] == bank.contract.plan.included_minutes
     assert sweeps.expire_due(dt.datetime(2026, 9, 1, tzinfo=W)) == 0  # idempotent
+
+
+def dated_contracts(p: Personas, first: int, count: int, *, starts: dt.date, ends: dt.date) -> None:
+    """``count`` accepted contracts that start on ``starts`` and ``count`` contracts in
+    force that end the day before ``ends``: every other one under notice."""
+    plan = Plan.objects.get(code="SHIP-START")
+    for n in range(first, first + count):
+        quote = actions.create_quote(p.org_a, plan, number=f"Q/{n}")
+        Contract.objects.filter(pk=quote.pk).update(
+            status=Contract.Status.ACCEPTED, starts_on=starts, accepted_at=W_NOON
+        )
+        ending = actions.record_active_contract(
+            p.org_b, plan, number=f"E/{n}", starts_on=dt.date(2026, 1, 1)
+        )
+        Contract.objects.filter(pk=ending.pk).update(
+            ends_on=ends - dt.timedelta(days=1),
+            status=Contract.Status.NOTICE if n % 2 else Contract.Status.ACTIVE,
+        )
+
+
+W_NOON = dt.datetime(2026, 11, 2, 12, tzinfo=W)
+
+
+def test_issue_20_item_5_contract_dates_cost_the_same_for_3_or_30_contracts(
+    personas: Personas, presets: None
+) -> None:
+    """R-CON-1: an accepted contract starts on its first day, with the month's banks
+    (R-HRS-4); R-CON-2: one past its last day ends, terminated after notice, else
+    expired. The same statements for 3 contracts of each as for 30."""
+
+    def dates(day: dt.date) -> int:
+        return actions.activate_due(day) + actions.end_due(day)
+
+    dated_contracts(personas, 0, 3, starts=dt.date(2027, 1, 4), ends=dt.date(2027, 1, 4))
+    done_3, cost_3 = queries_of(lambda: dates(dt.date(2027, 1, 4)))
+    dated_contracts(personas, 3, 30, starts=dt.date(2027, 2, 3), ends=dt.date(2027, 2, 3))
+    done_30, cost_30 = queries_of(lambda: dates(dt.date(2027, 2, 3)))
+    assert (done_3, done_30) == (6, 60)
+    assert cost_3 == cost_30, (cost_3, cost_30)
+    plan = Plan.objects.get(code="SHIP-START")
+    per_contract = (plan.included_minutes > 0) + bool(plan.guaranteed_monthly_minutes)
+    started = Contract.objects.filter(number__startswith="Q/")
+    assert set(started.values_list("status", flat=True)) == {"active"}
+    for contract in started:
+        events = AuditEvent.objects.filter(kind="contract.activated", subject_id=str(contract.pk))
+        assert [e.organisation_id for e in events] == [contract.organisation_id]
+        assert contract.starts_on is not None
+        month = dt.datetime(2027, contract.starts_on.month, 1, tzinfo=W)
+        granted = HourBank.objects.filter(contract=contract, valid_from=month)
+        assert granted.count() == per_contract
+        for bank in granted:
+            assert banks.balance(bank) > 0
+            assert BankMonth.objects.get(bank=bank).granted == banks.balance(bank)
+    ended = Contract.objects.filter(number__startswith="E/").order_by("pk")
+    for n, contract in enumerate(ended):
+        after = "terminated" if n % 2 else "expired"
+        assert contract.status == after
+        (event,) = AuditEvent.objects.filter(kind="contract.ended", subject_id=str(contract.pk))
+        assert (event.data, event.organisation_id) == ({"status": after}, contract.organisation_id)
+    assert dates(dt.date(2027, 2, 4)) == 0  # nothing is done twice

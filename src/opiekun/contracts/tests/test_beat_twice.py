@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from opiekun.catalog.models import Plan
-from opiekun.contracts import actions
+from opiekun.contracts import actions, sweeps
 from opiekun.contracts.models import Contract
 from opiekun.core.audit import events_for
 from opiekun.testing.personas import Personas
@@ -28,16 +28,16 @@ def test_r_con_2_a_contract_ended_by_the_other_beat_is_not_ended_again(
 ) -> None:
     contract = noticed_contract(personas)
     day = dt.date(2026, 11, 5)
-    real_lock = actions._locked
+    real_lock = sweeps._locked
     other_beat_ran: list[bool] = []
 
-    def lock_after_the_other_beat(row: Contract) -> Contract:
+    def lock_after_the_other_beat(contract_ids: list[int]) -> list[Contract]:
         if not other_beat_ran:
             other_beat_ran.append(True)
             assert actions.end_due(day) == 1  # the other beat, between our list and our lock
-        return real_lock(row)
+        return real_lock(contract_ids)
 
-    monkeypatch.setattr(actions, "_locked", lock_after_the_other_beat)
+    monkeypatch.setattr(sweeps, "_locked", lock_after_the_other_beat)
     assert actions.end_due(day) == 0
     contract.refresh_from_db()
     assert contract.status == "terminated"  # not "expired" on top

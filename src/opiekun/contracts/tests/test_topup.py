@@ -238,3 +238,43 @@ def test_issue_21_item_4_staff_offer_by_hand_once_and_withdraw(people: Personas)
     assert topup.offer_by_hand(contract, actor=people.agent.user).status == "open"
     trail = AuditEvent.objects.filter(kind__startswith="topup.").order_by("pk")
     assert [e.kind for e in trail] == ["topup.offered", "topup.withdrawn", "topup.offered"]
+
+
+def test_issue_20_item_5_topup_offers_cost_the_same_for_3_or_30_contracts(
+    people: Personas,
+) -> None:
+    """R-HRS-3: a customer about to run out is offered a package before their tickets
+    must wait; the beat's pass costs the same statements for 3 contracts as for 30,
+    each offered once, audited, and its buyer told."""
+    plan = Plan.objects.get(code="KJM-PACKAGE")
+
+    def customers(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            org = customer_actions.create_organisation(f"Firma {n}", f"firma-{n}")
+            customer_actions.add_contact(
+                org, f"Klient {n}", emails=[f"k{n}@x.example"], organisation_admin=True
+            )
+            contract_actions.record_active_contract(
+                org, plan, number=f"N/{n}", starts_on=dt.date(2026, 1, 1)
+            )
+            running_out(org, people.agent)
+
+    costs = []
+    # The second pass: the first 3 again (their offers withdrawn) and 27 more.
+    for first, count in ((0, 3), (3, 27)):
+        TopUpOffer.objects.update(status="withdrawn")
+        customers(first, count)
+        with CaptureQueriesContext(connection) as captured:
+            made = topup.make_due_offers()
+        costs.append((made, len(captured)))
+    (made_3, cost_3), (made_30, cost_30) = costs
+    assert (len(made_3), len(made_30)) == (3, 30)
+    assert cost_3 == cost_30, (cost_3, cost_30)
+    for offer in made_30:
+        assert offer.status == "open" and offer.origin == "forecast"
+        assert (
+            AuditEvent.objects.filter(kind="topup.offered", subject_id=str(offer.pk)).count() == 1
+        )
+        (notice,) = CustomerNotice.objects.filter(key=f"topup:{offer.pk}")
+        assert notice.contact.organisation_id == offer.organisation_id
+    assert topup.make_due_offers() == []  # the next pass makes none

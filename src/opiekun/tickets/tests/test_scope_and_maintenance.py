@@ -116,3 +116,66 @@ def test_r_scp_4_two_workers_make_one_ticket_per_period() -> None:
     assert sum(made) == 1
     assert MaintenanceRun.objects.count() == 1
     assert Ticket.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_issue_20_item_5_maintenance_tickets_cost_the_same_for_3_or_30_contracts(
+    personas: Personas, presets: None
+) -> None:
+    """R-SCP-4: each contract's monthly maintenance gets one ticket a period, with its
+    run; the same statements whether 3 contracts are due or 30."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from opiekun.core import batch
+    from opiekun.core.models import AuditEvent
+
+    def inserts(model: type[Ticket], rows: int) -> int:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        size = connection.ops.bulk_batch_size(fields, [None] * rows)
+        return -(-rows // size)
+
+    plan = Plan.objects.get(code="MER-SOS")  # database review, monthly
+    tasks = plan.maintenance_tasks.count()
+
+    def contracts(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            contract_actions.record_active_contract(
+                personas.org_a if n % 2 else personas.org_b,
+                plan,
+                number=f"M/{n}",
+                starts_on=dt.date(2026, 1, 1),
+            )
+
+    contracts(0, 3)
+    # October's tickets first: the year's reference counter exists before we count.
+    assert maintenance.create_due(dt.date(2026, 10, 5)) == 3 * tasks
+    costs = []
+    for first, count, day in ((3, 0, dt.date(2026, 11, 3)), (3, 27, dt.date(2026, 12, 3))):
+        contracts(first, count)
+        batch.forget_lasting()  # both runs read the plan's terms once, as a fresh worker
+        with CaptureQueriesContext(connection) as captured:
+            made = maintenance.create_due(day)
+        costs.append((made, len(captured)))
+    (made_3, cost_3), (made_30, cost_30) = costs
+    assert (made_3, made_30) == (3 * tasks, 30 * tasks)
+    # One insert of the tickets, but SQLite takes at most 999 values a statement: a
+    # wide row splits a bulk insert there (not on PostgreSQL), and only that may differ.
+    assert cost_30 - cost_3 == inserts(Ticket, 30 * tasks) - inserts(Ticket, 3 * tasks), (
+        cost_3,
+        cost_30,
+    )
+    december = MaintenanceRun.objects.filter(period_start=dt.date(2026, 12, 1))
+    assert december.count() == 30 * tasks
+    for run in december.select_related("ticket", "contract", "task"):
+        assert run.ticket.organisation_id == run.contract.organisation_id
+        assert run.ticket.subject == f"{run.task.name} (2026-12)"
+        assert run.ticket.description == f"Scheduled maintenance under {run.contract.number}."
+        assert (
+            AuditEvent.objects.filter(kind="ticket.opened", subject_id=str(run.ticket_id)).count()
+            == 1
+        )
+    # The next hour's pass finds every run made: three reads, nothing written.
+    with CaptureQueriesContext(connection) as again:
+        assert maintenance.create_due(dt.date(2026, 12, 4)) == 0
+    assert len(again) == 4  # the contracts, their tasks, their runs, the empty next page
