@@ -18,8 +18,12 @@ from opiekun.contracts import actions as contract_actions
 from opiekun.contracts import banks
 from opiekun.contracts.models import Contract, Statement
 from opiekun.customers.models import Organisation
+from opiekun.invoicing import actions as invoicing_actions
+from opiekun.invoicing import ksef
+from opiekun.invoicing.ksef_auth import TokenAuth
 from opiekun.reports import statements
 from opiekun.tariff import BillingError
+from opiekun.testing.ksef_fake import KSEF_TOKEN, FakeKsef
 from opiekun.testing.personas import Personas
 from opiekun.tickets import actions
 
@@ -122,3 +126,26 @@ def receipt(invoice: Any, ksef_number: str) -> str:
         f"<NumerFaktury>{invoice.number}</NumerFaktury>"
         f"<SkrotDokumentu>{digest}</SkrotDokumentu></Dokument></Potwierdzenie>"
     )
+
+
+@pytest.fixture
+def fake() -> Iterator[FakeKsef]:
+    """The KSeF test double, serving over HTTP for the test."""
+    with FakeKsef() as server:
+        yield server
+
+
+def issued_invoice(personas: Personas, approve: Approve, number: str) -> Any:
+    """October's approved statement of a SHIP-START contract, invoiced."""
+    contract = october_of("SHIP-START", personas, number=number)
+    return invoicing_actions.issue(approve(statements.issue(contract, OCTOBER)))
+
+
+def sender_for(fake: FakeKsef) -> Callable[[str], Any]:
+    """A sender factory (by the seller's NIP) talking to the test double, never waiting."""
+
+    def make(nip: str) -> ksef.Sender:
+        auth = TokenAuth(fake.base_url, KSEF_TOKEN, nip, sleep=lambda _: None)
+        return ksef.BatchSender(fake.base_url, auth, sleep=lambda _: None)
+
+    return make

@@ -7,45 +7,30 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from opiekun.contracts.models import Statement
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Organisation
-from opiekun.invoicing import actions, ksef, tasks
-from opiekun.invoicing.ksef_auth import TokenAuth
+from opiekun.invoicing import ksef, tasks
 from opiekun.invoicing.models import Invoice, KsefSubmission
-from opiekun.invoicing.tests.conftest import OCTOBER, Approve, october_of
-from opiekun.reports import statements
-from opiekun.testing.ksef_fake import KSEF_TOKEN, FakeKsef
+from opiekun.invoicing.tests.conftest import (
+    Approve,
+    issued_invoice,
+    sender_for,
+)
+from opiekun.testing.ksef_fake import FakeKsef
 from opiekun.testing.personas import Personas
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeKsef]:
-    with FakeKsef() as server:
-        yield server
-
-
-@pytest.fixture
 def invoice(personas: Personas, buyer: Organisation, approve: Approve) -> Invoice:
-    contract = october_of("SHIP-START", personas, number="S/B")
-    statement: Statement = approve(statements.issue(contract, OCTOBER))
-    return actions.issue(statement)
-
-
-def sender_for(fake: FakeKsef) -> Callable[[str], ksef.Sender]:
-    def make(nip: str) -> ksef.Sender:
-        auth = TokenAuth(fake.base_url, KSEF_TOKEN, nip, sleep=lambda _: None)
-        return ksef.BatchSender(fake.base_url, auth, sleep=lambda _: None)
-
-    return make
+    made: Invoice = issued_invoice(personas, approve, "S/B")
+    return made
 
 
 def copies(invoice: Invoice, first: int, count: int) -> list[Invoice]:

@@ -5,7 +5,6 @@ shown back in full; the sender presents the seller's vendor's token. Others get 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from functools import partial
 
 import pytest
@@ -13,15 +12,13 @@ from django.db import connection
 from django.test import override_settings
 
 from opiekun.catalog.models import Vendor
-from opiekun.contracts.models import Statement
 from opiekun.core.models import AuditEvent
 from opiekun.customers.models import Organisation
-from opiekun.invoicing import actions, ksef, settings_actions, tasks
+from opiekun.invoicing import ksef, settings_actions, tasks
 from opiekun.invoicing.ksef_auth import TokenAuth
 from opiekun.invoicing.models import Invoice, KsefSubmission, VendorInvoicing
-from opiekun.invoicing.tests.conftest import OCTOBER, Approve, october_of
+from opiekun.invoicing.tests.conftest import Approve, issued_invoice
 from opiekun.invoicing.tests.test_issue_on_approval import OTHERS, client_of
-from opiekun.reports import statements
 from opiekun.testing.ksef_fake import KSEF_TOKEN, FakeKsef
 from opiekun.testing.personas import Personas
 
@@ -96,16 +93,9 @@ def test_issue_21_item_1_a_manager_sets_the_token_by_the_api_never_shown_back(
 
 
 @pytest.fixture
-def fake() -> Iterator[FakeKsef]:
-    with FakeKsef() as server:
-        yield server
-
-
-@pytest.fixture
 def invoice(personas: Personas, buyer: Organisation, approve: Approve) -> Invoice:
-    contract = october_of("SHIP-START", personas, number="S/T")
-    statement: Statement = approve(statements.issue(contract, OCTOBER))
-    return actions.issue(statement)
+    made: Invoice = issued_invoice(personas, approve, "S/T")
+    return made
 
 
 @pytest.fixture
