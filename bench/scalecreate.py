@@ -57,16 +57,18 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / TICK
 
 
-def processes(name: str) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "comm").read_text().strip() == name:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
+def machine_busy_seconds() -> float:
+    """CPU time all the machine's cores spent busy so far (/proc/stat): PostgreSQL's
+    backends come and go with connections, so their share is this less the web workers'
+    and the load client's."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / TICK
+
+
+def own_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def children_of(pid: int) -> list[int]:
@@ -97,7 +99,8 @@ class Profile:
 
     def __enter__(self) -> Profile:
         self.web0 = cpu_seconds(children_of(self.server))
-        self.pg0 = cpu_seconds(processes("postgres"))
+        self.client0 = own_seconds()
+        self.busy0 = machine_busy_seconds()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
         return self
@@ -122,16 +125,19 @@ class Profile:
         self._stop.set()
         self._thread.join()
         self.web = cpu_seconds(children_of(self.server)) - self.web0
-        self.pg = cpu_seconds(processes("postgres")) - self.pg0
+        self.client = own_seconds() - self.client0
+        self.all = machine_busy_seconds() - self.busy0
+        self.pg = max(self.all - self.web - self.client, 0.0)
 
     def line(self, tickets: int, seconds: float) -> str:
         cores = os.cpu_count() or 1
         per = 1000 / max(tickets, 1)
-        used = (self.web + self.pg) / (seconds * cores)
+        used = self.all / (seconds * cores)
         locked = self.waiting / self.busy if self.busy else 0.0
         return (
-            f"CPU per ticket: web {self.web * per:.1f} ms, PostgreSQL {self.pg * per:.1f} ms"
-            f" ({used:.0%} of {cores} cores); busy backends waiting on a lock {locked:.0%}"
+            f"CPU per ticket: web {self.web * per:.1f} ms, PostgreSQL and the rest"
+            f" {self.pg * per:.1f} ms, load client {self.client * per:.1f} ms"
+            f" ({used:.0%} of {cores} cores busy); busy backends waiting on a lock {locked:.0%}"
         )
 
 
