@@ -17,7 +17,7 @@ from opiekun.catalog.choices import AllotmentPeriod
 from opiekun.contracts import signals
 from opiekun.contracts.banks import in_force_during, local_midnight
 from opiekun.contracts.models import Contract, HourBank, LedgerEntry
-from opiekun.core import audit
+from opiekun.core import audit, batch
 from opiekun.core.language import stored_label
 from opiekun.core.models import AuditEvent
 from opiekun.tariff.periods import month_start, next_month_start
@@ -75,15 +75,11 @@ def grant_monthly(today: dt.date | None = None) -> int:
     contracts = Contract.objects.filter(
         status__in=[Contract.Status.ACTIVE, Contract.Status.NOTICE]
     ).select_related("plan")
-    last = 0
-    while True:
-        batch = list(contracts.filter(pk__gt=last).order_by("pk")[:BATCH])
-        if not batch:
-            return granted
-        last = batch[-1].pk
-        missing = _missing(batch, start)
+    for page in batch.chunks(contracts, BATCH):
+        missing = _missing(page, start)
         if missing:
             granted += _grant(sorted({pk for pk, _kind, _m in missing}), start)
+    return granted
 
 
 def _grant(contract_ids: list[int], start: dt.date) -> int:
@@ -189,15 +185,7 @@ def _locked(contract_ids: list[int]) -> list[Contract]:
 def _pages(contracts: QuerySet[Contract]) -> Iterator[list[int]]:
     """The ids of ``contracts``, a batch at a time, by key (what a batch changed may
     leave the set, so an offset would skip rows)."""
-    last = 0
-    while True:
-        page = list(
-            contracts.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH]
-        )
-        if not page:
-            return
-        last = page[-1]
-        yield page
+    yield from batch.chunks(contracts.values_list("pk", flat=True), BATCH, key=lambda pk: pk)
 
 
 def activate_due(today: dt.date | None = None) -> int:

@@ -17,7 +17,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from django.db.models import QuerySet
 
 T = TypeVar("T")
 # Plans times a few kinds of value: small. The oldest key goes first (an old stamp).
@@ -75,3 +77,20 @@ def forget_lasting() -> None:
     """Empties the process's lasting values (tests that rewrite rows under one stamp)."""
     with _lasting_lock:
         _lasting.clear()
+
+
+def chunks(
+    rows: QuerySet[Any], size: int, *, key: Callable[[Any], Any] = lambda row: row.pk
+) -> Iterator[list[Any]]:
+    """``rows`` a chunk of ``size`` at a time in primary-key order, each chunk read when
+    the one before is done with: by key, not by offset, so rows a chunk's work takes out
+    of (or adds to) the set never make the next chunk skip or repeat one. ``key`` reads
+    the primary key of a row (for ``values_list("pk", flat=True)``: the row itself)."""
+    last = None
+    while True:
+        page = rows if last is None else rows.filter(pk__gt=last)
+        found = list(page.order_by("pk")[:size])
+        if not found:
+            return
+        yield found
+        last = key(found[-1])

@@ -65,12 +65,7 @@ def create_due(today: dt.date | None = None) -> int:
         .select_related("organisation", "plan")
         .distinct()
     )
-    last = 0
-    while True:
-        page = list(contracts.filter(pk__gt=last).order_by("pk")[:BATCH])
-        if not page:
-            return created
-        last = page[-1].pk
+    for page in batch.chunks(contracts, BATCH):
         if not _missing(page, today):
             continue
         with batch.batch(), transaction.atomic():
@@ -106,3 +101,4 @@ def create_due(today: dt.date | None = None) -> int:
                 ]
             )
             created += len(due)
+    return created
